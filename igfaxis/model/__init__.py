@@ -1,0 +1,25 @@
+"""Pure physiology: parameters, rate laws, the vector field, person covariates."""
+
+from igfaxis.model._params import (
+    PARAMETERS as PARAMETERS,
+    Params as Params,
+    ParamSpec as ParamSpec,
+    default_params as default_params,
+)
+from igfaxis.model._system import (
+    BASELINE_INPUTS as BASELINE_INPUTS,
+    INPUT_UNITS as INPUT_UNITS,
+    OBSERVABLE_UNITS as OBSERVABLE_UNITS,
+    STATE_UNITS as STATE_UNITS,
+    Inputs as Inputs,
+    Observables as Observables,
+    State as State,
+    observables as observables,
+    vector_field as vector_field,
+)
+from igfaxis.model.person import (
+    BurstModulation as BurstModulation,
+    Covariates as Covariates,
+    personalise as personalise,
+)
+from igfaxis.model.pulse_generator import BurstTrain as BurstTrain, burst_train as burst_train

@@ -1,0 +1,151 @@
+"""The whole-body system: states, inputs, the vector field and derived observables.
+
+The vector field is a composition of the named rate laws of :mod:`hypothalamus`,
+:mod:`pituitary`, :mod:`gh_kinetics` and :mod:`liver`. It is written once, in the
+backend-neutral vocabulary of :mod:`igfaxis.model._math`, so that the same function
+evaluated on JAX values drives diffrax and evaluated on :class:`Sym` values yields the
+infix rate expressions of the SBML export.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from igfaxis.model import gh_kinetics, hypothalamus, liver, pituitary
+from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
+
+__all__ = [
+    "BASELINE_INPUTS",
+    "INPUT_UNITS",
+    "OBSERVABLE_UNITS",
+    "STATE_UNITS",
+    "Inputs",
+    "State",
+    "observables",
+    "vector_field",
+]
+
+
+class State(NamedTuple):
+    """Model state; one field per compartment."""
+
+    ghrh: Any  #: portal GHRH [pg/mL]
+    srif_pev: Any  #: periventricular somatostatin [pg/mL]
+    srif_arc: Any  #: arcuate somatostatin [pg/mL]
+    gh: Any  #: central (serum) GH [ng/mL]
+    gh_periph: Any  #: peripheral GH [ng/mL]
+    gh_depot1: Any  #: SC depot, fast path [µg]
+    gh_transit1: Any  #: SC transit, fast path [µg]
+    gh_depot2: Any  #: SC depot, slow path [µg]
+    gh_transit2: Any  #: SC transit, slow path [µg]
+    igf_free: Any  #: free IGF-1 [nmol/L]
+    igf_binary: Any  #: IGF-1:IGFBP-3 binary complex [nmol/L]
+    igf_ternary: Any  #: IGF-1:IGFBP-3:ALS ternary complex [nmol/L]
+    bp3: Any  #: IGFBP-3 not carrying IGF-I [nmol/L]
+    als: Any  #: free ALS [nmol/L]
+
+
+STATE_UNITS = State(
+    ghrh="pg/mL", srif_pev="pg/mL", srif_arc="pg/mL", gh="ng/mL", gh_periph="ng/mL",
+    gh_depot1="ug", gh_transit1="ug", gh_depot2="ug", gh_transit2="ug",
+    igf_free="nmol/L", igf_binary="nmol/L", igf_ternary="nmol/L", bp3="nmol/L", als="nmol/L",
+)  # fmt: skip
+
+
+class Inputs(NamedTuple):
+    """Piecewise-constant forcing, one value per segment between event times."""
+
+    ghrh_drive: Any  #: burst drive of GHRH neurones [pg/mL/h]
+    gh_sc_rate: Any  #: somatropin SC input rate [µg/h]
+    gh_iv_rate: Any  #: somatropin IV input rate [µg/h]
+    igf1_iv_rate: Any  #: IGF-1 (mecasermin) IV input rate [µg/h]
+    secretion_gate: Any  #: 1, or 0 while endogenous secretion is clamped off [-]
+
+
+INPUT_UNITS = Inputs(ghrh_drive="pg/mL/h", gh_sc_rate="ug/h", gh_iv_rate="ug/h",
+                     igf1_iv_rate="ug/h", secretion_gate="1")  # fmt: skip
+
+#: input values with nothing happening
+BASELINE_INPUTS = Inputs(ghrh_drive=0.0, gh_sc_rate=0.0, gh_iv_rate=0.0, igf1_iv_rate=0.0,
+                         secretion_gate=1.0)  # fmt: skip
+
+
+def _ghs(p: Any) -> Any:
+    return p.ghs_basal
+
+
+def igf1_total_nmol(y: State) -> Any:
+    """Total serum IGF-1 [nmol/L]."""
+    return y.igf_free + y.igf_binary + y.igf_ternary
+
+
+def vector_field(y: State, u: Inputs, p: Any) -> State:
+    """d(state)/dt [state unit per h] at state ``y``, inputs ``u``, parameters ``p``."""
+    ghs = _ghs(p)
+    igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
+    secretion = u.secretion_gate * pituitary.gh_secretion(
+        y.ghrh, y.srif_pev, ghs, igf_total_ng, p
+    )
+    absorbed = p.gh_ka1 * y.gh_transit1 + p.gh_ka2 * y.gh_transit2
+    effect = liver.gh_liver_effect(y.gh, p)
+    r_b = liver.igf1_binding(y.igf_free, y.igf_binary, y.bp3, p)
+    r_t = liver.ternary_formation(y.igf_binary, y.igf_ternary, y.als, p)
+    igf_iv = u.igf1_iv_rate * IGF1_NMOL_PER_NG / (p.plasma_volume * p.body_weight)
+    return State(
+        ghrh=hypothalamus.ghrh_rate(y.ghrh, y.srif_pev, y.srif_arc, u.ghrh_drive, ghs, p),
+        srif_pev=hypothalamus.srif_pev_rate(y.srif_pev, y.gh, p),
+        srif_arc=hypothalamus.srif_arc_rate(y.srif_arc, y.ghrh, p),
+        gh=gh_kinetics.gh_central_rate(y.gh, y.gh_periph, secretion, absorbed, u.gh_iv_rate, p),
+        gh_periph=gh_kinetics.gh_peripheral_rate(y.gh, y.gh_periph, p),
+        gh_depot1=gh_kinetics.depot_rate(y.gh_depot1, p.gh_f1, p.gh_ka1, u.gh_sc_rate),
+        gh_transit1=gh_kinetics.transit_rate(y.gh_transit1, y.gh_depot1, p.gh_ka1),
+        gh_depot2=gh_kinetics.depot_rate(y.gh_depot2, p.gh_f2, p.gh_ka2, u.gh_sc_rate),
+        gh_transit2=gh_kinetics.transit_rate(y.gh_transit2, y.gh_depot2, p.gh_ka2),
+        igf_free=liver.free_igf1_rate(y.igf_free, effect, r_b, igf_iv, p),
+        igf_binary=liver.binary_rate(y.igf_binary, r_b, r_t, p),
+        igf_ternary=liver.ternary_rate(y.igf_ternary, r_t, p),
+        bp3=liver.bp3_rate(y.bp3, effect, r_b, p),
+        als=liver.als_rate(y.als, effect, r_t, p),
+    )
+
+
+class Observables(NamedTuple):
+    """Derived outputs, in the units users read."""
+
+    gh_ng_ml: Any
+    gh_secretion_ng_ml_h: Any
+    igf1_total_ng_ml: Any
+    igf1_free_ng_ml: Any
+    igf1_binary_ng_ml: Any
+    igf1_ternary_ng_ml: Any
+    igfbp3_total_ng_ml: Any
+    als_free_ng_ml: Any
+    ghrh_pg_ml: Any
+    srif_pg_ml: Any
+
+
+OBSERVABLE_UNITS = Observables(
+    gh_ng_ml="ng/mL", gh_secretion_ng_ml_h="ng/mL/h", igf1_total_ng_ml="ng/mL",
+    igf1_free_ng_ml="ng/mL", igf1_binary_ng_ml="ng/mL", igf1_ternary_ng_ml="ng/mL",
+    igfbp3_total_ng_ml="ng/mL", als_free_ng_ml="ng/mL", ghrh_pg_ml="pg/mL", srif_pg_ml="pg/mL",
+)  # fmt: skip
+
+
+def observables(y: State, u: Inputs, p: Any) -> Observables:
+    """Observables at one time point."""
+    igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
+    secretion = u.secretion_gate * pituitary.gh_secretion(
+        y.ghrh, y.srif_pev, _ghs(p), igf_total_ng, p
+    )
+    return Observables(
+        gh_ng_ml=y.gh,
+        gh_secretion_ng_ml_h=secretion,
+        igf1_total_ng_ml=igf_total_ng,
+        igf1_free_ng_ml=y.igf_free / IGF1_NMOL_PER_NG,
+        igf1_binary_ng_ml=y.igf_binary / IGF1_NMOL_PER_NG,
+        igf1_ternary_ng_ml=y.igf_ternary / IGF1_NMOL_PER_NG,
+        igfbp3_total_ng_ml=(y.bp3 + y.igf_binary + y.igf_ternary) / IGFBP3_NMOL_PER_NG,
+        als_free_ng_ml=y.als / ALS_NMOL_PER_NG,
+        ghrh_pg_ml=y.ghrh,
+        srif_pg_ml=y.srif_pev,
+    )

@@ -1,0 +1,88 @@
+"""Liver and circulation: GH-driven IGF-1, IGFBP-3 and ALS, and the three IGF-1 pools.
+
+Sources: the GH -> synthesis law has the form of Papathanasiou T et al. 2021 (Clin
+Pharmacokinet 60:1217), production = Kin0 + Emax GH/(EC50 + GH), keeping their EC50 and
+their Kin0/Emax ratio; its scale is calibrated (parameter table). The binding scheme is
+mass action between free IGF-1, IGFBP-3 and the acid-labile subunit (ALS): free ->
+binary (IGF-1:IGFBP-3, ~50 kDa) -> ternary (+ALS, ~150 kDa), Guler HP et al. 1989 Acta
+Endocrinol 121:753 (pools and tracer half-lives), IGFBP-3 Kd from a solid-phase assay;
+derivation of the rate constants in docs/model.md.
+
+Equations (nmol/L, h)::
+
+    E      = ghr_function GH / (EC50 + GH)
+    s_igf  = liver_sens igf_syn_max (kin0_frac + E)
+    s_bp3  = liver_sens bp3_syn_max (bp3_basal_frac + E)
+    s_als  = liver_sens als_syn_max (als_basal_frac + E)
+    r_b    = kon3 (1 - occ_II) BP3 F - kon3 Kd3 B               free + IGFBP-3 <-> binary
+    r_t    = kon_als B ALS - koff_als T                         binary + ALS <-> ternary
+    dF/dt   = s_igf - k_free F - r_b + r_iv / V_plasma
+    dB/dt   = r_b - r_t - k_binary B
+    dT/dt   = r_t - k_ternary T
+    dBP3/dt = s_bp3 - bp3_k BP3 - r_b
+    dALS/dt = s_als - als_k ALS - r_t
+
+BP3 is IGFBP-3 not carrying IGF-I (free or carrying IGF-II, which is not modelled; the
+share occ_II of it is taken as occupied).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "als_rate",
+    "binary_rate",
+    "bp3_rate",
+    "free_igf1_rate",
+    "gh_liver_effect",
+    "igf1_binding",
+    "ternary_formation",
+    "ternary_rate",
+]
+
+
+def gh_liver_effect(gh: Any, p: Any) -> Any:
+    """Fractional GH-receptor signal in the liver, E in [0, 1) [-].
+
+    Uses ``ghr_function`` [-] and ``gh_ec50`` [ng/mL]; ``gh`` is serum GH [ng/mL].
+    """
+    return p.ghr_function * gh / (p.gh_ec50 + gh)
+
+
+def igf1_binding(free: Any, binary: Any, bp3: Any, p: Any) -> Any:
+    """Net binding of free IGF-1 to IGFBP-3, r_b [nmol/L/h]."""
+    return p.igf_kon3 * (1.0 - p.igf2_occupancy) * bp3 * free - p.igf_kon3 * p.igf_kd3 * binary
+
+
+def ternary_formation(binary: Any, ternary: Any, als: Any, p: Any) -> Any:
+    """Net capture of binary complexes by ALS, r_t [nmol/L/h]."""
+    return p.igf_kon_als * binary * als - p.igf_koff_als * ternary
+
+
+def free_igf1_rate(free: Any, effect: Any, r_b: Any, iv_nmol_l_h: Any, p: Any) -> Any:
+    """dF/dt [nmol/L/h]: hepatic synthesis, clearance, binding and IV IGF-1."""
+    synthesis = p.liver_sens * p.igf_syn_max * (p.igf_kin0_frac + effect)
+    return synthesis - p.igf_k_free * free - r_b + iv_nmol_l_h
+
+
+def binary_rate(binary: Any, r_b: Any, r_t: Any, p: Any) -> Any:
+    """dB/dt [nmol/L/h]."""
+    return r_b - r_t - p.igf_k_binary * binary
+
+
+def ternary_rate(ternary: Any, r_t: Any, p: Any) -> Any:
+    """dT/dt [nmol/L/h]."""
+    return r_t - p.igf_k_ternary * ternary
+
+
+def bp3_rate(bp3: Any, effect: Any, r_b: Any, p: Any) -> Any:
+    """dBP3/dt [nmol/L/h]: GH-dependent synthesis, clearance, use by binding."""
+    synthesis = p.liver_sens * p.bp3_syn_max * (p.bp3_basal_frac + effect)
+    return synthesis - p.bp3_k * bp3 - r_b
+
+
+def als_rate(als: Any, effect: Any, r_t: Any, p: Any) -> Any:
+    """dALS/dt [nmol/L/h]: GH-dependent synthesis, clearance, use in ternary complexes."""
+    synthesis = p.liver_sens * p.als_syn_max * (p.als_basal_frac + effect)
+    return synthesis - p.als_k * als - r_t

@@ -1,0 +1,85 @@
+"""Person covariates -> parameters: age, sex, body size, and conditions.
+
+Somatopause: burst size falls by ``age_amp_decline`` (log units) per decade after 25 y
+(Veldhuis 1995 JCEM 80:3209: 24-h GH falls with age, r = -0.50; Van Cauter 2000 JAMA
+284:861); calibrated to the LIFE medians (V-REF-01/02/03). Sex: oestrogen raises burst
+frequency (PHY-016/017, 11.8 vs 10 per day) and burst mass (PHY-038), and lowers hepatic GH
+sensitivity; after menopause (logistic transition centred at 50 y, width 2.5 y [design])
+the female burst factors fade. Adiposity: burst size falls ~6% per BMI unit (Iranmanesh
+1991). GH PK scales allometrically from 70 kg (Thorsted 2016: CL, Q, Vmax ^0.75; Vc, Vp
+^0.9; ka ^-0.25).
+
+Conditions: adult GH deficiency lowers somatotroph capacity to ``1 - severity``;
+acromegaly adds autonomous secretion that holds mean GH at the given level; Laron syndrome
+removes GH-receptor signalling (``ghr_function = 0``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["BurstModulation", "Covariates", "personalise"]
+
+
+@dataclass(frozen=True)
+class Covariates:
+    """Plain numbers describing a person (validated upstream in :mod:`igfaxis.protocol`)."""
+
+    age_y: float
+    female: bool
+    weight_kg: float
+    bmi: float
+    pit_capacity: float = 1.0
+    ghr_function: float = 1.0
+    acromegaly_mean_gh_ng_ml: float = 0.0
+
+
+@dataclass(frozen=True)
+class BurstModulation:
+    """Person-level factors applied to the burst generator."""
+
+    rate_factor: float
+    size_factor: float
+
+
+def _premenopausal(age_y: float) -> float:
+    return 1.0 / (1.0 + math.exp((age_y - 50.0) / 2.5))
+
+
+def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
+    """Return the person's parameters and burst modulation.
+
+    Parameters
+    ----------
+    p
+        Base :class:`~igfaxis.model.Params`.
+    c
+        The person's covariates.
+    """
+    w = c.weight_kg / 70.0
+    oestrogen = _premenopausal(c.age_y) if c.female else 0.0
+    liver_sens = p.liver_sens * (p.female_liver_sens if c.female else 1.0)
+    new = p._replace(
+        body_weight=c.weight_kg,
+        gh_cl=p.gh_cl * w**0.75,
+        gh_q=p.gh_q * w**0.75,
+        gh_vmax=p.gh_vmax * w**0.75,
+        gh_vc=p.gh_vc * w**0.9,
+        gh_vp=p.gh_vp * w**0.9,
+        gh_ka1=p.gh_ka1 * w**-0.25,
+        gh_ka2=p.gh_ka2 * w**-0.25,
+        pit_capacity=p.pit_capacity * c.pit_capacity,
+        ghr_function=p.ghr_function * c.ghr_function,
+        liver_sens=liver_sens,
+    )
+    if c.acromegaly_mean_gh_ng_ml > 0.0:
+        g = c.acromegaly_mean_gh_ng_ml
+        clearance = new.gh_cl + new.gh_vmax / (new.gh_km + g)  # L/h at that level
+        new = new._replace(gh_autonomous=g * clearance / new.gh_vc)
+    years = max(c.age_y - 25.0, 0.0) / 10.0
+    size = math.exp(-p.age_amp_decline * years - p.bmi_amp_slope * (c.bmi - p.bmi_ref))
+    size *= 1.0 + (p.female_amp_factor - 1.0) * oestrogen
+    rate = 1.0 + (p.female_freq_factor - 1.0) * oestrogen
+    return new, BurstModulation(rate_factor=rate, size_factor=size)

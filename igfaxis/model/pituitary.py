@@ -1,0 +1,49 @@
+"""Pituitary somatotroph: GH secretion under GHRH, GHS, SRIF and IGF-1 feedback.
+
+Source: Farhy, Bowers & Veldhuis 2007 (SBML MODEL0912096133), read *multiplicatively*: the
+SBML writes the SRIF factor as a third summand, which would secrete GH at rate kr1 with no
+GHRH at all; the factor equals 1 at zero SRIF and falls as SRIF rises, which only makes
+sense as a multiplier (research/models.md 1.1 caveat). IGF-1 negative feedback as the
+multiplier Phi of research/models.md 8.2(b).
+
+Equations::
+
+    F1   = g1 H(GHS; tg1, ng1)
+    Phi  = 1 / (1 + (IGF1_total / IC50)^h)
+    Sec  = capacity kr1 [H(GHRH; t1, n1) + g0 H(GHS; tg0, ng0)]
+               (1 + F1) / (1 + (S_PeV/t2)^n2 + F1) Phi + autonomous
+
+Sec in ng/mL/h of the GH central volume.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from igfaxis.model._math import hill, inhibit
+
+__all__ = ["gh_secretion"]
+
+
+def gh_secretion(ghrh: Any, srif_pev: Any, ghs: Any, igf1_total_ng_ml: Any, p: Any) -> Any:
+    """Pituitary GH secretion rate [ng/mL/h].
+
+    Parameters
+    ----------
+    ghrh
+        Portal GHRH [pg/mL].
+    srif_pev
+        Periventricular somatostatin [pg/mL].
+    ghs
+        GHS-receptor drive [Farhy GHS units].
+    igf1_total_ng_ml
+        Total serum IGF-1 [ng/mL].
+    p
+        Uses ``pit_*``, ``ghs_g0``, ``ghs_tg0``, ``ghs_ng0``, ``ghs_g1``, ``ghs_tg1``,
+        ``ghs_ng1``, ``igf_fb_ic50``, ``igf_fb_n``, ``gh_autonomous``.
+    """
+    f1 = p.ghs_g1 * hill(ghs, p.ghs_tg1, p.ghs_ng1)
+    stimulation = hill(ghrh, p.pit_t1, p.pit_n1) + p.ghs_g0 * hill(ghs, p.ghs_tg0, p.ghs_ng0)
+    srif_factor = (1.0 + f1) / (1.0 + (srif_pev / p.pit_t2) ** p.pit_n2 + f1)
+    feedback = inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
+    return p.pit_capacity * p.pit_kr1 * stimulation * srif_factor * feedback + p.gh_autonomous

@@ -1,0 +1,111 @@
+"""Endogenous GH burst generator: when the GHRH neurones fire, and how strongly.
+
+Structure: an unpatterned stochastic drive of the GHRH neurones (MacGregor & Leng 2005 J
+Neuroendocrinol 17:788; Keenan-Veldhuis point-process constructs), as proposed in
+research/models.md 8.2(a)::
+
+    u(t) = drive * sum_k a_k * 1[t_k <= t < t_k + w]
+
+Burst times t_k form a gamma renewal process (shape ``regularity``) in operational time
+Lambda(t) = integral of lambda(s) ds, with lambda = ``rate_sleep`` during sleep and
+``rate_wake`` otherwise (about twice as many bursts asleep, Van Cauter 2000). At each sleep
+onset the first slow-wave-sleep period releases a long, large burst (``sws_boost`` times the
+usual size, lasting ``sws_width``) ``sws_delay`` hours after sleep onset; generated bursts closer than half a mean
+interval to it are absorbed into it. Sizes a_k are log-normal with mean 1 and CV
+``amp_cv``.
+
+The generator is pure: the same seed and arguments give the same bursts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["BurstTrain", "burst_train"]
+
+
+@dataclass(frozen=True)
+class BurstTrain:
+    """Burst onsets [h], relative sizes [-] (before the person's factor) and widths [h]."""
+
+    onsets_h: np.ndarray
+    sizes: np.ndarray
+    widths_h: np.ndarray
+
+
+def _operational_time(t: np.ndarray, sleep: Sequence[tuple[float, float]], rw: float,
+                      rs: float) -> np.ndarray:
+    """Lambda(t) relative to t = 0: rw * t plus (rs - rw) * time asleep in [0, t]."""
+    lam = rw * t
+    for on, off in sleep:
+        asleep = np.clip(t, on, off) - on
+        lam = lam + (rs - rw) * asleep
+    return lam
+
+
+def burst_train(
+    seed: int,
+    start_h: float,
+    end_h: float,
+    sleep: Sequence[tuple[float, float]],
+    *,
+    rate_wake: float,
+    rate_sleep: float,
+    regularity: float,
+    amp_cv: float,
+    width: float,
+    sws_boost: float,
+    sws_delay: float,
+    sws_width: float,
+) -> BurstTrain:
+    """Draw the burst train on [start_h, end_h).
+
+    Parameters
+    ----------
+    seed
+        Seed of the numpy PCG64 generator; the only source of randomness.
+    start_h, end_h
+        Window [h] (start may be negative: the warm-up before the protocol).
+    sleep
+        Sleep intervals (onset, end) [h], sorted and not overlapping.
+    rate_wake, rate_sleep
+        Mean burst rates awake and asleep [1/h].
+    regularity
+        Gamma shape of the inter-burst intervals in operational time [-].
+    amp_cv
+        Coefficient of variation of burst size [-].
+    width
+        Duration of an ordinary burst [h].
+    sws_boost, sws_delay, sws_width
+        Size multiplier [-], delay after sleep onset [h] and duration [h] of the burst of
+        the first slow-wave-sleep period.
+    """
+    rng = np.random.Generator(np.random.PCG64(seed))
+    # fine grid inversion of the piecewise-linear operational time
+    grid = np.linspace(start_h, end_h, max(int((end_h - start_h) * 60), 2) + 1)
+    lam = _operational_time(grid, sleep, rate_wake, rate_sleep)
+    lam = lam - lam[0]
+    n_max = int(lam[-1] * 1.5 + 20)
+    gaps = rng.gamma(regularity, 1.0 / regularity, size=n_max)
+    phase = rng.uniform(0.0, 1.0)
+    marks = (np.cumsum(gaps) - phase * gaps[0])
+    marks = marks[(marks >= 0) & (marks < lam[-1])]
+    onsets = np.interp(marks, lam, grid)
+    sigma = np.sqrt(np.log1p(amp_cv**2))
+    sizes = rng.lognormal(-0.5 * sigma**2, sigma, size=onsets.size)
+    widths = np.full(onsets.size, width)
+
+    sws_t = np.array([on + sws_delay for on, _ in sleep if start_h <= on + sws_delay < end_h])
+    if sws_t.size:
+        mean_gap = 1.0 / rate_sleep
+        near = np.min(np.abs(onsets[:, None] - sws_t[None, :]), axis=1) < 0.5 * mean_gap
+        onsets, sizes, widths = onsets[~near], sizes[~near], widths[~near]
+        sws_sizes = sws_boost * rng.lognormal(-0.5 * sigma**2, sigma, size=sws_t.size)
+        onsets = np.concatenate([onsets, sws_t])
+        sizes = np.concatenate([sizes, sws_sizes])
+        widths = np.concatenate([widths, np.full(sws_t.size, sws_width)])
+    order = np.argsort(onsets)
+    return BurstTrain(onsets_h=onsets[order], sizes=sizes[order], widths_h=widths[order])

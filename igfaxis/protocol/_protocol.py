@@ -1,0 +1,158 @@
+"""Protocols: what happens to a person, as validated data (YAML, JSON or Python).
+
+Dosing uses the NONMEM vocabulary so that regimens exchange with mrgsolve / nlmixr2
+tables: ``amt`` (with ``amt_unit``), ``time_h`` (first dose), ``ii_h`` (interdose
+interval), ``addl`` (additional doses), ``route`` and ``dur_h`` (infusion duration; absent
+for a bolus).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from igfaxis.errors import ProtocolError
+from igfaxis.protocol._errors import format_validation_error
+
+__all__ = ["BOLUS_DURATION_H", "Dose", "Protocol", "Sleep"]
+
+#: a bolus is delivered as a zero-order input over one minute (design_notes/doses.md)
+BOLUS_DURATION_H = 1.0 / 60.0
+
+_ROUTES: dict[str, tuple[str, ...]] = {"somatropin": ("sc", "iv"), "mecasermin": ("iv",)}
+
+
+class Sleep(BaseModel):
+    """Daily sleep window; sleep onset times the large slow-wave-sleep GH burst."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    onset_h: float = Field(23.0, ge=0.0, lt=24.0, description="Clock time of sleep onset [h].")
+    duration_h: float = Field(8.0, gt=0.0, le=16.0, description="Sleep duration [h].")
+
+
+class Dose(BaseModel):
+    """One dosing record in NONMEM terms (``amt``, ``time``, ``ii``, ``addl``, route).
+
+    Examples
+    --------
+    >>> d = Dose(drug="somatropin", amt=0.3, time_h=22, ii_h=24, addl=2)
+    >>> d.times_h()
+    [22.0, 46.0, 70.0]
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    drug: Literal["somatropin", "mecasermin"] = Field(description="Drug name.")
+    amt: float = Field(gt=0.0, le=1e5, description="Amount per dose, in `amt_unit`.")
+    amt_unit: Literal["mg", "ug", "mg/kg", "ug/kg"] = Field("mg", description="Unit of `amt`.")
+    time_h: float = Field(0.0, ge=0.0, description="Time of the first dose after start [h].")
+    ii_h: float | None = Field(None, gt=0.0, description="Interdose interval [h].")
+    addl: int = Field(0, ge=0, le=100_000, description="Number of additional doses.")
+    route: Literal["sc", "iv"] = Field("sc", description="Route of administration.")
+    dur_h: float | None = Field(
+        None, gt=0.0, le=168.0, description="Infusion duration [h]; absent for a bolus."
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Dose:
+        if self.addl > 0 and self.ii_h is None:
+            raise ValueError(
+                f"`addl` = {self.addl} needs `ii_h`, the interval between doses; "
+                "add e.g. `ii_h: 24` for daily dosing or set `addl: 0`."
+            )
+        if self.route not in _ROUTES[self.drug]:
+            raise ValueError(
+                f"`route` {self.route!r} is not supported for {self.drug}; "
+                f"use one of {', '.join(_ROUTES[self.drug])}."
+            )
+        if self.ii_h is not None and self.dur_h is not None and self.dur_h > self.ii_h:
+            raise ValueError(
+                f"`dur_h` = {self.dur_h} is longer than `ii_h` = {self.ii_h}, so infusions "
+                "would overlap; shorten the infusion or lengthen the interval."
+            )
+        return self
+
+    def times_h(self) -> list[float]:
+        """Start time of every dose [h]."""
+        step = self.ii_h or 0.0
+        return [self.time_h + i * step for i in range(self.addl + 1)]
+
+    def amount_ug(self, weight_kg: float) -> float:
+        """Amount per dose [µg] for a person of ``weight_kg``."""
+        factor = {"mg": 1000.0, "ug": 1.0, "mg/kg": 1000.0 * weight_kg, "ug/kg": weight_kg}
+        return self.amt * factor[self.amt_unit]
+
+    def duration_h(self) -> float:
+        """Input duration [h] (one minute for a bolus)."""
+        return self.dur_h if self.dur_h is not None else BOLUS_DURATION_H
+
+
+class Protocol(BaseModel):
+    """What happens to the person: sleep habits, doses, experimental clamps.
+
+    Lifestyle (diet, fasting, exercise) and more drugs extend this schema in later
+    versions; unknown fields are refused, never ignored.
+
+    Examples
+    --------
+    >>> p = Protocol.from_yaml("name: gh\\ndoses:\\n  - {drug: somatropin, amt: 0.4}\\n")
+    >>> p.doses[0].amount_ug(70)
+    400.0
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field("protocol", min_length=1, max_length=200)
+    description: str = Field("", max_length=5000)
+    days: float | None = Field(
+        None, gt=0.0, le=36500.0, description="Default horizon [days] when none is given."
+    )
+    sleep: Sleep = Field(default_factory=Sleep)
+    doses: tuple[Dose, ...] = Field(default=())
+    endogenous_gh_suppressed: bool = Field(
+        False,
+        description="Clamp endogenous GH secretion off from t = 0 (the octreotide / SRIF "
+        "infusion used in GH pharmacokinetic studies).",
+    )
+
+    @classmethod
+    def from_dict(cls, data: Any, *, source: str = "protocol") -> Protocol:
+        """Validate a mapping; errors become one :class:`ProtocolError` naming each field."""
+        if not isinstance(data, dict):
+            raise ProtocolError(
+                f"{source} must be a mapping of protocol fields; got {type(data).__name__}. "
+                "Start the file with e.g. `name: my-protocol`."
+            )
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise ProtocolError(format_validation_error(exc, source)) from None
+
+    @classmethod
+    def from_yaml(cls, path_or_text: str | Path) -> Protocol:
+        """Read a protocol from a YAML file path or YAML text."""
+        source = "protocol"
+        text = str(path_or_text)
+        if isinstance(path_or_text, Path) or (
+            "\n" not in text and text.endswith((".yaml", ".yml", ".json"))
+        ):
+            path = Path(path_or_text)
+            if not path.is_file():
+                raise ProtocolError(
+                    f"protocol file {str(path)!r} does not exist; check the path "
+                    "(examples/ holds ready-made protocols)."
+                )
+            text, source = path.read_text("utf-8"), path.name
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ProtocolError(f"{source} is not valid YAML: {exc}") from None
+        return cls.from_dict(data if data is not None else {}, source=source)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-compatible mapping that :meth:`from_dict` reads back to an equal protocol."""
+        return self.model_dump(mode="json")

@@ -1,0 +1,185 @@
+"""``simulate``: person + protocol -> :class:`Trajectory`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from igfaxis.errors import ProtocolError, SimulationError
+from igfaxis.model import OBSERVABLE_UNITS, PARAMETERS, STATE_UNITS, default_params
+from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol
+from igfaxis.simulate._config import SolverConfig
+from igfaxis.simulate._engine import initial_state, pad_forcing, solve, solve_batch
+from igfaxis.simulate._trajectory import Trajectory
+
+__all__ = ["param_hash", "simulate", "simulate_batch"]
+
+logger = logging.getLogger(__name__)
+
+_RESULT_MESSAGES = {
+    1: "The maximum number of solver steps was reached. Try increasing "
+    "`SolverConfig.max_steps`.",
+    2: "The solver step size became too small (the equations are too stiff or a state left "
+    "its range). This is a bug in igfaxis; please report it with the scenario JSON.",
+}
+
+
+def param_hash(p: Any) -> str:
+    """Short SHA-256 of parameter values, for reproducibility records."""
+    text = ",".join(f"{k}={float(v)!r}" for k, v in zip(p._fields, p, strict=True))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _horizon(protocol: Protocol, days: float | None) -> float:
+    d = days if days is not None else protocol.days
+    if d is None:
+        d = 1.0
+    if not (np.isfinite(d) and 0.0 < d <= 36500.0):
+        raise ProtocolError(
+            f"`days` must be a number in (0, 36500]; got {d!r} ({type(d).__name__}). "
+            "Pass e.g. `days=7`."
+        )
+    last_dose = max((t for dose in protocol.doses for t in dose.times_h()), default=0.0)
+    if last_dose > 24.0 * d:
+        logger.info("doses after the horizon (%.1f h > %.1f h) are ignored", last_dose, 24 * d)
+    return float(d)
+
+
+def _save_ts(days: float, every_h: float) -> np.ndarray:
+    n = int(round(24.0 * days / every_h))
+    return np.linspace(0.0, 24.0 * days, n + 1)
+
+
+def _pad_size(n: int) -> int:
+    return int(2 ** np.ceil(np.log2(max(n, 16))))
+
+
+def _compile(person, protocol, params, days, seed, cfg) -> tuple[Any, Forcing]:
+    base = params if params is not None else default_params()
+    return compile_protocol(
+        protocol, person, base, days=days, seed=seed, warmup_h=24.0 * cfg.warmup_days
+    )
+
+
+def _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, cfg, save_ts):
+    code = int(code)
+    if code != 0:
+        raise SimulationError(_RESULT_MESSAGES.get(code, f"solver failed (code {code})"), code)
+    variables = {k: np.asarray(v) for k, v in obs._asdict().items()}
+    variables.update({f"state_{k}": np.asarray(v) for k, v in ys._asdict().items()})
+    if not all(np.all(np.isfinite(v)) for v in variables.values()):
+        raise SimulationError("the solution contains non-finite values. This is a bug in "
+                              "igfaxis; please report it with the scenario JSON.")  # fmt: skip
+    units = dict(OBSERVABLE_UNITS._asdict())
+    units.update({f"state_{k}": v for k, v in STATE_UNITS._asdict().items()})
+    from igfaxis import __version__
+
+    meta = {
+        "igfaxis_version": __version__,
+        "person": person.model_dump(mode="json"),
+        "protocol": protocol.to_dict(),
+        "seed": seed,
+        "param_hash": param_hash(p),
+        "solver": {"rtol": cfg.rtol, "atol": cfg.atol, "save_every_h": cfg.save_every_h,
+                   "warmup_days": cfg.warmup_days, "num_steps": int(steps)},
+    }  # fmt: skip
+    bursts = forcing.bursts.onsets_h
+    return Trajectory(save_ts, variables, units, bursts[bursts >= 0.0], meta)
+
+
+def simulate(
+    person: Person,
+    protocol: Protocol | None = None,
+    *,
+    days: float | None = None,
+    seed: int = 0,
+    params: Any = None,
+    solver: SolverConfig = SolverConfig(),
+) -> Trajectory:
+    """Simulate one person under a protocol.
+
+    Parameters
+    ----------
+    person
+        Who is simulated.
+    protocol
+        What happens to them; ``None`` is a usual day with no intervention.
+
+    Other Parameters
+    ----------------
+    days
+        Horizon [days]; defaults to ``protocol.days`` or 1.
+    seed
+        Seed of the endogenous burst generator (same seed, same bursts).
+    params
+        Base :class:`~igfaxis.model.Params` (before personalisation); table defaults if None.
+    solver
+        Numerical settings.
+
+    Returns
+    -------
+    Trajectory
+        Observables and states every ``solver.save_every_h`` hours from 0 to ``24 days``.
+
+    Examples
+    --------
+    >>> traj = simulate(Person(age_y=30, sex="male"), days=1)
+    >>> bool(50 < traj.mean("igf1_total_ng_ml", 0, 24) < 500)
+    True
+    """
+    protocol = protocol if protocol is not None else Protocol(name="usual day")
+    d = _horizon(protocol, days)
+    p, forcing = _compile(person, protocol, params, d, seed, solver)
+    b, v = pad_forcing(forcing.boundaries, forcing.values, forcing.t1,
+                       _pad_size(forcing.boundaries.size))  # fmt: skip
+    save_ts = _save_ts(d, solver.save_every_h)
+    ys, obs, code, steps = solve(
+        p, initial_state(p), b, v, forcing.t0, forcing.t1, save_ts,
+        rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps,
+    )  # fmt: skip
+    return _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, solver, save_ts)
+
+
+def simulate_batch(
+    persons: Sequence[Person],
+    protocol: Protocol | None = None,
+    *,
+    days: float | None = None,
+    seeds: Sequence[int] | None = None,
+    params: Any = None,
+    solver: SolverConfig = SolverConfig(),
+) -> list[Trajectory]:
+    """Simulate many persons under one protocol in one vectorised (``jax.vmap``) solve.
+
+    Equivalent to ``[simulate(x, protocol, seed=s) for x, s in zip(persons, seeds)]``.
+    """
+    protocol = protocol if protocol is not None else Protocol(name="usual day")
+    d = _horizon(protocol, days)
+    seeds = list(seeds) if seeds is not None else list(range(len(persons)))
+    if len(seeds) != len(persons):
+        raise ProtocolError(
+            f"`seeds` must have one seed per person ({len(persons)}); got {len(seeds)}."
+        )
+    compiled = [_compile(x, protocol, params, d, s, solver) for x, s in zip(persons, seeds,
+                                                                            strict=True)]
+    size = _pad_size(max(f.boundaries.size for _, f in compiled))
+    padded = [pad_forcing(f.boundaries, f.values, f.t1, size) for _, f in compiled]
+    stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
+    ps = type(compiled[0][0])(*stack([tuple(p) for p, _ in compiled]).T)
+    y0 = tuple(stack([tuple(initial_state(p)) for p, _ in compiled]).T)
+    save_ts = _save_ts(d, solver.save_every_h)
+    ys, obs, codes, steps = solve_batch(
+        ps, y0, stack([b for b, _ in padded]), stack([v for _, v in padded]),
+        np.array([f.t0 for _, f in compiled]), np.array([f.t1 for _, f in compiled]), save_ts,
+        rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps,
+    )  # fmt: skip
+    out = []
+    for i, ((p, f), x, s) in enumerate(zip(compiled, persons, seeds, strict=True)):
+        take = lambda tree, i=i: type(tree)(*(np.asarray(a)[i] for a in tree))  # noqa: E731
+        out.append(_trajectory(take(ys), take(obs), np.asarray(codes)[i],
+                               np.asarray(steps)[i], f, p, x, protocol, s, solver, save_ts))
+    return out

@@ -1,0 +1,81 @@
+"""Units vocabulary and the few conversions igfaxis needs at its boundary.
+
+Canonical units inside the model: time in hours, GH in ng/mL (= µg/L), IGF-1, IGFBP-3 and
+ALS in nmol/L where binding stoichiometry matters, doses in µg (amounts) or mg (input fields).
+
+IGF-1 molar mass: 7649 g/mol (70 amino acids, C331H512N94O101S7; UniProt P05019 mature
+chain, 7649 Da). Hence 1 ng/mL = 1/7.649 nmol/L = 0.1307 nmol/L, the factor used by the
+IDS-iSYS and Immulite package inserts and by DESIGN.md.
+
+IGFBP-3 molar mass: 28 717 g/mol, the non-glycosylated core (UniProt P17936, mature chain
+264 aa). Glycosylated serum IGFBP-3 runs at 40-45 kDa on SDS-PAGE, but ELISA calibrators
+are mass-based on the recombinant core, so the core mass is the right one for converting
+assay values. ALS molar mass: 66 035 g/mol core (UniProt P35858, mature chain).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from igfaxis.errors import UnitError
+
+IGF1_MOLAR_MASS_G_MOL: Final = 7649.0
+IGFBP3_MOLAR_MASS_G_MOL: Final = 28717.0
+ALS_MOLAR_MASS_G_MOL: Final = 66035.0
+
+#: nmol/L per ng/mL of IGF-1 (= 1000 / 7649)
+IGF1_NMOL_PER_NG: Final = 1000.0 / IGF1_MOLAR_MASS_G_MOL
+IGFBP3_NMOL_PER_NG: Final = 1000.0 / IGFBP3_MOLAR_MASS_G_MOL
+ALS_NMOL_PER_NG: Final = 1000.0 / ALS_MOLAR_MASS_G_MOL
+
+#: accepted spellings of IGF-1 concentration units, mapped to a canonical name
+_IGF1_UNITS: Final = {
+    "ng/ml": "ng/mL",
+    "ng/mL": "ng/mL",
+    "ug/l": "ng/mL",
+    "µg/l": "ng/mL",
+    "ug/L": "ng/mL",
+    "µg/L": "ng/mL",
+    "mcg/l": "ng/mL",
+    "nmol/l": "nmol/L",
+    "nmol/L": "nmol/L",
+    "nm": "nmol/L",
+}
+
+
+def canonical_igf1_unit(unit: str) -> str:
+    """Return ``"ng/mL"`` or ``"nmol/L"`` for any accepted spelling of an IGF-1 unit.
+
+    Raises
+    ------
+    UnitError
+        The unit is not a concentration unit igfaxis knows for IGF-1.
+    """
+    key = unit.strip()
+    found = _IGF1_UNITS.get(key) or _IGF1_UNITS.get(key.lower())
+    if found is None:
+        raise UnitError(
+            f"`unit` must be one of ng/mL, µg/L (same as ng/mL) or nmol/L for IGF-1; "
+            f"got {unit!r} ({type(unit).__name__}). Check the lab report's unit column."
+        )
+    return found
+
+
+def igf1_to_ng_ml(value: float, unit: str) -> float:
+    """Convert an IGF-1 concentration to ng/mL.
+
+    Examples
+    --------
+    >>> round(igf1_to_ng_ml(13.07, "nmol/L"), 1)
+    100.0
+    """
+    if canonical_igf1_unit(unit) == "nmol/L":
+        return value / IGF1_NMOL_PER_NG
+    return value
+
+
+def igf1_from_ng_ml(value_ng_ml: float, unit: str) -> float:
+    """Convert an IGF-1 concentration from ng/mL into ``unit``."""
+    if canonical_igf1_unit(unit) == "nmol/L":
+        return value_ng_ml * IGF1_NMOL_PER_NG
+    return value_ng_ml
