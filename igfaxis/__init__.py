@@ -3,17 +3,13 @@
 Model predictions and published associations, not medical advice.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("igfaxis")
-except PackageNotFoundError:  # running from a source tree without installation
-    __version__ = "0.0.0+unknown"
-
+from igfaxis._version import __version__ as __version__
 from igfaxis.protocol import Dose as Dose, Person as Person, Protocol as Protocol
+from igfaxis.risk import assess as assess
 from igfaxis.simulate import (
     SolverConfig as SolverConfig,
     Trajectory as Trajectory,
     simulate as simulate,
     simulate_batch as simulate_batch,
 )
+from igfaxis.validation import validate as validate

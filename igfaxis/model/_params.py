@@ -51,7 +51,7 @@ def _load() -> MappingProxyType[str, ParamSpec]:
 PARAMETERS: MappingProxyType[str, ParamSpec] = _load()
 
 # A NamedTuple is a JAX pytree of scalars (vmap-able) whose fields are named, as C2 asks.
-Params: Any = NamedTuple("Params", [(name, float) for name in PARAMETERS])  # noqa: UP014
+Params: Any = NamedTuple("Params", [(name, float) for name in PARAMETERS])
 Params.__doc__ = "Model parameters, one field per row of igfaxis/data/parameters.csv."
 
 

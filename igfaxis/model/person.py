@@ -1,8 +1,11 @@
 """Person covariates -> parameters: age, sex, body size, and conditions.
 
-Somatopause: burst size falls by ``age_amp_decline`` (log units) per decade after 25 y
-(Veldhuis 1995 JCEM 80:3209: 24-h GH falls with age, r = -0.50; Van Cauter 2000 JAMA
-284:861); calibrated to the LIFE medians (V-REF-01/02/03). Sex: oestrogen raises burst
+Somatopause: burst size (relative to 25 y) falls by ``age_amp_decline_young`` (log units
+per decade) from 18 to 30 y and by ``age_amp_decline`` per decade after 30 y: GH secretion
+falls most steeply between young adulthood and midlife, in parallel with slow-wave sleep
+(Van Cauter 2000 JAMA 284:861; 2-3-fold fall in the fourth decade, Van Cauter & Plat
+1996), then slowly (Veldhuis 1995 JCEM 80:3209); both rates calibrated to the LIFE medians
+(V-REF-01/02/03). Sex: oestrogen raises burst
 frequency (PHY-016/017, 11.8 vs 10 per day) and burst mass (PHY-038), and lowers hepatic GH
 sensitivity; after menopause (logistic transition centred at 50 y, width 2.5 y [design])
 the female burst factors fade. Adiposity: burst size falls ~6% per BMI unit (Iranmanesh
@@ -78,8 +81,10 @@ def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
         g = c.acromegaly_mean_gh_ng_ml
         clearance = new.gh_cl + new.gh_vmax / (new.gh_km + g)  # L/h at that level
         new = new._replace(gh_autonomous=g * clearance / new.gh_vc)
-    years = max(c.age_y - 25.0, 0.0) / 10.0
-    size = math.exp(-p.age_amp_decline * years - p.bmi_amp_slope * (c.bmi - p.bmi_ref))
+    young = (min(max(c.age_y, 18.0), 30.0) - 25.0) / 10.0
+    older = max(c.age_y - 30.0, 0.0) / 10.0
+    log_size = -p.age_amp_decline_young * young - p.age_amp_decline * older
+    size = math.exp(log_size - p.bmi_amp_slope * (c.bmi - p.bmi_ref))
     size *= 1.0 + (p.female_amp_factor - 1.0) * oestrogen
     rate = 1.0 + (p.female_freq_factor - 1.0) * oestrogen
     return new, BurstModulation(rate_factor=rate, size_factor=size)

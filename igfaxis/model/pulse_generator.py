@@ -9,10 +9,10 @@ research/models.md 8.2(a)::
 Burst times t_k form a gamma renewal process (shape ``regularity``) in operational time
 Lambda(t) = integral of lambda(s) ds, with lambda = ``rate_sleep`` during sleep and
 ``rate_wake`` otherwise (about twice as many bursts asleep, Van Cauter 2000). At each sleep
-onset the first slow-wave-sleep period releases a long, large burst (``sws_boost`` times the
-usual size, lasting ``sws_width``) ``sws_delay`` hours after sleep onset; generated bursts closer than half a mean
-interval to it are absorbed into it. Sizes a_k are log-normal with mean 1 and CV
-``amp_cv``.
+onset the first slow-wave-sleep period releases a long, large burst (``sws_boost`` times
+the usual size, lasting ``sws_width``) ``sws_delay`` hours after sleep onset; generated
+bursts closer than half a mean interval to it are absorbed into it. Sizes a_k are
+log-normal with mean 1 and CV ``amp_cv``.
 
 The generator is pure: the same seed and arguments give the same bursts.
 """

@@ -3,6 +3,12 @@
 Hazard curves and trajectory scoring will join the reference intervals here.
 """
 
+from igfaxis.risk._assess import (
+    DISCLAIMER as DISCLAIMER,
+    TARGET_BAND_NG_ML as TARGET_BAND_NG_ML,
+    Assessment as Assessment,
+    assess as assess,
+)
 from igfaxis.risk._reference import (
     BCPEParameters as BCPEParameters,
     ReferenceTable as ReferenceTable,
@@ -16,8 +22,12 @@ from igfaxis.risk._reference import (
 )
 
 __all__ = [
+    "DISCLAIMER",
+    "TARGET_BAND_NG_ML",
+    "Assessment",
     "BCPEParameters",
     "ReferenceTable",
+    "assess",
     "bcpe_cdf",
     "bcpe_pdf",
     "bcpe_quantile",

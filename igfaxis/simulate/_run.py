@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from igfaxis._version import __version__
 from igfaxis.errors import ProtocolError, SimulationError
-from igfaxis.model import OBSERVABLE_UNITS, PARAMETERS, STATE_UNITS, default_params
+from igfaxis.model import OBSERVABLE_UNITS, STATE_UNITS, default_params
 from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol
 from igfaxis.simulate._config import SolverConfig
 from igfaxis.simulate._engine import initial_state, pad_forcing, solve, solve_batch
@@ -50,12 +51,23 @@ def _horizon(protocol: Protocol, days: float | None) -> float:
 
 
 def _save_ts(days: float, every_h: float) -> np.ndarray:
-    n = int(round(24.0 * days / every_h))
+    n = round(24.0 * days / every_h)
     return np.linspace(0.0, 24.0 * days, n + 1)
 
 
 def _pad_size(n: int) -> int:
     return int(2 ** np.ceil(np.log2(max(n, 16))))
+
+
+def _padded_save_ts(save_ts: np.ndarray) -> np.ndarray:
+    """Pad output times to a power-of-two length (repeating the last time) so that runs of
+    similar length share one compiled solver."""
+    size = _pad_size(save_ts.size)
+    return np.concatenate([save_ts, np.full(size - save_ts.size, save_ts[-1])])
+
+
+def _trim(tree: Any, n: int) -> Any:
+    return type(tree)(*(np.asarray(a)[..., :n] for a in tree))
 
 
 def _compile(person, protocol, params, days, seed, cfg) -> tuple[Any, Forcing]:
@@ -76,8 +88,6 @@ def _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, cfg, s
                               "igfaxis; please report it with the scenario JSON.")  # fmt: skip
     units = dict(OBSERVABLE_UNITS._asdict())
     units.update({f"state_{k}": v for k, v in STATE_UNITS._asdict().items()})
-    from igfaxis import __version__
-
     meta = {
         "igfaxis_version": __version__,
         "person": person.model_dump(mode="json"),
@@ -138,9 +148,10 @@ def simulate(
                        _pad_size(forcing.boundaries.size))  # fmt: skip
     save_ts = _save_ts(d, solver.save_every_h)
     ys, obs, code, steps = solve(
-        p, initial_state(p), b, v, forcing.t0, forcing.t1, save_ts,
+        p, initial_state(p), b, v, forcing.t0, forcing.t1, _padded_save_ts(save_ts),
         rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps,
     )  # fmt: skip
+    ys, obs = _trim(ys, save_ts.size), _trim(obs, save_ts.size)
     return _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, solver, save_ts)
 
 
@@ -174,9 +185,10 @@ def simulate_batch(
     save_ts = _save_ts(d, solver.save_every_h)
     ys, obs, codes, steps = solve_batch(
         ps, y0, stack([b for b, _ in padded]), stack([v for _, v in padded]),
-        np.array([f.t0 for _, f in compiled]), np.array([f.t1 for _, f in compiled]), save_ts,
-        rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps,
+        np.array([f.t0 for _, f in compiled]), np.array([f.t1 for _, f in compiled]),
+        _padded_save_ts(save_ts), rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps,
     )  # fmt: skip
+    ys, obs = _trim(ys, save_ts.size), _trim(obs, save_ts.size)
     out = []
     for i, ((p, f), x, s) in enumerate(zip(compiled, persons, seeds, strict=True)):
         take = lambda tree, i=i: type(tree)(*(np.asarray(a)[i] for a in tree))  # noqa: E731

@@ -1,0 +1,29 @@
+# Two entry points: `make demo` and `make test`. Both create .venv on first use
+# (Python 3.11 if present, else python3) and install igfaxis in editable mode with the
+# test and dev dependency groups of pyproject.toml. A stamp file makes later runs fast;
+# it is rebuilt when pyproject.toml changes.
+
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.igfaxis-installed
+
+.PHONY: demo test venv clean-venv
+
+demo: $(STAMP)
+	$(BIN)/igfaxis demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+	$(BIN)/ruff check .
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e . --group test --group dev
+	touch $@
+
+clean-venv:
+	rm -rf $(VENV)

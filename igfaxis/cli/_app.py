@@ -1,0 +1,406 @@
+"""The ``igfaxis`` command line: parse, call one verb, render (STYLE A1, F5).
+
+Every :class:`~igfaxis.errors.IgfaxisError` and every file error becomes one red line on
+stderr and exit code 2, as typer's own usage errors do; ``igfaxis --debug ...`` shows the
+traceback instead. ``validate`` exits with 1 when a target fails.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, Any, Final, TypeVar
+
+import jax
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
+
+from igfaxis.cli._load import load_person, load_protocol
+from igfaxis.cli._render import (
+    assessment_lines,
+    err_console,
+    out_console,
+    print_json,
+    summary_table,
+    validation_table,
+)
+from igfaxis.cli._summary import summarize
+from igfaxis.errors import ExportError, ExtrapolationWarning, IgfaxisError, PhysiologyWarning
+from igfaxis.protocol import Person, Protocol
+from igfaxis.risk import DISCLAIMER, assess
+from igfaxis.simulate import Trajectory, simulate
+
+__all__ = ["app", "main"]
+
+#: who ``simulate``, ``export-sbml`` and ``demo`` simulate without ``--person``
+DEFAULT_PERSON: Final = Person(age_y=45.0, sex="male", weight_kg=80.0)
+
+#: the demo's intervention; the file lives in the source tree next to the other examples
+DEMO_PROTOCOL: Final = Path(__file__).resolve().parents[2] / "examples" / "somatropin-low-dose.yaml"
+
+#: runs longer than this get a spinner on stderr [days]
+_SPINNER_DAYS: Final = 30.0
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="igfaxis",
+    help="A mechanistic digital twin of the human GH / IGF-1 axis. " + DISCLAIMER,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+)
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.filename is not None:
+        text = f"{exc.strerror or exc}: {exc.filename}"
+    else:
+        text = str(exc) or type(exc).__name__
+    return " ".join(text.split())
+
+
+def _handled(func: _F) -> _F:
+    """Turn igfaxis and file errors into one red stderr line and exit code 2.
+
+    The command takes ``ctx: typer.Context`` (typer passes it by keyword); the root
+    context holds the global ``--debug`` flag.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = bool(kwargs["ctx"].find_root().params.get("debug"))
+        caught: list[warnings.WarningMessage] = []
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", ExtrapolationWarning)
+                warnings.simplefilter("always", PhysiologyWarning)
+                return func(*args, **kwargs)
+        except (IgfaxisError, OSError) as exc:
+            if debug:
+                raise
+            err_console().print(Text(f"error: {_one_line(exc)}", style="bold red"), soft_wrap=True)
+            raise typer.Exit(code=2) from None
+        finally:  # outside catch_warnings, so that other warnings show as usual
+            for w in caught:
+                _show_warning(w)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _show_warning(w: warnings.WarningMessage) -> None:
+    if issubclass(w.category, ExtrapolationWarning | PhysiologyWarning):
+        err_console().print(
+            Text(f"warning: {_one_line(w.message)}", style="yellow"), soft_wrap=True
+        )
+    else:
+        warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+
+
+@contextlib.contextmanager
+def _spinner(days: float, quiet: bool = False) -> Iterator[None]:
+    if days <= _SPINNER_DAYS or quiet:
+        yield
+        return
+    with err_console().status(f"Simulating {days:g} days ...", spinner="dots"):
+        yield
+
+
+def _horizon(protocol: Protocol, days: float | None) -> float:
+    """The horizon ``simulate`` will use: ``--days``, else the protocol's, else 1 day."""
+    if days is not None:
+        return days
+    return protocol.days if protocol.days is not None else 1.0
+
+
+def _person_text(p: Person) -> str:
+    condition = "" if p.condition == "healthy" else f", {p.condition.replace('_', ' ')}"
+    return f"{p.age_y:g}-year-old {p.sex}, {p.weight_kg:g} kg{condition}"
+
+
+def _write_csv(traj: Trajectory, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    traj.to_dataframe().to_csv(path, index=False, float_format="%.8g")
+    return path
+
+
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the full traceback of errors.")
+    ] = False,
+) -> None:
+    """A mechanistic digital twin of the human GH / IGF-1 axis.
+
+    Model predictions and published associations; not medical advice.
+    """
+    jax.config.update("jax_enable_x64", True)  # the engine is written for float64 (A10)
+
+
+# --------------------------------------------------------------------------------------
+# Options shared by several commands
+# --------------------------------------------------------------------------------------
+
+ProtocolArg = Annotated[
+    Path, typer.Argument(metavar="PROTOCOL.yaml", help="Protocol file (YAML), see examples/.")
+]
+PersonOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--person",
+        metavar="FILE",
+        help="Person file (YAML/JSON with age_y, sex, weight_kg, ...); default: a "
+        "healthy 45-year-old man of 80 kg.",
+    ),
+]
+DaysOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--days", metavar="N", help="Horizon [days]; default: the protocol's `days`, else 1."
+    ),
+]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the endogenous GH burst train.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+
+
+# --------------------------------------------------------------------------------------
+# Commands
+# --------------------------------------------------------------------------------------
+
+
+@app.command("simulate")
+@_handled
+def simulate_cmd(
+    ctx: typer.Context,
+    protocol_file: ProtocolArg,
+    person_file: PersonOpt = None,
+    days: DaysOpt = None,
+    seed: SeedOpt = 0,
+    out: Annotated[
+        Path | None, typer.Option("--out", metavar="FILE.csv", help="Write the trajectory CSV.")
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", metavar="FILE.png", help="Draw GH and IGF-1 (PNG, SVG or PDF)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Simulate a person under a protocol and summarise GH and IGF-1."""
+    protocol = load_protocol(protocol_file)
+    person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
+    horizon = _horizon(protocol, days)
+    with _spinner(horizon):
+        traj = simulate(person, protocol, days=days, seed=seed)
+    written: dict[str, str] = {}
+    if out is not None:
+        written["csv"] = str(_write_csv(traj, out))
+    if plot is not None:
+        from igfaxis.io.plots import plot_trajectory
+
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        written["plot"] = str(plot_trajectory(traj, plot, title=protocol.name))
+    summary = summarize(traj)
+    if as_json:
+        print_json(
+            {
+                "protocol": protocol.name,
+                "person": person.model_dump(mode="json"),
+                "seed": seed,
+                "summary": summary,
+                "files": written,
+                "note": DISCLAIMER,
+            }
+        )
+        return
+    console = out_console()
+    title = f"{protocol.name}: {_person_text(person)}, {traj.days:g} days, seed {seed}"
+    console.print(Text(title, style="bold"))
+    console.print(summary_table({"model": summary}))
+    for kind, path in written.items():
+        console.print(f"wrote {kind}: {path}")
+    console.print(Text(DISCLAIMER, style="italic"))
+
+
+@app.command("assess")
+@_handled
+def assess_cmd(
+    ctx: typer.Context,
+    igf1: Annotated[float, typer.Option("--igf1", metavar="V", help="Measured total IGF-1.")],
+    unit: Annotated[
+        str, typer.Option("--unit", metavar="U", help="Unit of --igf1: ng/mL, ug/L or nmol/L.")
+    ],
+    age: Annotated[float, typer.Option("--age", metavar="A", help="Age [years].")],
+    sex: Annotated[str, typer.Option("--sex", metavar="S", help="male or female (m/f).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Place an IGF-1 value on the age/sex reference (SDS) and the 120-160 ng/mL band."""
+    result = assess(igf1, unit, age, sex)
+    if as_json:
+        print_json(result.to_dict())
+        return
+    console = out_console()
+    for line in assessment_lines(result):
+        console.print(line, soft_wrap=False)
+
+
+@app.command("validate")
+@_handled
+def validate_cmd(
+    ctx: typer.Context,
+    targets: Annotated[
+        Path | None,
+        typer.Option("--targets", metavar="FILE", help="Targets file; default: the packaged one."),
+    ] = None,
+    ids: Annotated[
+        list[str] | None,
+        typer.Option("--id", metavar="ID", help="Only this target id or prefix (repeatable)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the published validation targets; exit code 1 if any fails."""
+    from igfaxis.validation import validate
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console(), transient=True) as bar:
+        task = bar.add_task("validation", total=None)
+
+        def progress(target_id: str, index: int, total: int) -> None:
+            bar.update(task, description=target_id, completed=index, total=total)
+
+        report = validate(targets, ids=ids or None, progress=progress)
+    rows = report.rows
+    if as_json:
+        fields = (
+            "id",
+            "metric",
+            "value",
+            "target",
+            "low",
+            "high",
+            "unit",
+            "passed",
+            "source",
+            "note",
+        )
+        print_json(
+            {
+                "all_passed": report.all_passed,
+                "passed": sum(r.passed for r in rows),
+                "total": len(rows),
+                "rows": [{f: getattr(r, f, None) for f in fields} for r in rows],
+            }
+        )
+    else:
+        console = out_console()
+        console.print(validation_table(rows))
+        n_pass = sum(r.passed for r in rows)
+        style = "green" if report.all_passed else "bold red"
+        console.print(Text(f"{n_pass}/{len(rows)} targets passed", style=style))
+    if not report.all_passed:
+        raise typer.Exit(code=1)
+
+
+@app.command("export-sbml")
+@_handled
+def export_sbml_cmd(
+    ctx: typer.Context,
+    protocol_file: ProtocolArg,
+    out: Annotated[Path, typer.Option("--out", metavar="FILE.xml", help="SBML file to write.")],
+    person_file: PersonOpt = None,
+    days: DaysOpt = None,
+    seed: SeedOpt = 0,
+) -> None:
+    """Export the person's model under a protocol as SBML (Level 3 Version 2)."""
+    protocol = load_protocol(protocol_file)
+    person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
+    try:
+        from igfaxis.io.sbml import write_sbml
+    except ImportError as exc:  # an optional dependency is missing: say which
+        raise ExportError(str(exc)) from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path = write_sbml(out, person, protocol, days=_horizon(protocol, days), seed=seed)
+    except ImportError as exc:
+        raise ExportError(str(exc)) from exc
+    out_console().print(f"wrote SBML: {path}")
+
+
+@app.command("demo")
+@_handled
+def demo_cmd(
+    ctx: typer.Context,
+    out_dir: Annotated[
+        Path, typer.Option("--out-dir", metavar="DIR", help="Folder for demo.png and the CSVs.")
+    ] = Path("out"),
+    days: Annotated[float, typer.Option("--days", hidden=True)] = 28.0,
+    as_json: JsonOpt = False,
+) -> None:
+    """Compare no intervention with low-dose somatropin in a healthy 45-year-old man."""
+    from igfaxis.io.plots import plot_compare
+
+    protocols = {
+        "baseline": Protocol(name="baseline (no intervention)"),
+        "somatropin-low-dose": load_protocol(DEMO_PROTOCOL),
+    }
+    trajs = {}
+    for label, protocol in protocols.items():
+        with _spinner(days, quiet=as_json):
+            trajs[label] = simulate(DEFAULT_PERSON, protocol, days=days, seed=0)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {label: str(_write_csv(t, out_dir / f"{label}.csv")) for label, t in trajs.items()}
+    files["plot"] = str(
+        plot_compare(
+            {protocols[k].name: t for k, t in trajs.items()},
+            out_dir / "demo.png",
+            title=f"Daily mean IGF-1, {_person_text(DEFAULT_PERSON)}",
+        )
+    )
+    summaries = {label: summarize(t) for label, t in trajs.items()}
+    base = summaries["baseline"]["igf1_last_day_mean_ng_ml"]
+    drug = summaries["somatropin-low-dose"]["igf1_last_day_mean_ng_ml"]
+    if as_json:
+        print_json(
+            {
+                "person": DEFAULT_PERSON.model_dump(mode="json"),
+                "days": days,
+                "protocols": {k: p.to_dict() for k, p in protocols.items()},
+                "summary": summaries,
+                "files": files,
+                "note": DISCLAIMER,
+            }
+        )
+        return
+    console = out_console()
+    title = f"Demo: {_person_text(DEFAULT_PERSON)}, {days:g} days, seed 0"
+    console.print(Text(title, style="bold"))
+    console.print(summary_table(summaries))
+    console.print(f"\n{protocols['somatropin-low-dose'].description.strip()}")
+    console.print(
+        f"Last-day mean IGF-1 with somatropin: {drug - base:+.1f} ng/mL "
+        f"({100 * (drug / base - 1):+.0f}%) vs baseline."
+    )
+    for path in files.values():
+        console.print(f"wrote {path}")
+    console.print(Text(DISCLAIMER, style="italic"))
+
+
+def main() -> None:
+    """Entry point of the ``igfaxis`` console script."""
+    app(prog_name="igfaxis")

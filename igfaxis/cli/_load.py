@@ -1,0 +1,58 @@
+"""Read the files the CLI is given: persons and protocols (YAML or JSON)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from igfaxis.errors import ProtocolError
+from igfaxis.protocol import Person, Protocol
+from igfaxis.protocol._errors import format_validation_error
+
+__all__ = ["load_person", "load_protocol"]
+
+
+def _read_mapping(path: Path, what: str) -> dict[str, Any]:
+    if not path.is_file():
+        raise ProtocolError(f"{what} file {str(path)!r} does not exist; check the path.")
+    text = path.read_text("utf-8")
+    try:
+        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        detail = " ".join(str(exc).split())
+        raise ProtocolError(f"{path.name} is not valid YAML/JSON: {detail}") from None
+    if not isinstance(data, dict):
+        raise ProtocolError(
+            f"{path.name} must hold a mapping of {what} fields; got {type(data).__name__}. "
+            "Write e.g. `age_y: 45` on its own line."
+        )
+    return data
+
+
+def load_person(path: str | Path) -> Person:
+    """Read a :class:`~igfaxis.protocol.Person` from a YAML or JSON file of its fields.
+
+    Raises
+    ------
+    ProtocolError
+        The file is missing, not YAML/JSON, not a mapping, or a field is invalid.
+
+    Examples
+    --------
+    A file with ``age_y: 60``, ``sex: female`` and ``weight_kg: 65`` on three lines.
+    """
+    p = Path(path)
+    data = _read_mapping(p, "person")
+    try:
+        return Person.model_validate(data)
+    except ValidationError as exc:
+        raise ProtocolError(format_validation_error(exc, p.name)) from None
+
+
+def load_protocol(path: str | Path) -> Protocol:
+    """Read a :class:`~igfaxis.protocol.Protocol` from a YAML (or JSON) file."""
+    return Protocol.from_yaml(Path(path))

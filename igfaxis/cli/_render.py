@@ -1,0 +1,131 @@
+"""Terminal output of the CLI: rich tables on stdout, one-line messages on stderr, JSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from igfaxis.risk import DISCLAIMER, Assessment
+
+__all__ = [
+    "assessment_lines",
+    "err_console",
+    "out_console",
+    "print_json",
+    "summary_table",
+    "validation_table",
+]
+
+
+def out_console() -> Console:
+    """Console on stdout (created per call, so that redirected streams are honoured)."""
+    return Console(highlight=False, markup=False)
+
+
+def err_console() -> Console:
+    """Console on stderr, for errors, warnings and progress."""
+    return Console(stderr=True, highlight=False, markup=False)
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, Mapping):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value
+
+
+def print_json(data: Mapping[str, Any]) -> None:
+    """Print ``data`` as JSON on stdout (non-finite numbers become ``null``)."""
+    print(json.dumps(_json_safe(data), indent=2, allow_nan=False))
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    if value is None or not math.isfinite(value):
+        return "-"
+    return f"{value:.{digits}f}"
+
+
+def summary_table(summaries: Mapping[str, Mapping[str, Any]]) -> Table:
+    """One column per run; rows are the numbers of :func:`igfaxis.cli._summary.summarize`."""
+    table = Table(box=None, pad_edge=False)
+    table.add_column("", style="bold")
+    for label in summaries:
+        table.add_column(label, justify="right")
+    first = next(iter(summaries.values()))
+    low, high = first["band_ng_ml"]
+    n = first["whole_days"]
+    rows: list[tuple[str, Callable[[Mapping[str, Any]], str]]] = [
+        ("mean GH [ng/mL]", lambda s: _num(s["mean_gh_ng_ml"], 2)),
+    ]
+    if n >= 2:
+        rows += [
+            ("IGF-1 daily mean, day 1 [ng/mL]", lambda s: _num(s["igf1_first_day_mean_ng_ml"])),
+            (f"IGF-1 daily mean, day {n} [ng/mL]", lambda s: _num(s["igf1_last_day_mean_ng_ml"])),
+        ]
+    else:
+        label = "IGF-1 mean, day 1 [ng/mL]" if n == 1 else "IGF-1 mean [ng/mL]"
+        rows.append((label, lambda s: _num(s["igf1_first_day_mean_ng_ml"])))
+    rows += [
+        (
+            "IGF-1 min / max [ng/mL]",
+            lambda s: f"{_num(s['igf1_min_ng_ml'])} / {_num(s['igf1_max_ng_ml'])}",
+        ),
+        (
+            f"time in {low:g}-{high:g} ng/mL band",
+            lambda s: f"{100 * s['time_in_band_fraction']:.0f}% ({s['time_in_band_h']:.0f} h)",
+        ),
+    ]
+    for name, cell in rows:
+        table.add_row(name, *(cell(s) for s in summaries.values()))
+    return table
+
+
+def assessment_lines(a: Assessment) -> list[Text | str]:
+    """The human-readable assessment of one IGF-1 value."""
+    low, high = a.band_ng_ml
+    zone_style = "green" if a.zone_sds == "within reference" else "red"
+    band_style = "green" if a.zone_band == "in band" else "yellow"
+    lines: list[Text | str] = [
+        Text(
+            f"IGF-1 {a.igf1_ng_ml:.1f} ng/mL ({a.igf1_nmol_l:.2f} nmol/L), "
+            f"{a.age_y:g}-year-old {a.sex}",
+            style="bold",
+        ),
+        Text.assemble(
+            "  SDS         ", f"{a.sds:+.2f}  ", (f"({a.zone_sds}; reference -2 to +2)", zone_style)
+        ),
+        f"  percentile  {a.percentile:.1f}",
+        Text.assemble(f"  absolute    {low:g}-{high:g} ng/mL band: ", (a.zone_band, band_style)),
+        f"Reference interval: {a.reference}",
+        f"Band: {a.band_reference}",
+    ]
+    lines += [f"Note: {n}" for n in a.notes if n != DISCLAIMER]
+    lines.append(Text(DISCLAIMER, style="italic"))
+    return lines
+
+
+def validation_table(rows: Sequence[Any]) -> Table:
+    """One row per target: id, metric, model value, band, unit, PASS/FAIL, note."""
+    table = Table(title="Validation targets", title_justify="left")
+    table.add_column("id", no_wrap=True)
+    table.add_column("metric", ratio=3)
+    table.add_column("model", justify="right", no_wrap=True)
+    table.add_column("band", justify="right", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
+    table.add_column("result", no_wrap=True)
+    table.add_column("note", ratio=2)
+    for r in rows:
+        result = Text("PASS", style="green") if r.passed else Text("FAIL", style="bold red")
+        table.add_row(
+            r.id, r.metric, f"{r.value:.4g}", f"{r.low:g}-{r.high:g}", r.unit, result, r.note or ""
+        )
+    return table

@@ -1,0 +1,44 @@
+"""The numbers the CLI reports for one simulated run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from igfaxis.risk import TARGET_BAND_NG_ML
+from igfaxis.simulate import Trajectory
+
+__all__ = ["summarize"]
+
+_IGF1 = "igf1_total_ng_ml"
+
+
+def summarize(traj: Trajectory) -> dict[str, Any]:
+    """Mean GH, first/last daily mean IGF-1, IGF-1 range and time in the target band.
+
+    With less than one whole day simulated, the first and last "daily" means are the mean of
+    the whole run.
+    """
+    t = traj.times_h
+    igf1 = traj[_IGF1]
+    daily = traj.daily_mean(_IGF1)
+    whole_days = int(daily.size)
+    if whole_days == 0:
+        daily = np.array([traj.mean(_IGF1, float(t[0]), float(t[-1]))])
+    low, high = TARGET_BAND_NG_ML
+    in_band = ((igf1 >= low) & (igf1 <= high)).astype(float)
+    band_h = float(np.trapezoid(in_band, t))
+    total_h = float(t[-1] - t[0])
+    return {
+        "days": traj.days,
+        "mean_gh_ng_ml": traj.mean("gh_ng_ml", float(t[0]), float(t[-1])),
+        "igf1_first_day_mean_ng_ml": float(daily[0]),
+        "igf1_last_day_mean_ng_ml": float(daily[-1]),
+        "igf1_min_ng_ml": float(igf1.min()),
+        "igf1_max_ng_ml": float(igf1.max()),
+        "band_ng_ml": [low, high],
+        "time_in_band_h": band_h,
+        "time_in_band_fraction": band_h / total_h,
+        "whole_days": whole_days,
+    }

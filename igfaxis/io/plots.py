@@ -1,0 +1,166 @@
+"""Static figures of simulated trajectories (PNG, SVG, PDF: whatever the suffix says).
+
+matplotlib is imported when a figure is drawn, and only its object-oriented API is used
+(``Figure`` rendered by the Agg canvas): no pyplot, no global backend switch, no state left
+behind in the caller's process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+
+from igfaxis.errors import ProtocolError
+from igfaxis.risk import TARGET_BAND_NG_ML
+
+if TYPE_CHECKING:
+    from igfaxis.simulate import Trajectory
+
+__all__ = ["plot_compare", "plot_trajectory"]
+
+FOOTER: Final = "Model prediction, not medical advice"
+
+_GH: Final = "gh_ng_ml"
+_IGF1: Final = "igf1_total_ng_ml"
+_BAND_COLOUR: Final = "#2ca02c"
+_DPI: Final = 150
+
+
+def _new_figure(n_rows: int, height_in: float) -> Any:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(9.0, height_in), layout="constrained")
+    FigureCanvasAgg(fig)
+    fig.subplots(n_rows, 1, sharex=True, squeeze=False)
+    return fig
+
+
+def _shade_band(ax: Any) -> None:
+    low, high = TARGET_BAND_NG_ML
+    ax.axhspan(
+        low,
+        high,
+        color=_BAND_COLOUR,
+        alpha=0.15,
+        lw=0,
+        label=f"{low:g}-{high:g} ng/mL band (lowest mortality, Rahmani 2022)",
+    )
+
+
+def _save(fig: Any, path: str | Path) -> Path:
+    fig.text(
+        0.995, 0.005, FOOTER, ha="right", va="bottom", fontsize=8, color="0.35", style="italic"
+    )
+    out = Path(path)
+    fig.savefig(out, dpi=_DPI)
+    return out
+
+
+def plot_trajectory(traj: Trajectory, path: str | Path, *, title: str | None = None) -> Path:
+    """Draw GH and total IGF-1 of one run, with the IGF-1 target band, and save it.
+
+    Parameters
+    ----------
+    traj
+        A simulated :class:`~igfaxis.simulate.Trajectory`.
+    path
+        Output file; the suffix picks the format (``.png``, ``.svg``, ``.pdf``).
+
+    Other Parameters
+    ----------------
+    title
+        Figure title; defaults to the protocol name from the trajectory's metadata.
+
+    Returns
+    -------
+    The path written.
+    """
+    hours = traj.days < 2.0
+    x = traj.times_h if hours else traj.times_h / 24.0
+    fig = _new_figure(2, 6.0)
+    ax_gh, ax_igf = fig.axes
+    ax_gh.plot(x, traj[_GH], color="#1f77b4", lw=0.8)
+    ax_gh.set_ylabel("GH [ng/mL]")
+    ax_gh.set_ylim(bottom=0.0)
+    ax_gh.set_title("Serum growth hormone (pulsatile)", loc="left", fontsize=10)
+
+    igf1 = traj[_IGF1]
+    _shade_band(ax_igf)
+    ax_igf.plot(x, igf1, color="#d62728", lw=1.2, label="total IGF-1")
+    low, high = TARGET_BAND_NG_ML
+    span = [min(float(igf1.min()), low), max(float(igf1.max()), high)]
+    pad = 0.1 * (span[1] - span[0])
+    ax_igf.set_ylim(max(0.0, span[0] - pad), span[1] + pad)
+    ax_igf.set_ylabel("total IGF-1 [ng/mL]")
+    ax_igf.set_title("Serum total IGF-1", loc="left", fontsize=10)
+    ax_igf.legend(loc="best", fontsize=8, frameon=False)
+    ax_igf.set_xlabel("time [h]" if hours else "time [days]")
+    ax_igf.set_xlim(float(x[0]), float(x[-1]))
+    if hours:  # clock-like ticks: every 3 h for one day, every 6 h for two
+        ax_igf.xaxis.get_major_locator().set_params(steps=[3, 6])
+    for ax in fig.axes:
+        ax.grid(alpha=0.3, lw=0.5)
+    name = traj.metadata.get("protocol", {}).get("name", "simulation")
+    fig.suptitle(title if title is not None else name, fontsize=12)
+    return _save(fig, path)
+
+
+def plot_compare(
+    trajs: Mapping[str, Trajectory], path: str | Path, *, title: str | None = None
+) -> Path:
+    """Overlay the daily mean total IGF-1 of several runs, with the target band, and save it.
+
+    Parameters
+    ----------
+    trajs
+        Label -> trajectory; each must cover at least one whole day.
+    path
+        Output file; the suffix picks the format.
+
+    Other Parameters
+    ----------------
+    title
+        Figure title.
+
+    Returns
+    -------
+    The path written.
+
+    Raises
+    ------
+    ProtocolError
+        ``trajs`` is empty, or a trajectory is shorter than one day.
+    """
+    if not trajs:
+        raise ProtocolError("`trajs` must hold at least one labelled trajectory; got none.")
+    fig = _new_figure(1, 4.5)
+    (ax,) = fig.axes
+    _shade_band(ax)
+    lows, highs = [TARGET_BAND_NG_ML[0]], [TARGET_BAND_NG_ML[1]]
+    n_days = 1
+    for label, traj in trajs.items():
+        daily = traj.daily_mean(_IGF1)
+        if daily.size == 0:
+            raise ProtocolError(
+                f"trajectory {label!r} covers {traj.days:g} days; daily means need at least "
+                "one whole day. Simulate with `days >= 1`."
+            )
+        days = np.arange(1, daily.size + 1)
+        ax.plot(days, daily, marker="o", ms=3.5, lw=1.5, label=label)
+        n_days = max(n_days, daily.size)
+        lows.append(float(daily.min()))
+        highs.append(float(daily.max()))
+    pad = 0.1 * (max(highs) - min(lows))
+    ax.set_ylim(max(0.0, min(lows) - pad), max(highs) + pad)
+    ax.set_xlim(0.5, n_days + 0.5)
+    ax.set_xlabel("day")
+    ax.set_ylabel("daily mean total IGF-1 [ng/mL]")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.grid(alpha=0.3, lw=0.5)
+    ax.legend(loc="best", fontsize=8, frameon=False)
+    fig.suptitle(title if title is not None else "Daily mean IGF-1", fontsize=12)
+    return _save(fig, path)

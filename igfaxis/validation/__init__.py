@@ -1,0 +1,11 @@
+"""Validation as data: published observations, run against the model."""
+
+from igfaxis.validation._metrics import METRICS as METRICS, count_bursts as count_bursts
+from igfaxis.validation._runner import (
+    Scenario as Scenario,
+    Target as Target,
+    TargetResult as TargetResult,
+    ValidationReport as ValidationReport,
+    load_targets as load_targets,
+    validate as validate,
+)

@@ -1,0 +1,233 @@
+"""Metric registry: how a number is read off one or more simulated trajectories.
+
+Each metric is a pure function ``(runs, spec) -> float``: ``runs`` maps scenario names to
+:class:`~igfaxis.simulate.Trajectory`, ``spec`` is the metric's mapping from the targets
+file. New published observations reuse these metrics; a new metric is a new function here
+plus a line in docs/validation.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from igfaxis.errors import ProtocolError
+from igfaxis.risk import centile_value, sds
+from igfaxis.simulate import Trajectory
+
+__all__ = ["METRICS", "count_bursts"]
+
+Runs = Mapping[str, Trajectory]
+
+
+def _run(runs: Runs, spec: Mapping[str, Any], key: str = "scenario") -> Trajectory:
+    name = spec.get(key, "main")
+    if name not in runs:
+        raise ProtocolError(
+            f"metric `{key}` names scenario {name!r}, which the target does not define; "
+            f"defined: {', '.join(runs)}."
+        )
+    return runs[name]
+
+
+def _windows(spec: Mapping[str, Any]) -> list[tuple[float, float]]:
+    start, end = float(spec["start_h"]), float(spec["end_h"])
+    repeat = int(spec.get("repeat_days", 1))
+    return [(start + 24.0 * k, end + 24.0 * k) for k in range(repeat)]
+
+
+def count_bursts(
+    traj: Trajectory,
+    start_h: float,
+    end_h: float,
+    *,
+    variable: str = "gh_ng_ml",
+    sample_min: float = 10.0,
+    min_rise_ng_ml: float = 0.2,
+    min_rise_rel: float = 0.5,
+) -> int:
+    """Count GH secretory bursts in [start_h, end_h] as pulse-detection programs do.
+
+    Detection rule (docs/validation.md): serum GH is sampled every ``sample_min`` minutes
+    (as in the published q10-q20 min protocols); a burst is a local maximum whose rise above
+    the nadir since the previous burst is at least ``min_rise_ng_ml`` and at least
+    ``min_rise_rel`` times that nadir (a Cluster-like criterion with fixed thresholds).
+    """
+    m = traj.window(start_h, end_h)
+    t, y = traj.times_h[m], traj[variable][m]
+    grid = np.arange(t[0], t[-1] + 1e-9, sample_min / 60.0)
+    g = np.interp(grid, t, y)
+    count, nadir = 0, g[0]
+    for i in range(1, g.size - 1):
+        nadir = min(nadir, g[i])
+        if g[i] >= g[i - 1] and g[i] > g[i + 1]:
+            rise = g[i] - nadir
+            if rise >= min_rise_ng_ml and rise >= min_rise_rel * nadir:
+                count += 1
+                nadir = g[i]
+    return count
+
+
+def _bursts_per_day(runs: Runs, spec: Mapping[str, Any]) -> float:
+    tr = _run(runs, spec)
+    counts = [count_bursts(tr, a, b) * 24.0 / (b - a) for a, b in _windows(spec)]
+    return float(np.mean(counts))
+
+
+def _mean(runs: Runs, spec: Mapping[str, Any]) -> float:
+    tr = _run(runs, spec)
+    return float(np.mean([tr.mean(spec["variable"], a, b) for a, b in _windows(spec)]))
+
+
+def _series(runs: Runs, spec: Mapping[str, Any]) -> tuple[Trajectory, np.ndarray]:
+    """The variable, minus the same variable in the ``control`` scenario when one is named
+    (same person and seed without the intervention: the intervention's own contribution)."""
+    tr = _run(runs, spec)
+    y = tr[spec["variable"]]
+    if "control" in spec:
+        y = y - _run(runs, spec, "control")[spec["variable"]]
+    return tr, y
+
+
+def _auc(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Integral over the window (minus baseline or control), times ``scale``."""
+    tr, y = _series(runs, spec)
+    base = _baseline(tr, spec)
+    vals = []
+    for a, b in _windows(spec):
+        m = tr.window(a, b)
+        vals.append(np.trapezoid(y[m], tr.times_h[m]) - base * (b - a))
+    return float(np.mean(vals)) * float(spec.get("scale", 1.0))
+
+
+def _baseline(tr: Trajectory, spec: Mapping[str, Any]) -> float:
+    if "baseline_start_h" not in spec:
+        return 0.0
+    return tr.mean(spec["variable"], float(spec["baseline_start_h"]), float(spec["baseline_end_h"]))
+
+
+def _peak_value(runs: Runs, spec: Mapping[str, Any]) -> float:
+    tr, y = _series(runs, spec)
+    (a, b), = _windows(spec)
+    return float(np.max(y[tr.window(a, b)]) - _baseline(tr, spec))
+
+
+def _peak_time(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Time of the maximum in the window, minus ``reference_h``, in ``scale_h`` units."""
+    tr, y = _series(runs, spec)
+    (a, b), = _windows(spec)
+    m = tr.window(a, b)
+    t_peak = float(tr.times_h[m][np.argmax(y[m])])
+    return (t_peak - float(spec.get("reference_h", a))) / float(spec.get("scale_h", 1.0))
+
+
+def _half_life(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Log-linear fit of (variable - control) over the window; half-life in minutes."""
+    tr, y = _series(runs, spec)
+    (a, b), = _windows(spec)
+    m = tr.window(a, b)
+    y = y[m]
+    if np.any(y <= 0):
+        raise ProtocolError(f"half-life window [{a}, {b}] h contains non-positive values")
+    slope = np.polyfit(tr.times_h[m], np.log(y), 1)[0]
+    return float(np.log(2.0) / -slope * 60.0)
+
+
+def _share(runs: Runs, spec: Mapping[str, Any]) -> float:
+    tr = _run(runs, spec)
+    (a, b), = _windows(spec)
+    return tr.mean(spec["numerator"], a, b) / tr.mean(spec["denominator"], a, b)
+
+
+def _percent_change(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """100 (after / before - 1); each side a window mean, optionally in another scenario."""
+    before = _run(runs, spec, "before_scenario" if "before_scenario" in spec else "scenario")
+    after = _run(runs, spec)
+    v = spec["variable"]
+    x0 = before.mean(v, float(spec["before_start_h"]), float(spec["before_end_h"]))
+    x1 = after.mean(v, float(spec["start_h"]), float(spec["end_h"]))
+    return 100.0 * (x1 / x0 - 1.0)
+
+
+def _change(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Absolute change of a window mean, after minus before."""
+    before = _run(runs, spec, "before_scenario" if "before_scenario" in spec else "scenario")
+    after = _run(runs, spec)
+    v = spec["variable"]
+    x0 = before.mean(v, float(spec["before_start_h"]), float(spec["before_end_h"]))
+    return after.mean(v, float(spec["start_h"]), float(spec["end_h"])) - x0
+
+
+def _ratio(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Ratio of two sub-metrics (``numerator`` and ``denominator`` are metric specs)."""
+    num = METRICS[spec["numerator"]["kind"]](runs, spec["numerator"])
+    den = METRICS[spec["denominator"]["kind"]](runs, spec["denominator"])
+    return num / den
+
+
+def _sds(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """LIFE IGF-1 SDS of the window mean, for the scenario's person."""
+    tr = _run(runs, spec)
+    person = tr.metadata["person"]
+    value = tr.mean("igf1_total_ng_ml", float(spec["start_h"]), float(spec["end_h"]))
+    return sds(value, person["age_y"], person["sex"])
+
+
+def _ratio_to_median(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Window-mean total IGF-1 over the LIFE median for the person's age and sex."""
+    tr = _run(runs, spec)
+    person = tr.metadata["person"]
+    median = centile_value(0.0, person["age_y"], person["sex"])
+    return tr.mean("igf1_total_ng_ml", float(spec["start_h"]), float(spec["end_h"])) / median
+
+
+def _decline_per_decade(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Least-squares slope of log IGF-1 on age over the named scenarios, in % per decade."""
+    ages, logs = [], []
+    for name in spec["scenarios"]:
+        tr = runs[name]
+        ages.append(tr.metadata["person"]["age_y"])
+        logs.append(np.log(tr.mean("igf1_total_ng_ml", float(spec["start_h"]),
+                                   float(spec["end_h"]))))  # fmt: skip
+    slope = np.polyfit(np.asarray(ages) / 10.0, np.asarray(logs), 1)[0]
+    return float(100.0 * (np.exp(slope) - 1.0))
+
+
+def _recovery_days(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Days from ``from_h`` until the variable's daily mean is back within ``tolerance``
+    (relative) of its mean over [before_start_h, before_end_h]; interpolated between
+    daily means centred on each day."""
+    tr = _run(runs, spec)
+    v = spec["variable"]
+    x0 = tr.mean(v, float(spec["before_start_h"]), float(spec["before_end_h"]))
+    t_from, tol = float(spec["from_h"]), float(spec.get("tolerance", 0.1))
+    m = tr.times_h >= t_from
+    t, y = tr.times_h[m], tr[v][m]
+    dev = np.abs(y / x0 - 1.0)
+    inside = np.flatnonzero(dev <= tol)
+    # the first time after which it stays inside for at least 24 h
+    for i in inside:
+        later = (t >= t[i]) & (t <= t[i] + 24.0)
+        if np.all(dev[later] <= tol):
+            return float((t[i] - t_from) / 24.0)
+    return float("inf")
+
+
+METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
+    "bursts_per_day": _bursts_per_day,
+    "mean": _mean,
+    "auc": _auc,
+    "peak_value": _peak_value,
+    "peak_time": _peak_time,
+    "half_life_min": _half_life,
+    "share": _share,
+    "percent_change": _percent_change,
+    "change": _change,
+    "ratio": _ratio,
+    "sds": _sds,
+    "ratio_to_reference_median": _ratio_to_median,
+    "decline_per_decade_pct": _decline_per_decade,
+    "recovery_days": _recovery_days,
+}

@@ -1,0 +1,178 @@
+"""Run a targets file: simulate each target's scenarios, read its metric, compare to band."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from igfaxis.errors import ProtocolError
+from igfaxis.protocol import Person, Protocol
+from igfaxis.protocol._errors import format_validation_error
+from igfaxis.simulate import SolverConfig, Trajectory, simulate
+from igfaxis.validation._metrics import METRICS
+
+__all__ = ["Scenario", "Target", "TargetResult", "ValidationReport", "load_targets", "validate"]
+
+
+class Scenario(BaseModel):
+    """A person, a protocol, a horizon and a seed."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person: Person = Field(default_factory=Person)
+    protocol: Protocol = Field(default_factory=Protocol)
+    days: float = Field(2.0, gt=0.0, le=36500.0)
+    seed: int = Field(0, ge=0)
+
+    def key(self) -> str:
+        """Canonical JSON: equal scenarios are simulated once per validation run."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True)
+
+
+class Target(BaseModel):
+    """One published observation as data."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(min_length=1)
+    group: str = ""
+    description: str = ""
+    target: float
+    low: float
+    high: float
+    unit: str
+    source: str = ""
+    facts: list[str] = Field(default_factory=list)
+    scenarios: dict[str, Scenario]
+    metric: dict[str, Any]
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Target:
+        if not self.low <= self.high:
+            raise ValueError(f"`low` ({self.low}) must not exceed `high` ({self.high}).")
+        kind = self.metric.get("kind")
+        if kind not in METRICS:
+            raise ValueError(
+                f"`metric.kind` must be one of {', '.join(sorted(METRICS))}; got {kind!r}."
+            )
+        return self
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """One row of the validation table."""
+
+    id: str
+    metric: str
+    value: float
+    target: float
+    low: float
+    high: float
+    unit: str
+    passed: bool
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All rows; ``all_passed`` when every model value lies in its band."""
+
+    rows: tuple[TargetResult, ...]
+
+    @property
+    def all_passed(self) -> bool:
+        """True when every target passed."""
+        return all(r.passed for r in self.rows)
+
+    def to_dataframe(self) -> pd.DataFrame:
+        """One row per target."""
+        return pd.DataFrame([r.__dict__ for r in self.rows])
+
+
+def default_targets_path() -> Path:
+    """The project's own targets file (package data)."""
+    return Path(str(resources.files("igfaxis.validation").joinpath("targets.yaml")))
+
+
+def load_targets(path: str | Path | None = None) -> list[Target]:
+    """Read and validate a targets file (YAML list of targets)."""
+    p = Path(path) if path is not None else default_targets_path()
+    if not p.is_file():
+        raise ProtocolError(f"targets file {str(p)!r} does not exist; check the path.")
+    try:
+        data = yaml.safe_load(p.read_text("utf-8"))
+    except yaml.YAMLError as exc:
+        raise ProtocolError(f"{p.name} is not valid YAML: {exc}") from None
+    if not isinstance(data, list):
+        raise ProtocolError(f"{p.name} must be a YAML list of targets; got {type(data).__name__}.")
+    out = []
+    for i, item in enumerate(data):
+        try:
+            out.append(Target.model_validate(item))
+        except ValidationError as exc:
+            name = item.get("id", f"entry {i}") if isinstance(item, dict) else f"entry {i}"
+            raise ProtocolError(format_validation_error(exc, f"target {name}")) from None
+    ids = [t.id for t in out]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise ProtocolError(f"target ids must be unique; repeated: {', '.join(sorted(dupes))}.")
+    return out
+
+
+def _solver_for(s: Scenario) -> SolverConfig:
+    every = 5.0 / 60.0 if s.days <= 30 else 0.5
+    return SolverConfig(save_every_h=every, max_steps=max(2_000_000, int(2_000 * s.days)))
+
+
+def validate(
+    path: str | Path | None = None,
+    *,
+    ids: list[str] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> ValidationReport:
+    """Run every target of a targets file and compare the model to each band.
+
+    Parameters
+    ----------
+    path
+        Targets file; the packaged ``targets.yaml`` if None.
+
+    Other Parameters
+    ----------------
+    ids
+        Only these target ids (or id prefixes such as ``"V-PHY"``).
+    progress
+        Called as ``progress(target_id, index, total)`` before each target.
+    """
+    targets = load_targets(path)
+    if ids:
+        targets = [t for t in targets if any(t.id == i or t.id.startswith(i) for i in ids)]
+    cache: dict[str, Trajectory] = {}
+    rows = []
+    for k, t in enumerate(targets):
+        if progress is not None:
+            progress(t.id, k, len(targets))
+        runs = {}
+        for name, sc in t.scenarios.items():
+            key = sc.key()
+            if key not in cache:
+                cache[key] = simulate(sc.person, sc.protocol, days=sc.days, seed=sc.seed,
+                                      solver=_solver_for(sc))  # fmt: skip
+            runs[name] = cache[key]
+        value = float(METRICS[t.metric["kind"]](runs, t.metric))
+        rows.append(TargetResult(
+            id=t.id, metric=t.description or t.metric["kind"], value=value, target=t.target,
+            low=t.low, high=t.high, unit=t.unit, passed=bool(t.low <= value <= t.high),
+            source=t.source, note=t.note,
+        ))  # fmt: skip
+    return ValidationReport(tuple(rows))
