@@ -56,13 +56,13 @@ from igfaxis.model import (
     Params,
     State,
     default_params,
+    initial_state,
     observables,
+    param_hash,
     vector_field,
 )
 from igfaxis.model._math import Sym
 from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol
-from igfaxis.simulate._engine import initial_state
-from igfaxis.simulate._run import param_hash
 
 __all__ = ["to_sbml", "write_sbml"]
 

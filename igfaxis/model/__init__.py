@@ -5,6 +5,7 @@ from igfaxis.model._params import (
     Params as Params,
     ParamSpec as ParamSpec,
     default_params as default_params,
+    param_hash as param_hash,
 )
 from igfaxis.model._system import (
     BASELINE_INPUTS as BASELINE_INPUTS,
@@ -14,6 +15,7 @@ from igfaxis.model._system import (
     Inputs as Inputs,
     Observables as Observables,
     State as State,
+    initial_state as initial_state,
     observables as observables,
     vector_field as vector_field,
 )

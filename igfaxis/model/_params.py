@@ -9,13 +9,14 @@ bounds, and a source or the targets it was calibrated to).
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-__all__ = ["PARAMETERS", "ParamSpec", "Params", "default_params"]
+__all__ = ["PARAMETERS", "ParamSpec", "Params", "default_params", "param_hash"]
 
 
 @dataclass(frozen=True)
@@ -58,3 +59,9 @@ Params.__doc__ = "Model parameters, one field per row of igfaxis/data/parameters
 def default_params() -> Any:
     """Return :class:`Params` at the table's default values."""
     return Params(**{name: spec.value for name, spec in PARAMETERS.items()})
+
+
+def param_hash(p: Any) -> str:
+    """Short SHA-256 of parameter values, for reproducibility records."""
+    text = ",".join(f"{k}={float(v)!r}" for k, v in zip(p._fields, p, strict=True))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -21,6 +21,7 @@ __all__ = [
     "STATE_UNITS",
     "Inputs",
     "State",
+    "initial_state",
     "observables",
     "vector_field",
 ]
@@ -149,3 +150,13 @@ def observables(y: State, u: Inputs, p: Any) -> Observables:
         ghrh_pg_ml=y.ghrh,
         srif_pg_ml=y.srif_pev,
     )
+
+
+def initial_state(p: Any) -> State:
+    """A rough healthy-adult state; the warm-up carries the person to their own state."""
+    del p
+    return State(
+        ghrh=50.0, srif_pev=40.0, srif_arc=5.0, gh=0.5, gh_periph=0.5,
+        gh_depot1=0.0, gh_transit1=0.0, gh_depot2=0.0, gh_transit2=0.0,
+        igf_free=0.18, igf_binary=5.7, igf_ternary=17.6, bp3=81.0, als=150.0,
+    )  # fmt: skip

@@ -2,7 +2,6 @@
 
 from igfaxis.simulate._config import SolverConfig as SolverConfig
 from igfaxis.simulate._run import (
-    param_hash as param_hash,
     simulate as simulate,
     simulate_batch as simulate_batch,
 )

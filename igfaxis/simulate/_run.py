@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -11,13 +10,19 @@ import numpy as np
 
 from igfaxis._version import __version__
 from igfaxis.errors import ProtocolError, SimulationError
-from igfaxis.model import OBSERVABLE_UNITS, STATE_UNITS, default_params
+from igfaxis.model import (
+    OBSERVABLE_UNITS,
+    STATE_UNITS,
+    default_params,
+    initial_state,
+    param_hash,
+)
 from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol
 from igfaxis.simulate._config import SolverConfig
-from igfaxis.simulate._engine import initial_state, pad_forcing, solve, solve_batch
+from igfaxis.simulate._engine import pad_forcing, solve, solve_batch
 from igfaxis.simulate._trajectory import Trajectory
 
-__all__ = ["param_hash", "simulate", "simulate_batch"]
+__all__ = ["simulate", "simulate_batch"]
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +32,6 @@ _RESULT_MESSAGES = {
     2: "The solver step size became too small (the equations are too stiff or a state left "
     "its range). This is a bug in igfaxis; please report it with the scenario JSON.",
 }
-
-
-def param_hash(p: Any) -> str:
-    """Short SHA-256 of parameter values, for reproducibility records."""
-    text = ",".join(f"{k}={float(v)!r}" for k, v in zip(p._fields, p, strict=True))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _horizon(protocol: Protocol, days: float | None) -> float:

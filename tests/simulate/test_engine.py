@@ -5,9 +5,8 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from igfaxis import Dose, Person, Protocol, SolverConfig, simulate, simulate_batch
-from igfaxis.model import Inputs, State, default_params, vector_field
+from igfaxis.model import Inputs, State, default_params, initial_state, vector_field
 from igfaxis.protocol import BOLUS_DURATION_H, compile_protocol
-from igfaxis.simulate._engine import initial_state
 
 MAN = Person(age_y=30, sex="male", weight_kg=70)
 FAST = SolverConfig(warmup_days=3)

@@ -1,4 +1,4 @@
-"""Strict runtime for the whole suite (STYLE G2)."""
+"""Strict runtime for the whole suite and the doctests (STYLE G2)."""
 
 import jax
 import pytest
