@@ -76,6 +76,8 @@ _SPECIES_UNITS: Mapping[str, tuple[str, bool]] = {
     "ng/mL": ("microgram", False),  # ng/mL = µg/L
     "nmol/L": ("nanomole", False),
     "ug": ("microgram", True),  # an amount, not a concentration
+    "1": ("dimensionless", True),  # relative levels (energy status, ghrelin, training)
+    "g/kg/d": ("dimensionless", True),  # protein status: a rate per body mass, kept as a number
 }
 
 #: unit symbol -> (SBML base unit kind, factor to that kind)
@@ -94,6 +96,7 @@ _SYMBOLS: Mapping[str, tuple[str, float]] = {
     "m": ("metre", 1.0),
     "min": ("second", 60.0),
     "h": ("second", 3600.0),
+    "d": ("second", 86400.0),
     "decade": ("second", 3600.0 * 24.0 * 365.25 * 10.0),
 }
 

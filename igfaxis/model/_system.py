@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from igfaxis.model import gh_kinetics, hypothalamus, liver, pituitary
+from igfaxis.model import exercise, gh_kinetics, hypothalamus, liver, nutrition, pituitary
 from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 
 __all__ = [
@@ -44,12 +44,18 @@ class State(NamedTuple):
     igf_ternary: Any  #: IGF-1:IGFBP-3:ALS ternary complex [nmol/L]
     bp3: Any  #: IGFBP-3 not carrying IGF-I [nmol/L]
     als: Any  #: free ALS [nmol/L]
+    energy_status: Any  #: energy status, 1 = energy balance [-]
+    protein_status: Any  #: potency-weighted protein status [g/kg/day]
+    liver_nutrition: Any  #: nutritional hepatic GH sensitivity, 1 = fed reference [-]
+    ghrelin: Any  #: acyl-ghrelin relative to the fed daily mean [-]
+    training: Any  #: training status, 0 untrained [-]
 
 
 STATE_UNITS = State(
     ghrh="pg/mL", srif_pev="pg/mL", srif_arc="pg/mL", gh="ng/mL", gh_periph="ng/mL",
     gh_depot1="ug", gh_transit1="ug", gh_depot2="ug", gh_transit2="ug",
     igf_free="nmol/L", igf_binary="nmol/L", igf_ternary="nmol/L", bp3="nmol/L", als="nmol/L",
+    energy_status="1", protein_status="g/kg/d", liver_nutrition="1", ghrelin="1", training="1",
 )  # fmt: skip
 
 
@@ -61,18 +67,25 @@ class Inputs(NamedTuple):
     gh_iv_rate: Any  #: somatropin IV input rate [µg/h]
     igf1_iv_rate: Any  #: IGF-1 (mecasermin) IV input rate [µg/h]
     secretion_gate: Any  #: 1, or 0 while endogenous secretion is clamped off [-]
+    intake_energy: Any  #: energy intake rate, daily mean = fraction of maintenance [-]
+    intake_protein: Any  #: potency-weighted protein intake rate, daily mean [g/kg/day]
+    meal: Any  #: 1 while a meal is eaten, else 0 [-]
+    exercise: Any  #: exercise intensity relative to the lactate threshold, 0 at rest [-]
 
 
 INPUT_UNITS = Inputs(ghrh_drive="pg/mL/h", gh_sc_rate="ug/h", gh_iv_rate="ug/h",
-                     igf1_iv_rate="ug/h", secretion_gate="1")  # fmt: skip
+                     igf1_iv_rate="ug/h", secretion_gate="1", intake_energy="1",
+                     intake_protein="g/kg/d", meal="1", exercise="1")  # fmt: skip
 
 #: input values with nothing happening
 BASELINE_INPUTS = Inputs(ghrh_drive=0.0, gh_sc_rate=0.0, gh_iv_rate=0.0, igf1_iv_rate=0.0,
-                         secretion_gate=1.0)  # fmt: skip
+                         secretion_gate=1.0, intake_energy=0.0, intake_protein=0.0, meal=0.0,
+                         exercise=0.0)  # fmt: skip
 
 
-def _ghs(p: Any) -> Any:
-    return p.ghs_basal
+def _ghs(y: State, p: Any) -> Any:
+    """GHS-receptor drive [Farhy GHS units]: the published basal level scaled by ghrelin."""
+    return p.ghs_basal * y.ghrelin
 
 
 def igf1_total_nmol(y: State) -> Any:
@@ -82,7 +95,7 @@ def igf1_total_nmol(y: State) -> Any:
 
 def vector_field(y: State, u: Inputs, p: Any) -> State:
     """d(state)/dt [state unit per h] at state ``y``, inputs ``u``, parameters ``p``."""
-    ghs = _ghs(p)
+    ghs = _ghs(y, p)
     igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
     secretion = u.secretion_gate * pituitary.gh_secretion(
         y.ghrh, y.srif_pev, ghs, igf_total_ng, p
@@ -92,8 +105,10 @@ def vector_field(y: State, u: Inputs, p: Any) -> State:
     r_b = liver.igf1_binding(y.igf_free, y.igf_binary, y.bp3, p)
     r_t = liver.ternary_formation(y.igf_binary, y.igf_ternary, y.als, p)
     igf_iv = u.igf1_iv_rate * IGF1_NMOL_PER_NG / (p.plasma_volume * p.body_weight)
+    drive = u.ghrh_drive + exercise.exercise_drive(u.exercise, y.training, p)
+    hepatic = y.liver_nutrition * (1.0 + p.train_igf_gain * y.training)
     return State(
-        ghrh=hypothalamus.ghrh_rate(y.ghrh, y.srif_pev, y.srif_arc, u.ghrh_drive, ghs, p),
+        ghrh=hypothalamus.ghrh_rate(y.ghrh, y.srif_pev, y.srif_arc, drive, ghs, p),
         srif_pev=hypothalamus.srif_pev_rate(y.srif_pev, y.gh, p),
         srif_arc=hypothalamus.srif_arc_rate(y.srif_arc, y.ghrh, p),
         gh=gh_kinetics.gh_central_rate(y.gh, y.gh_periph, secretion, absorbed, u.gh_iv_rate, p),
@@ -102,12 +117,18 @@ def vector_field(y: State, u: Inputs, p: Any) -> State:
         gh_transit1=gh_kinetics.transit_rate(y.gh_transit1, y.gh_depot1, p.gh_ka1),
         gh_depot2=gh_kinetics.depot_rate(y.gh_depot2, p.gh_f2, p.gh_ka2, u.gh_sc_rate),
         gh_transit2=gh_kinetics.transit_rate(y.gh_transit2, y.gh_depot2, p.gh_ka2),
-        igf_free=liver.free_igf1_rate(y.igf_free, effect, r_b, igf_iv, p),
+        igf_free=liver.free_igf1_rate(y.igf_free, effect, r_b, igf_iv, hepatic, p),
         igf_binary=liver.binary_rate(y.igf_binary, r_b, r_t, p),
         igf_ternary=liver.ternary_rate(y.igf_ternary, r_t, p),
         bp3=liver.bp3_rate(y.bp3, effect, r_b, p),
         als=liver.als_rate(y.als, effect, r_t, p),
-    )
+        energy_status=nutrition.energy_rate(y.energy_status, u.intake_energy, p),
+        protein_status=nutrition.protein_rate(y.protein_status, u.intake_protein, p),
+        liver_nutrition=nutrition.nutrition_rate(y.liver_nutrition, y.energy_status,
+                                                 y.protein_status, p),
+        ghrelin=nutrition.ghrelin_rate(y.ghrelin, y.energy_status, u.meal, p),
+        training=exercise.training_rate(y.training, u.exercise, p),
+    )  # fmt: skip
 
 
 class Observables(NamedTuple):
@@ -136,7 +157,7 @@ def observables(y: State, u: Inputs, p: Any) -> Observables:
     """Observables at one time point."""
     igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
     secretion = u.secretion_gate * pituitary.gh_secretion(
-        y.ghrh, y.srif_pev, _ghs(p), igf_total_ng, p
+        y.ghrh, y.srif_pev, _ghs(y, p), igf_total_ng, p
     )
     return Observables(
         gh_ng_ml=y.gh,
@@ -159,4 +180,5 @@ def initial_state(p: Any) -> State:
         ghrh=50.0, srif_pev=40.0, srif_arc=5.0, gh=0.5, gh_periph=0.5,
         gh_depot1=0.0, gh_transit1=0.0, gh_depot2=0.0, gh_transit2=0.0,
         igf_free=0.18, igf_binary=5.7, igf_ternary=17.6, bp3=81.0, als=150.0,
+        energy_status=1.0, protein_status=1.1, liver_nutrition=1.0, ghrelin=1.0, training=0.0,
     )  # fmt: skip

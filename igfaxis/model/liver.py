@@ -11,7 +11,7 @@ derivation of the rate constants in docs/model.md.
 Equations (nmol/L, h)::
 
     E      = ghr_function GH / (EC50 + GH)
-    s_igf  = liver_sens igf_syn_max (kin0_frac + E)
+    s_igf  = M liver_sens igf_syn_max (kin0_frac + E)     M: nutrition x training
     s_bp3  = liver_sens bp3_syn_max (bp3_basal_frac + E)
     s_als  = liver_sens als_syn_max (als_basal_frac + E)
     r_b    = kon3 (1 - occ_II) BP3 F - kon3 Kd3 B               free + IGFBP-3 <-> binary
@@ -60,9 +60,15 @@ def ternary_formation(binary: Any, ternary: Any, als: Any, p: Any) -> Any:
     return p.igf_kon_als * binary * als - p.igf_koff_als * ternary
 
 
-def free_igf1_rate(free: Any, effect: Any, r_b: Any, iv_nmol_l_h: Any, p: Any) -> Any:
-    """dF/dt [nmol/L/h]: hepatic synthesis, clearance, binding and IV IGF-1."""
-    synthesis = p.liver_sens * p.igf_syn_max * (p.igf_kin0_frac + effect)
+def free_igf1_rate(
+    free: Any, effect: Any, r_b: Any, iv_nmol_l_h: Any, modulation: Any, p: Any
+) -> Any:
+    """dF/dt [nmol/L/h]: hepatic synthesis, clearance, binding and IV IGF-1.
+
+    ``modulation`` [-] multiplies hepatic synthesis: nutritional GH sensitivity and
+    training (1 in a fed, untrained reference adult).
+    """
+    synthesis = modulation * p.liver_sens * p.igf_syn_max * (p.igf_kin0_frac + effect)
     return synthesis - p.igf_k_free * free - r_b + iv_nmol_l_h
 
 

@@ -8,7 +8,8 @@ research/models.md 8.2(a)::
 
 Burst times t_k form a gamma renewal process (shape ``regularity``) in operational time
 Lambda(t) = integral of lambda(s) ds, with lambda = ``rate_sleep`` during sleep and
-``rate_wake`` otherwise (about twice as many bursts asleep, Van Cauter 2000). At each sleep
+``rate_wake`` otherwise (about twice as many bursts asleep, Van Cauter 2000), times an
+optional time-varying factor (fasting raises burst frequency, Ho 1988). At each sleep
 onset the first slow-wave-sleep period releases a long, large burst (``sws_boost`` times
 the usual size, lasting ``sws_width``) ``sws_delay`` hours after sleep onset; generated
 bursts closer than half a mean interval to it are absorbed into it. Sizes a_k are
@@ -19,7 +20,7 @@ The generator is pure: the same seed and arguments give the same bursts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,6 +61,7 @@ def burst_train(
     sws_boost: float,
     sws_delay: float,
     sws_width: float,
+    rate_multiplier: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> BurstTrain:
     """Draw the burst train on [start_h, end_h).
 
@@ -82,11 +84,17 @@ def burst_train(
     sws_boost, sws_delay, sws_width
         Size multiplier [-], delay after sleep onset [h] and duration [h] of the burst of
         the first slow-wave-sleep period.
+    rate_multiplier
+        Optional factor on the burst rate as a function of time (e.g. fasting), evaluated
+        on a one-minute grid.
     """
     rng = np.random.Generator(np.random.PCG64(seed))
     # fine grid inversion of the piecewise-linear operational time
     grid = np.linspace(start_h, end_h, max(int((end_h - start_h) * 60), 2) + 1)
     lam = _operational_time(grid, sleep, rate_wake, rate_sleep)
+    if rate_multiplier is not None:
+        rate = np.gradient(lam, grid) * rate_multiplier(grid)
+        lam = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * np.diff(grid))])
     lam = lam - lam[0]
     n_max = int(lam[-1] * 1.5 + 20)
     gaps = rng.gamma(regularity, 1.0 / regularity, size=n_max)

@@ -1,6 +1,12 @@
 """Validated user input: persons, protocols, doses; compilation into forcing."""
 
 from igfaxis.protocol._compile import Forcing as Forcing, compile_protocol as compile_protocol
+from igfaxis.protocol._lifestyle import (
+    Diet as Diet,
+    DietPhase as DietPhase,
+    Exercise as Exercise,
+    Fast as Fast,
+)
 from igfaxis.protocol._person import Person as Person
 from igfaxis.protocol._protocol import (
     BOLUS_DURATION_H as BOLUS_DURATION_H,

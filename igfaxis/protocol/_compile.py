@@ -14,6 +14,7 @@ import numpy as np
 
 from igfaxis.model import BASELINE_INPUTS, Inputs, burst_train, personalise
 from igfaxis.model.pulse_generator import BurstTrain
+from igfaxis.protocol._lifestyle_compile import energy_status_at, lifestyle_events
 from igfaxis.protocol._person import Person
 from igfaxis.protocol._protocol import Protocol
 
@@ -68,6 +69,12 @@ def compile_protocol(
     p, mod = personalise(params, person.covariates())
     t0, t1 = -float(warmup_h), 24.0 * float(days)
     sleep = _sleep_intervals(protocol, t0, t1)
+    life = lifestyle_events(protocol, p, t0, t1)
+
+    def fasting_factor(grid: np.ndarray) -> np.ndarray:
+        energy = energy_status_at(life, t0, grid, p.energy_tau, 1.0)
+        return 1.0 + p.fast_freq_gain * np.clip(1.0 - energy, 0.0, 1.0)
+
     bursts = burst_train(
         seed, t0, t1, sleep,
         rate_wake=p.pulse_rate_wake * mod.rate_factor,
@@ -78,6 +85,7 @@ def compile_protocol(
         sws_boost=p.sws_boost,
         sws_delay=p.sws_delay,
         sws_width=p.sws_width,
+        rate_multiplier=fasting_factor,
     )  # fmt: skip
     starts, stops, cols, rates = [], [], [], []
     if not protocol.endogenous_gh_suppressed:
@@ -104,6 +112,10 @@ def compile_protocol(
         stops.append(times + dur)
         cols.append(np.full(times.size, _INDEX[name]))
         rates.append(np.full(times.size, amount / dur))
+    starts.append(np.asarray(life.start))
+    stops.append(np.asarray(life.stop))
+    cols.append(np.asarray([_INDEX[n] for n in life.name], dtype=int))
+    rates.append(np.asarray(life.rate))
     start = np.concatenate(starts)
     stop = np.concatenate(stops)
     col = np.concatenate(cols).astype(int)

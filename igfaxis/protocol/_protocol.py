@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from igfaxis.errors import ProtocolError
 from igfaxis.protocol._errors import format_validation_error
+from igfaxis.protocol._lifestyle import Diet, DietPhase, Exercise, Fast
 
 __all__ = ["BOLUS_DURATION_H", "Dose", "Protocol", "Sleep"]
 
@@ -92,10 +93,10 @@ class Dose(BaseModel):
 
 
 class Protocol(BaseModel):
-    """What happens to the person: sleep habits, doses, experimental clamps.
+    """What happens to the person: sleep, diet, fasting, exercise, doses, clamps.
 
-    Lifestyle (diet, fasting, exercise) and more drugs extend this schema in later
-    versions; unknown fields are refused, never ignored.
+    More drugs extend this schema in later versions; unknown fields are refused, never
+    ignored.
 
     Examples
     --------
@@ -113,11 +114,50 @@ class Protocol(BaseModel):
     )
     sleep: Sleep = Field(default_factory=Sleep)
     doses: tuple[Dose, ...] = Field(default=())
+    diet: Diet = Field(default_factory=Diet, description="Habitual diet (also before t = 0).")
+    diet_phases: tuple[DietPhase, ...] = Field(
+        default=(), description="Diets replacing the habitual one for a while."
+    )
+    fasting: tuple[Fast, ...] = Field(default=(), description="Fasting schedules.")
+    exercise: tuple[Exercise, ...] = Field(default=(), description="Exercise schedules.")
     endogenous_gh_suppressed: bool = Field(
         False,
         description="Clamp endogenous GH secretion off from t = 0 (the octreotide / SRIF "
         "infusion used in GH pharmacokinetic studies).",
     )
+
+    @model_validator(mode="after")
+    def _lifestyle_consistent(self) -> Protocol:
+        phases = sorted(self.diet_phases, key=lambda ph: ph.start_day)
+        for a, b in zip(phases, phases[1:], strict=False):
+            if b.start_day < a.end_day:
+                raise ValueError(
+                    f"diet phases overlap: one runs to day {a.end_day}, the next starts on day "
+                    f"{b.start_day}. Make `start_day` of the later one >= {a.end_day}."
+                )
+        spans = sorted((a, b) for f in self.fasting if f.kind in ("water", "fmd")
+                       for a, b in f.intervals_h())  # fmt: skip
+        for (a0, b0), (a1, _) in zip(spans, spans[1:], strict=False):
+            if a1 < b0:
+                raise ValueError(
+                    f"fasts overlap: one runs {a0}-{b0} h, the next starts at {a1} h. "
+                    "Move `start_h` or merge them into one longer fast."
+                )
+        tre = [f for f in self.fasting if f.kind == "tre"]
+        if len(tre) > 1:
+            raise ValueError("only one `tre` schedule is allowed; merge the eating windows.")
+        for f in tre:
+            lo, hi = f.window_h or (0.0, 24.0)
+            diets = [self.diet, *(ph.diet for ph in self.diet_phases)]
+            for d in diets:
+                for m in d.meals_h:
+                    if not (lo <= m and m + d.meal_duration_h <= hi):
+                        raise ValueError(
+                            f"the meal at {m} h lies inside the declared fast (eating window "
+                            f"{lo}-{hi} h of `tre`). Move `meals_h` into the window, e.g. "
+                            f"[{lo}, {min(lo + 6.0, hi - d.meal_duration_h)}]."
+                        )
+        return self
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "protocol") -> Protocol:

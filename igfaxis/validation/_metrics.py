@@ -215,6 +215,26 @@ def _recovery_days(runs: Runs, spec: Mapping[str, Any]) -> float:
     return float("inf")
 
 
+def _mean_over(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Average of a sub-metric (``metric``) evaluated in each of ``scenarios`` in turn (e.g.
+    several burst-generator seeds), with every scenario name in the sub-metric replaced."""
+    values = []
+    for name in spec["scenarios"]:
+        sub = dict(spec["metric"])
+        for key in ("scenario", "control", "before_scenario"):
+            if key in sub:
+                sub[key] = f"{sub[key]}{name}"
+        if "scenario" not in sub:
+            sub["scenario"] = name
+        if sub["kind"] == "ratio":
+            sub["numerator"] = {**sub["numerator"], "scenario":
+                                f"{sub['numerator'].get('scenario', '')}{name}"}
+            sub["denominator"] = {**sub["denominator"], "scenario":
+                                  f"{sub['denominator'].get('scenario', '')}{name}"}
+        values.append(METRICS[sub["kind"]](runs, sub))
+    return float(np.mean(values))
+
+
 METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
     "bursts_per_day": _bursts_per_day,
     "mean": _mean,
@@ -230,4 +250,5 @@ METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
     "ratio_to_reference_median": _ratio_to_median,
     "decline_per_decade_pct": _decline_per_decade,
     "recovery_days": _recovery_days,
+    "mean_over": _mean_over,
 }

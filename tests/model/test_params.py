@@ -7,12 +7,13 @@ import pytest
 from igfaxis.model import PARAMETERS, Inputs, Params, State, default_params, vector_field
 from igfaxis.model._math import Sym
 
-# parameters read outside the vector field: by the burst generator and person covariates
+# parameters read outside the vector field: by the burst generator, person covariates and
+# the lifestyle compiler
 _NOT_IN_VECTOR_FIELD = {
     "pulse_rate_wake", "pulse_rate_sleep", "pulse_regularity", "pulse_width", "pulse_amp_cv",
     "pulse_drive", "sws_boost", "sws_delay", "sws_width", "age_amp_decline",
     "age_amp_decline_young", "female_freq_factor", "female_amp_factor", "female_liver_sens",
-    "bmi_amp_slope", "bmi_ref",
+    "bmi_amp_slope", "bmi_ref", "fast_freq_gain", "plant_potency",
 }  # fmt: skip
 
 _UNIT_TOKENS = {"1", "h", "L", "kg", "m2", "ng", "pg", "ug", "mL", "nmol", "decade"}

@@ -1,0 +1,57 @@
+"""Nutrition: energy and protein status, hepatic GH sensitivity, ghrelin.
+
+Sources: fasting GH resistance (GH rises while IGF-1 falls; Ho 1988 JCI 81:968; Clemmons
+1985 Metabolism 34:391, whose 59% fall over a 5-day fast needs hepatic IGF-1 production at
+~35-38% of baseline: ``nutrition_min``, research/models.md section 5); protein dependence
+of Hill form (research/models.md section 5 proposes one hand-fitted to Fontana 2008 and
+Castaneda 1997; here it acts through hepatic sensitivity, which the GH feedback partly
+compensates, so its constants are calibrated, with a floor: amino acids from endogenous
+proteolysis keep part of the effect at very low intake); long-term calorie restriction with adequate protein does not
+lower IGF-1 in humans (Fontana 2008 Aging Cell 7:681; CALERIE 2, Fontana 2016), hence a
+steep energy dependence that only bites near fasting; acyl-ghrelin half-life 24 min
+(Vestergaard 2007), meals suppress and fasting raises it.
+
+Equations (h)::
+
+    dE/dt  = (intake_energy - E) / tau_E                  energy status (1 = balance)
+    dP/dt  = (intake_protein - P) / tau_P                 protein status [g/kg/day]
+    g_E    = H(E; K_E, n_E) / H(1; K_E, n_E)
+    g_P    = floor + (1 - floor) H(P; K_P, n_P) / H(P_ref; K_P, n_P)
+    dN/dt  = (N_min + (1 - N_min) g_E g_P - N) / tau_N    hepatic GH sensitivity
+    dG/dt  = k_G ((1 + a_fast (1 - min(E, 1))) (1 - m meal) - G)     ghrelin (1 = fed mean)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from igfaxis.model._math import hill, pos
+
+__all__ = ["energy_rate", "ghrelin_rate", "nutrition_rate", "protein_rate"]
+
+
+def energy_rate(energy: Any, intake_energy: Any, p: Any) -> Any:
+    """dE/dt [1/h]: energy status follows intake (fraction of maintenance) over ~a day."""
+    return (intake_energy - energy) / p.energy_tau
+
+
+def protein_rate(protein: Any, intake_protein: Any, p: Any) -> Any:
+    """dP/dt [g/kg/day per h]: protein status follows potency-weighted protein intake."""
+    return (intake_protein - protein) / p.protein_tau
+
+
+def nutrition_rate(nutrition: Any, energy: Any, protein: Any, p: Any) -> Any:
+    """dN/dt [1/h]: hepatic GH sensitivity relaxes towards its nutritional set point."""
+    g_e = hill(energy, p.energy_k, p.energy_n) / hill(1.0, p.energy_k, p.energy_n)
+    relative = hill(protein, p.protein_k, p.protein_n) / hill(p.protein_ref, p.protein_k,
+                                                              p.protein_n)  # fmt: skip
+    g_p = p.protein_floor + (1.0 - p.protein_floor) * relative
+    target = p.nutrition_min + (1.0 - p.nutrition_min) * g_e * g_p
+    return (target - nutrition) / p.nutrition_tau
+
+
+def ghrelin_rate(ghrelin: Any, energy: Any, meal: Any, p: Any) -> Any:
+    """dG/dt [1/h]: ghrelin rises with energy deficit and falls while a meal is absorbed."""
+    deficit = pos(1.0 - energy)
+    target = (1.0 + p.ghrelin_fast_gain * deficit) * (1.0 - p.ghrelin_meal_suppression * meal)
+    return p.ghrelin_k * (target - ghrelin)

@@ -1,0 +1,129 @@
+"""Lifestyle -> step inputs: meals (energy, protein, meal flag) and exercise sessions."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from igfaxis.protocol._lifestyle import Diet, Fast
+from igfaxis.protocol._protocol import Protocol
+
+__all__ = ["Events", "energy_status_at", "lifestyle_events"]
+
+#: refeeding diets after a water fast (Isley 1983 / Clemmons 1985 study designs: a
+#: protein-deficient diet keeps energy, a protein- and energy-deficient one halves energy)
+#: [design values, UNVERIFIED]
+_REFEED = {"protein_deficient": (1.0, 0.3), "protein_energy_deficient": (0.5, 0.3)}
+#: fasting-mimicking diet defaults: ~40% of usual energy with 9-11% of it from protein
+#: (Brandhorst 2015; Wei 2017), i.e. ~0.3 g/kg/day for a 75-kg adult
+_FMD = (0.4, 0.3)
+
+
+@dataclass
+class Events:
+    """Step inputs as parallel lists: [start, stop) of ``rate`` added to input ``name``."""
+
+    start: list[float]
+    stop: list[float]
+    name: list[str]
+    rate: list[float]
+
+    def add(self, a: float, b: float, name: str, rate: float) -> None:
+        """Append one step input."""
+        if b > a and rate != 0.0:
+            self.start.append(a)
+            self.stop.append(b)
+            self.name.append(name)
+            self.rate.append(rate)
+
+
+def _diet_on(protocol: Protocol, day: int) -> Diet:
+    for phase in protocol.diet_phases:
+        if phase.start_day <= day < phase.end_day:
+            return phase.diet
+    return protocol.diet
+
+
+def _in_days(f: Fast, day: int) -> bool:
+    return day >= f.start_day and (f.end_day is None or day < f.end_day)
+
+
+def _day_scale(protocol: Protocol, day: int) -> tuple[float, float | None]:
+    """Energy multiplier of a 5:2 or alternate-day fasting day (1 otherwise)."""
+    for f in protocol.fasting:
+        if day < 0 or not _in_days(f, day):
+            continue
+        offset = int(day - f.start_day)
+        if f.kind == "5:2" and day % 7 in (0, 3):
+            return float(f.energy_fraction or 0.0), None
+        if f.kind == "adf" and offset % 2 == 1:
+            return float(f.energy_fraction or 0.0), None
+    return 1.0, None
+
+
+def _override(protocol: Protocol, t: float) -> tuple[float, float] | None:
+    """(energy, protein) forced at time t by a water fast, FMD or refeeding period."""
+    for f in protocol.fasting:
+        if f.kind not in ("water", "fmd"):
+            continue
+        for a, b in f.intervals_h():
+            if a <= t < b:
+                if f.kind == "water":
+                    return 0.0, 0.0
+                return (f.energy_fraction if f.energy_fraction is not None else _FMD[0],
+                        f.protein_g_per_kg if f.protein_g_per_kg is not None else _FMD[1])
+            if f.kind == "water" and f.refeed != "normal" and b <= t < b + 24 * f.refeed_days:
+                return _REFEED[f.refeed]
+    return None
+
+
+def lifestyle_events(protocol: Protocol, params: Any, t0: float, t1: float) -> Events:
+    """Meal and exercise step inputs on [t0, t1) (diet phases and fasts from t = 0 on)."""
+    ev = Events([], [], [], [])
+    potency = params.plant_potency
+    for day in range(math.floor(t0 / 24.0), math.ceil(t1 / 24.0)):
+        diet = _diet_on(protocol, day) if day >= 0 else protocol.diet
+        scale, _ = _day_scale(protocol, day)
+        n = len(diet.meals_h)
+        for m in diet.meals_h:
+            a = 24.0 * day + m
+            b = a + diet.meal_duration_h
+            energy, protein = diet.energy_fraction * scale, diet.protein_g_per_kg * scale
+            forced = _override(protocol, a) if day >= 0 else None
+            if forced is not None:
+                energy, protein = forced
+            if energy <= 0.0 and protein <= 0.0:
+                continue
+            eff_protein = protein * (1.0 - diet.plant_protein_share * (1.0 - potency))
+            per_h = 24.0 / (n * diet.meal_duration_h)
+            ev.add(a, b, "intake_energy", energy * per_h)
+            ev.add(a, b, "intake_protein", eff_protein * per_h)
+            ev.add(a, b, "meal", 1.0)
+        for ex in protocol.exercise:
+            if day < 0 or not (day >= ex.start_day and (ex.end_day is None or day < ex.end_day)):
+                continue
+            if day % 7 in ex.weekdays:
+                a = 24.0 * day + ex.at_h
+                ev.add(a, a + ex.duration_min / 60.0, "exercise", ex.intensity())
+    return ev
+
+
+def energy_status_at(ev: Events, t0: float, grid: np.ndarray, tau: float, e0: float) -> np.ndarray:
+    """Energy status on ``grid``: the exact solution of dE/dt = (intake - E)/tau for the
+    step intake of ``ev`` (the same equation as the model's ``energy_status`` state)."""
+    idx = [i for i, nm in enumerate(ev.name) if nm == "intake_energy"]
+    edges = np.unique(np.concatenate([[t0], grid, [ev.start[i] for i in idx],
+                                      [ev.stop[i] for i in idx]]))  # fmt: skip
+    edges = edges[edges >= t0]
+    level = np.zeros(edges.size)
+    for i in idx:
+        level[(edges >= ev.start[i]) & (edges < ev.stop[i])] += ev.rate[i]
+    e = np.empty(edges.size)
+    e[0] = e0
+    decay = np.exp(-np.diff(edges) / tau)
+    for k in range(edges.size - 1):
+        e[k + 1] = level[k] + (e[k] - level[k]) * decay[k]
+    return np.interp(grid, edges, e)
