@@ -16,6 +16,7 @@ __all__ = [
     "ProtocolError",
     "SimulationError",
     "UnitError",
+    "UnitWarning",
 ]
 
 
@@ -61,3 +62,7 @@ class PhysiologyWarning(UserWarning):
 
 class ExtrapolationWarning(UserWarning):
     """An age, dose or value lies outside the range the model or reference was built on."""
+
+
+class UnitWarning(UserWarning):
+    """A value is plausible only in another unit (e.g. IGF-1 25 "ng/mL" in an adult)."""

@@ -15,6 +15,8 @@ assay values. ALS molar mass: 66 035 g/mol core (UniProt P35858, mature chain).
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Mapping
 from typing import Final
 
 from igfaxis.errors import UnitError
@@ -43,6 +45,29 @@ _IGF1_UNITS: Final = {
 }
 
 
+#: accepted spellings of IGFBP-3 concentration units -> (canonical name, ng/mL per unit)
+_IGFBP3_UNITS: Final = {
+    "ng/ml": ("ng/mL", 1.0),
+    "ug/l": ("ng/mL", 1.0),
+    "µg/l": ("ng/mL", 1.0),
+    "mcg/l": ("ng/mL", 1.0),
+    "ug/ml": ("mg/L", 1000.0),
+    "µg/ml": ("mg/L", 1000.0),
+    "mcg/ml": ("mg/L", 1000.0),
+    "mg/l": ("mg/L", 1000.0),
+    "nmol/l": ("nmol/L", 1.0 / IGFBP3_NMOL_PER_NG),
+}
+
+
+def _did_you_mean(key: str, known: Mapping[str, object]) -> str:
+    """`` Did you mean 'x'?`` for a near miss of a unit spelling, else ``""``."""
+    close = difflib.get_close_matches(key.lower().replace(" ", ""), list(known), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    found = known[close[0]]
+    return f" Did you mean {found[0] if isinstance(found, tuple) else found!r}?"
+
+
 def canonical_igf1_unit(unit: str) -> str:
     """Return ``"ng/mL"`` or ``"nmol/L"`` for any accepted spelling of an IGF-1 unit.
 
@@ -51,12 +76,13 @@ def canonical_igf1_unit(unit: str) -> str:
     UnitError
         The unit is not a concentration unit igfaxis knows for IGF-1.
     """
-    key = unit.strip()
+    key = unit.strip() if isinstance(unit, str) else ""
     found = _IGF1_UNITS.get(key) or _IGF1_UNITS.get(key.lower())
     if found is None:
         raise UnitError(
             f"`unit` must be one of ng/mL, µg/L (same as ng/mL) or nmol/L for IGF-1; "
-            f"got {unit!r} ({type(unit).__name__}). Check the lab report's unit column."
+            f"got {unit!r} ({type(unit).__name__}).{_did_you_mean(key, _IGF1_UNITS)} Check "
+            f"the lab report's unit column."
         )
     return found
 
@@ -79,3 +105,33 @@ def igf1_from_ng_ml(value_ng_ml: float, unit: str) -> float:
     if canonical_igf1_unit(unit) == "nmol/L":
         return value_ng_ml * IGF1_NMOL_PER_NG
     return value_ng_ml
+
+
+def canonical_igfbp3_unit(unit: str) -> str:
+    """Return ``"ng/mL"``, ``"mg/L"`` or ``"nmol/L"`` for an accepted IGFBP-3 unit spelling.
+
+    Raises
+    ------
+    UnitError
+        The unit is not a concentration unit igfaxis knows for IGFBP-3.
+    """
+    key = unit.strip().lower() if isinstance(unit, str) else ""
+    if key not in _IGFBP3_UNITS:
+        raise UnitError(
+            f"`igfbp3_unit` must be one of ng/mL (= µg/L), mg/L (= µg/mL) or nmol/L for "
+            f"IGFBP-3; got {unit!r} ({type(unit).__name__}).{_did_you_mean(key, _IGFBP3_UNITS)}"
+            f" Check the lab report's unit column."
+        )
+    return _IGFBP3_UNITS[key][0]
+
+
+def igfbp3_to_ng_ml(value: float, unit: str) -> float:
+    """Convert an IGFBP-3 concentration to ng/mL.
+
+    Examples
+    --------
+    >>> igfbp3_to_ng_ml(3.5, "mg/L")
+    3500.0
+    """
+    canonical_igfbp3_unit(unit)
+    return value * _IGFBP3_UNITS[unit.strip().lower()][1]

@@ -29,16 +29,24 @@ from rich.text import Text
 from igfaxis.cli._load import load_person, load_protocol
 from igfaxis.cli._render import (
     assessment_lines,
+    compare_table,
     err_console,
     out_console,
     print_json,
     summary_table,
     validation_table,
 )
-from igfaxis.cli._summary import summarize
-from igfaxis.errors import ExportError, ExtrapolationWarning, IgfaxisError, PhysiologyWarning
+from igfaxis.cli._summary import compare_summary, summarize
+from igfaxis.errors import (
+    ExportError,
+    ExtrapolationWarning,
+    IgfaxisError,
+    PhysiologyWarning,
+    ProtocolError,
+    UnitWarning,
+)
 from igfaxis.protocol import Person, Protocol
-from igfaxis.risk import DISCLAIMER, assess
+from igfaxis.risk import DISCLAIMER, assess, score_risk
 from igfaxis.simulate import Trajectory, simulate
 
 __all__ = ["app", "main"]
@@ -53,6 +61,12 @@ DEMO_PROTOCOL: Final = Path(__file__).resolve().parents[2] / "examples" / "somat
 _SPINNER_DAYS: Final = 30.0
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+#: warnings of igfaxis itself: one yellow line each on stderr
+_OWN_WARNINGS: Final = (ExtrapolationWarning, PhysiologyWarning, UnitWarning)
+
+_YES: Final = frozenset({"yes", "y", "true", "1", "post", "postmenopausal"})
+_NO: Final = frozenset({"no", "n", "false", "0", "pre", "premenopausal"})
 
 app = typer.Typer(
     name="igfaxis",
@@ -84,8 +98,8 @@ def _handled(func: _F) -> _F:
         caught: list[warnings.WarningMessage] = []
         try:
             with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", ExtrapolationWarning)
-                warnings.simplefilter("always", PhysiologyWarning)
+                for category in _OWN_WARNINGS:
+                    warnings.simplefilter("always", category)
                 return func(*args, **kwargs)
         except (IgfaxisError, OSError) as exc:
             if debug:
@@ -100,7 +114,7 @@ def _handled(func: _F) -> _F:
 
 
 def _show_warning(w: warnings.WarningMessage) -> None:
-    if issubclass(w.category, ExtrapolationWarning | PhysiologyWarning):
+    if issubclass(w.category, _OWN_WARNINGS):
         err_console().print(
             Text(f"warning: {_one_line(w.message)}", style="yellow"), soft_wrap=True
         )
@@ -232,6 +246,33 @@ def simulate_cmd(
     console.print(Text(DISCLAIMER, style="italic"))
 
 
+def _yes_no(value: str | None, option: str) -> bool | None:
+    """``--menopausal yes/no`` -> True/False; ``None`` stays unknown."""
+    if value is None:
+        return None
+    key = value.strip().lower()
+    if key in _YES | _NO:
+        return key in _YES
+    raise ProtocolError(
+        f"`{option}` must be yes or no (post/pre also work); got {value!r}. "
+        f"Leave it out when the menopausal status is unknown."
+    )
+
+
+MenopausalOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--menopausal",
+        metavar="yes/no",
+        help="Women: postmenopausal yes or no (selects the breast-cancer curve); default unknown.",
+    ),
+]
+AssayOpt = Annotated[
+    str,
+    typer.Option("--assay", metavar="NAME", help="Reference table (assay) for the SDS."),
+]
+
+
 @app.command("assess")
 @_handled
 def assess_cmd(
@@ -242,16 +283,213 @@ def assess_cmd(
     ],
     age: Annotated[float, typer.Option("--age", metavar="A", help="Age [years].")],
     sex: Annotated[str, typer.Option("--sex", metavar="S", help="male or female (m/f).")],
+    assay: AssayOpt = "life",
+    menopausal: MenopausalOpt = None,
+    igfbp3: Annotated[
+        float | None, typer.Option("--igfbp3", metavar="V", help="Measured IGFBP-3 (optional).")
+    ] = None,
+    igfbp3_unit: Annotated[
+        str,
+        typer.Option("--igfbp3-unit", metavar="U", help="Unit of --igfbp3: ng/mL, mg/L, nmol/L."),
+    ] = "ng/mL",
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Monte Carlo intervals.")] = 0,
     as_json: JsonOpt = False,
 ) -> None:
-    """Place an IGF-1 value on the age/sex reference (SDS) and the 120-160 ng/mL band."""
-    result = assess(igf1, unit, age, sex)
+    """Place an IGF-1 value on the age/sex reference, the 120-160 ng/mL band and the evidence.
+
+    Prints the SDS, percentile, zones and hazard ratios (95% Monte Carlo intervals over the
+    published CIs) with their sources. Model predictions and published associations; not
+    medical advice.
+    """
+    result = assess(
+        igf1,
+        unit,
+        age,
+        sex,
+        assay=assay,
+        menopausal=_yes_no(menopausal, "--menopausal"),
+        igfbp3=igfbp3,
+        igfbp3_unit=igfbp3_unit,
+        seed=seed,
+    )
     if as_json:
         print_json(result.to_dict())
         return
     console = out_console()
     for line in assessment_lines(result):
         console.print(line, soft_wrap=False)
+
+
+@app.command("compare")
+@_handled
+def compare_cmd(
+    ctx: typer.Context,
+    protocol_files: Annotated[
+        list[Path],
+        typer.Argument(metavar="A.yaml B.yaml [...]", help="Two or more protocol files."),
+    ],
+    person_file: PersonOpt = None,
+    days: DaysOpt = None,
+    seed: SeedOpt = 0,
+    menopausal: MenopausalOpt = None,
+    sanders: Annotated[
+        bool,
+        typer.Option(
+            "--sanders",
+            help="Add the Sanders 2018 IGF-1 trend and variability "
+            "modifiers (needs 1 year or more of simulation).",
+        ),
+    ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", metavar="FILE.png", help="Overlay the daily mean IGF-1."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Simulate one person under several protocols and compare IGF-1, GH, band and risk.
+
+    Side by side: IGF-1 daily mean and range, mean GH and GH secretion, time in the
+    120-160 ng/mL band, mean SDS, and the hazard ratios the IGF-1 pattern implies (95%
+    Monte Carlo intervals), assuming the simulated pattern is kept long-term. Model
+    predictions and published associations; not medical advice.
+    """
+    if len(protocol_files) < 2:
+        raise ProtocolError(
+            f"`compare` needs two or more protocol files; got "
+            f"{len(protocol_files)}. Use `igfaxis simulate` for one."
+        )
+    person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
+    status = _yes_no(menopausal, "--menopausal")
+    if status is not None and person.sex == "male":
+        raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")
+    protocols = [load_protocol(f) for f in protocol_files]
+    shortest = min(_horizon(p, days) for p in protocols)
+    if sanders and shortest < 365.25:
+        raise ProtocolError(
+            f"`--sanders` needs IGF-1 values spanning a year or more (the Sanders 2018 trend "
+            f"is per year); the shortest run is {shortest:g} days. Pass `--days 366` or more, "
+            f"or leave out `--sanders`."
+        )
+    names = [p.name for p in protocols]
+    labels = [
+        n if names.count(n) == 1 else f"{n} ({f.stem})"
+        for n, f in zip(names, protocol_files, strict=True)
+    ]
+    trajs: dict[str, Trajectory] = {}
+    summaries: dict[str, dict[str, Any]] = {}
+    scores = {}
+    for label, protocol in zip(labels, protocols, strict=True):
+        with _spinner(_horizon(protocol, days), quiet=as_json):
+            trajs[label] = simulate(person, protocol, days=days, seed=seed)
+        scores[label] = score_risk(trajs[label], menopausal=status, trajectory_modifiers=sanders)
+        summaries[label] = compare_summary(trajs[label], scores[label])
+    written: dict[str, str] = {}
+    if plot is not None:
+        from igfaxis.io.plots import plot_compare
+
+        plot.parent.mkdir(parents=True, exist_ok=True)
+        title = f"Daily mean IGF-1, {_person_text(person)}"
+        written["plot"] = str(plot_compare(trajs, plot, title=title))
+    first = next(iter(scores.values()))
+    if as_json:
+        print_json(
+            {
+                "person": person.model_dump(mode="json"),
+                "seed": seed,
+                "protocols": {
+                    label: {
+                        "file": str(f),
+                        "summary": summaries[label],
+                        "score": scores[label].to_dict(),
+                    }
+                    for label, f in zip(labels, protocol_files, strict=True)
+                },
+                "files": written,
+                "notes": list(first.notes),
+                "note": DISCLAIMER,
+            }
+        )
+        return
+    console = out_console()
+    console.print(Text(f"Compare: {_person_text(person)}, seed {seed}", style="bold"))
+    ratios = {label: s.hazard_ratios for label, s in scores.items()}
+    console.print(compare_table(summaries, ratios))
+    for note in first.notes:
+        console.print(f"Note: {note}")
+    for kind, path in written.items():
+        console.print(f"wrote {kind}: {path}")
+    console.print(Text(DISCLAIMER, style="italic"))
+
+
+@app.command("report")
+@_handled
+def report_cmd(
+    ctx: typer.Context,
+    person_file: Annotated[
+        Path, typer.Option("--person", metavar="FILE", help="Person file (YAML/JSON).")
+    ],
+    protocol_file: Annotated[
+        Path, typer.Option("--protocol", metavar="FILE", help="Protocol file (YAML).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="report.html", help="HTML report to write.")
+    ],
+    labs_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--labs", metavar="FILE.csv", help="Measured IGF-1: columns date (or day), igf1, unit."
+        ),
+    ] = None,
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="Also print the report to PDF (needs Chromium).")
+    ] = False,
+    days: DaysOpt = None,
+    seed: SeedOpt = 0,
+    menopausal: MenopausalOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write a self-contained HTML report: centiles, trajectory, risk table, summary.
+
+    The person is simulated under the protocol; measured labs (optional) are placed on the
+    LIFE reference centiles, with day 0 the start of the simulation (for dated labs: the
+    latest lab, at the person's age). Model predictions and published associations; not
+    medical advice.
+    """
+    from igfaxis.io.labs import read_labs
+    from igfaxis.io.pdf import html_to_pdf
+    from igfaxis.io.report import build_report, write_report
+
+    person = load_person(person_file)
+    protocol = load_protocol(protocol_file)
+    labs = read_labs(labs_file) if labs_file is not None else ()
+    status = _yes_no(menopausal, "--menopausal")
+    if status is not None and person.sex == "male":
+        raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")
+    if out.suffix.lower() not in {".html", ".htm"}:
+        raise ProtocolError(
+            f"`--out` must end in .html; got {str(out)!r}. The PDF (--pdf) is "
+            "written next to it with the suffix .pdf."
+        )
+    with _spinner(_horizon(protocol, days), quiet=as_json):
+        traj = simulate(person, protocol, days=days, seed=seed)
+    report = build_report(person, protocol, traj, labs=labs, menopausal=status, seed=seed)
+    written = {"html": str(write_report(report, out))}
+    if pdf:
+        written["pdf"] = str(html_to_pdf(out, out.with_suffix(".pdf")))
+    if as_json:
+        print_json(
+            {
+                "files": written,
+                "score": report.score.to_dict(),
+                "latest_lab": report.latest.to_dict() if report.latest else None,
+                "note": DISCLAIMER,
+            }
+        )
+        return
+    console = out_console()
+    for kind, path in written.items():
+        console.print(f"wrote {kind}: {path}")
+    console.print(Text(DISCLAIMER, style="italic"))
 
 
 @app.command("validate")

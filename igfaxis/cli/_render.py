@@ -11,13 +11,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from igfaxis.risk import DISCLAIMER, Assessment
+from igfaxis.risk import DISCLAIMER, Assessment, HazardRatio
 
 __all__ = [
     "assessment_lines",
+    "compare_table",
     "err_console",
     "out_console",
     "print_json",
+    "risk_table",
     "summary_table",
     "validation_table",
 ]
@@ -89,12 +91,36 @@ def summary_table(summaries: Mapping[str, Mapping[str, Any]]) -> Table:
     return table
 
 
-def assessment_lines(a: Assessment) -> list[Text | str]:
+def _ratio_cell(r: HazardRatio) -> Text:
+    style = {1: "red", -1: "green", 0: ""}[r.direction]
+    return Text(r.interval_text(), style=style)
+
+
+def risk_table(columns: Mapping[str, Sequence[HazardRatio]], *, title: str | None = None) -> Table:
+    """One row per curve; one HR (95% interval) column per labelled set of ratios."""
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    table.add_column("outcome", style="bold", ratio=3)
+    for label in columns:
+        table.add_column(
+            f"HR (95% CI) {label}" if label else "HR (95% CI)", justify="right", no_wrap=True
+        )
+    table.add_column("curve", ratio=2)
+    table.add_column("source", ratio=2)
+    first = next(iter(columns.values()), ())
+    for k, r in enumerate(first):
+        outcome = r.outcome + (" [OR]" if r.measure == "OR" else "")
+        cells = [_ratio_cell(col[k]) for col in columns.values()]
+        table.add_row(outcome, *cells, r.use, r.cite)
+    return table
+
+
+def assessment_lines(a: Assessment) -> list[Text | str | Table]:
     """The human-readable assessment of one IGF-1 value."""
     low, high = a.band_ng_ml
     zone_style = "green" if a.zone_sds == "within reference" else "red"
     band_style = "green" if a.zone_band == "in band" else "yellow"
-    lines: list[Text | str] = [
+    z_lo, z_hi = a.optimal_sds
+    lines: list[Text | str | Table] = [
         Text(
             f"IGF-1 {a.igf1_ng_ml:.1f} ng/mL ({a.igf1_nmol_l:.2f} nmol/L), "
             f"{a.age_y:g}-year-old {a.sex}",
@@ -105,12 +131,71 @@ def assessment_lines(a: Assessment) -> list[Text | str]:
         ),
         f"  percentile  {a.percentile:.1f}",
         Text.assemble(f"  absolute    {low:g}-{high:g} ng/mL band: ", (a.zone_band, band_style)),
-        f"Reference interval: {a.reference}",
+        Text.assemble(
+            "  zone        ",
+            (a.zone_risk_sds, "green" if a.zone_risk_sds == "optimal" else "yellow"),
+            f" by SDS (optimal {z_lo:+.2f} to {z_hi:+.2f}); ",
+            (a.zone_risk_absolute, "green" if a.zone_risk_absolute == "optimal" else "yellow"),
+            f" by the absolute {low:g}-{high:g} ng/mL view",
+        ),
+    ]
+    if a.igfbp3_ng_ml is not None and a.igfbp3_sds is not None:
+        lines.append(
+            f"  IGFBP-3     {a.igfbp3_ng_ml:.0f} ng/mL, SDS {a.igfbp3_sds:+.2f}, "
+            f"percentile {a.igfbp3_percentile:.1f}"
+        )
+    lines += [
+        "",
+        risk_table({"": a.hazard_ratios}, title="Hazard ratios vs the age/sex median"),
+        "",
+        f"Reference interval: {a.reference_name} ({a.reference_assay}). {a.reference}",
         f"Band: {a.band_reference}",
     ]
+    lines += [f"Not used for prediction: {n}" for n in a.not_used]
     lines += [f"Note: {n}" for n in a.notes if n != DISCLAIMER]
     lines.append(Text(DISCLAIMER, style="italic"))
     return lines
+
+
+def compare_table(
+    summaries: Mapping[str, Mapping[str, Any]], ratios: Mapping[str, Sequence[HazardRatio]]
+) -> Table:
+    """Protocols side by side: IGF-1, GH, time in band, mean SDS, then one row per HR."""
+    table = Table(box=None, pad_edge=False)
+    table.add_column("", style="bold", ratio=3)
+    for label in summaries:
+        table.add_column(label, justify="right", ratio=2)
+    first = next(iter(summaries.values()))
+    low, high = first["band_ng_ml"]
+    rows: list[tuple[str, Callable[[Mapping[str, Any]], str]]] = [
+        ("IGF-1 daily mean [ng/mL]", lambda s: _num(s["igf1_daily_mean_ng_ml"])),
+        (
+            "IGF-1 daily mean, range [ng/mL]",
+            lambda s: (
+                f"{_num(s['igf1_daily_mean_min_ng_ml'])}-{_num(s['igf1_daily_mean_max_ng_ml'])}"
+            ),
+        ),
+        (
+            "IGF-1 min / max [ng/mL]",
+            lambda s: f"{_num(s['igf1_min_ng_ml'])} / {_num(s['igf1_max_ng_ml'])}",
+        ),
+        ("mean GH [ng/mL]", lambda s: _num(s["mean_gh_ng_ml"], 2)),
+        ("mean GH secretion [ng/mL/h]", lambda s: _num(s["mean_gh_secretion_ng_ml_h"], 2)),
+        (
+            f"time in {low:g}-{high:g} ng/mL band",
+            lambda s: f"{100 * s['time_in_band_fraction']:.0f}%",
+        ),
+        ("mean age/sex SDS", lambda s: f"{s['mean_sds']:+.2f}"),
+    ]
+    for name, cell in rows:
+        table.add_row(name, *(cell(s) for s in summaries.values()))
+    columns = list(ratios.values())
+    table.add_row("")
+    table.add_row(Text("Hazard ratios vs the age/sex median, HR (95% CI)", style="bold"))
+    for k, r in enumerate(columns[0]):
+        label = f"{r.outcome} ({r.cite})" + (" [OR]" if r.measure == "OR" else "")
+        table.add_row(label, *(_ratio_cell(col[k]) for col in columns))
+    return table
 
 
 def validation_table(rows: Sequence[Any]) -> Table:

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 
-from igfaxis.risk import TARGET_BAND_NG_ML
+from igfaxis.risk import TARGET_BAND_NG_ML, TrajectoryScore
 from igfaxis.simulate import Trajectory
 
-__all__ = ["summarize"]
+__all__ = ["compare_summary", "summarize"]
 
 _IGF1 = "igf1_total_ng_ml"
 
@@ -41,4 +41,30 @@ def summarize(traj: Trajectory) -> dict[str, Any]:
         "time_in_band_h": band_h,
         "time_in_band_fraction": band_h / total_h,
         "whole_days": whole_days,
+    }
+
+
+def compare_summary(traj: Trajectory, score: TrajectoryScore) -> dict[str, Any]:
+    """The numbers ``igfaxis compare`` shows for one protocol: IGF-1, GH, band and risk.
+
+    Daily means need a whole day; with less, the whole-run mean stands in for them.
+    """
+    t0, t1 = float(traj.times_h[0]), float(traj.times_h[-1])
+    daily = traj.daily_mean(_IGF1)
+    if daily.size == 0:
+        daily = np.array([traj.mean(_IGF1, t0, t1)])
+    return {
+        "days": traj.days,
+        "igf1_daily_mean_ng_ml": float(daily.mean()),
+        "igf1_daily_mean_min_ng_ml": float(daily.min()),
+        "igf1_daily_mean_max_ng_ml": float(daily.max()),
+        "igf1_min_ng_ml": score.min_igf1_ng_ml,
+        "igf1_max_ng_ml": score.max_igf1_ng_ml,
+        "mean_gh_ng_ml": traj.mean("gh_ng_ml", t0, t1),
+        "mean_gh_secretion_ng_ml_h": traj.mean("gh_secretion_ng_ml_h", t0, t1),
+        "band_ng_ml": list(score.band_ng_ml),
+        "time_in_band_fraction": score.time_in_band_fraction,
+        "time_below_band_fraction": score.time_below_band_fraction,
+        "time_above_band_fraction": score.time_above_band_fraction,
+        "mean_sds": score.mean_sds,
     }

@@ -7,19 +7,20 @@ behind in the caller's process.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
 from igfaxis.errors import ProtocolError
-from igfaxis.risk import TARGET_BAND_NG_ML
+from igfaxis.risk import TARGET_BAND_NG_ML, ReferenceTable, centile_value, reference_table
 
 if TYPE_CHECKING:
     from igfaxis.simulate import Trajectory
 
-__all__ = ["plot_compare", "plot_trajectory"]
+__all__ = ["CentilePoint", "plot_centiles", "plot_compare", "plot_trajectory"]
 
 FOOTER: Final = "Model prediction, not medical advice"
 
@@ -163,4 +164,109 @@ def plot_compare(
     ax.grid(alpha=0.3, lw=0.5)
     ax.legend(loc="best", fontsize=8, frameon=False)
     fig.suptitle(title if title is not None else "Daily mean IGF-1", fontsize=12)
+    return _save(fig, path)
+
+
+@dataclass(frozen=True)
+class CentilePoint:
+    """One IGF-1 value to mark on the centile chart.
+
+    Attributes
+    ----------
+    age_y
+        Age at the value [y].
+    igf1_ng_ml
+        Total IGF-1 [ng/mL].
+    label
+        Legend text, e.g. ``"lab 2024-03-04"``.
+    kind
+        ``"lab"`` (measured, circles) or ``"model"`` (simulated, a diamond).
+    """
+
+    age_y: float
+    igf1_ng_ml: float
+    label: str
+    kind: str = "lab"
+
+
+#: SDS of the centile lines and their percentiles
+_CENTILES: Final = ((-2.0, "2.3rd"), (-1.0, "16th"), (0.0, "50th"), (1.0, "84th"), (2.0, "97.7th"))
+
+
+def plot_centiles(
+    sex: str,
+    points: Sequence[CentilePoint],
+    path: str | Path,
+    *,
+    reference: ReferenceTable | None = None,
+    min_age_y: float = 18.0,
+    title: str | None = None,
+) -> Path:
+    """Draw the age/sex centile curves of total IGF-1, the band, and the person's values.
+
+    Parameters
+    ----------
+    sex
+        ``"male"`` or ``"female"``.
+    points
+        Values to mark (labs and the simulated mean); may be empty.
+    path
+        Output file; the suffix picks the format.
+
+    Other Parameters
+    ----------------
+    reference
+        Reference table (default: LIFE). Beyond its oldest age the curves continue flat,
+        dashed, as the extrapolated oldest reference.
+    min_age_y
+        Youngest age drawn [y] (lowered to the youngest point).
+    title
+        Figure title.
+
+    Returns
+    -------
+    The path written.
+    """
+    table = reference if reference is not None else reference_table("igf1")
+    oldest = table.age_range_y[1]
+    ages_pts = [p.age_y for p in points]
+    lo_age = min([min_age_y, *ages_pts]) if ages_pts else min_age_y
+    hi_age = max([oldest, *[a + 2.0 for a in ages_pts]]) if ages_pts else oldest
+    ages = np.linspace(max(lo_age, table.age_range_y[0]), oldest, 200)
+    fig = _new_figure(1, 4.8)
+    (ax,) = fig.axes
+    _shade_band(ax)
+    for z, name in _CENTILES:
+        y = [centile_value(z, a, sex, reference=table) for a in ages]
+        style = {"color": "0.2", "lw": 1.6 if z == 0.0 else 0.9, "ls": "-" if z == 0.0 else "--"}
+        ax.plot(ages, y, **style)
+        ax.text(ages[-1], y[-1], f" {name}", va="center", fontsize=7, color="0.3")
+        if hi_age > oldest:
+            ax.plot([oldest, hi_age], [y[-1], y[-1]], color="0.6", lw=0.8, ls=":")
+    for kind, marker, colour in (("lab", "o", "#1f77b4"), ("model", "D", "#d62728")):
+        sel = [p for p in points if p.kind == kind]
+        for k, p in enumerate(sel):
+            ax.plot(
+                [p.age_y],
+                [p.igf1_ng_ml],
+                marker=marker,
+                ms=7,
+                color=colour,
+                ls="none",
+                label=(("measured (labs)" if kind == "lab" else p.label) if k == 0 else None),
+                zorder=5,
+            )
+    ax.set_xlim(lo_age, hi_age + 4.0)
+    ax.set_ylim(bottom=0.0)
+    ax.set_xlabel("age [years]")
+    ax.set_ylabel("total IGF-1 [ng/mL]")
+    ax.grid(alpha=0.3, lw=0.5)
+    ax.legend(loc="upper right", fontsize=8, frameon=False)
+    ax.set_title(
+        f"Reference centiles ({sex}, table {table.name!r}); dotted: beyond {oldest:g} y, "
+        "extrapolated",
+        loc="left",
+        fontsize=9,
+    )
+    fig.suptitle(title if title is not None else "IGF-1 for age and sex", fontsize=12)
     return _save(fig, path)

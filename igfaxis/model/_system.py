@@ -49,6 +49,7 @@ class State(NamedTuple):
     liver_nutrition: Any  #: nutritional hepatic GH sensitivity, 1 = fed reference [-]
     ghrelin: Any  #: acyl-ghrelin relative to the fed daily mean [-]
     training: Any  #: training status, 0 untrained [-]
+    igfbp1: Any  #: serum IGFBP-1 [ng/mL]
 
 
 STATE_UNITS = State(
@@ -56,6 +57,7 @@ STATE_UNITS = State(
     gh_depot1="ug", gh_transit1="ug", gh_depot2="ug", gh_transit2="ug",
     igf_free="nmol/L", igf_binary="nmol/L", igf_ternary="nmol/L", bp3="nmol/L", als="nmol/L",
     energy_status="1", protein_status="g/kg/d", liver_nutrition="1", ghrelin="1", training="1",
+    igfbp1="ng/mL",
 )  # fmt: skip
 
 
@@ -128,6 +130,7 @@ def vector_field(y: State, u: Inputs, p: Any) -> State:
                                                  y.protein_status, p),
         ghrelin=nutrition.ghrelin_rate(y.ghrelin, y.energy_status, u.meal, p),
         training=exercise.training_rate(y.training, u.exercise, p),
+        igfbp1=nutrition.igfbp1_rate(y.igfbp1, y.energy_status, p),
     )  # fmt: skip
 
 
@@ -181,4 +184,5 @@ def initial_state(p: Any) -> State:
         gh_depot1=0.0, gh_transit1=0.0, gh_depot2=0.0, gh_transit2=0.0,
         igf_free=0.18, igf_binary=5.7, igf_ternary=17.6, bp3=81.0, als=150.0,
         energy_status=1.0, protein_status=1.1, liver_nutrition=1.0, ghrelin=1.0, training=0.0,
+        igfbp1=40.0,
     )  # fmt: skip

@@ -6,10 +6,10 @@ Sources: fasting GH resistance (GH rises while IGF-1 falls; Ho 1988 JCI 81:968; 
 of Hill form (research/models.md section 5 proposes one hand-fitted to Fontana 2008 and
 Castaneda 1997; here it acts through hepatic sensitivity, which the GH feedback partly
 compensates, so its constants are calibrated, with a floor: amino acids from endogenous
-proteolysis keep part of the effect at very low intake); long-term calorie restriction with adequate protein does not
-lower IGF-1 in humans (Fontana 2008 Aging Cell 7:681; CALERIE 2, Fontana 2016), hence a
-steep energy dependence that only bites near fasting; acyl-ghrelin half-life 24 min
-(Vestergaard 2007), meals suppress and fasting raises it.
+proteolysis keep part of the effect at very low intake); long-term calorie restriction
+with adequate protein does not lower IGF-1 in humans (Fontana 2008 Aging Cell 7:681;
+CALERIE 2, Fontana 2016), hence a steep energy dependence that only bites near fasting;
+acyl-ghrelin half-life 24 min (Vestergaard 2007), meals suppress and fasting raises it.
 
 Equations (h)::
 
@@ -19,6 +19,11 @@ Equations (h)::
     g_P    = floor + (1 - floor) H(P; K_P, n_P) / H(P_ref; K_P, n_P)
     dN/dt  = (N_min + (1 - N_min) g_E g_P - N) / tau_N    hepatic GH sensitivity
     dG/dt  = k_G ((1 + a_fast (1 - min(E, 1))) (1 - m meal) - G)     ghrelin (1 = fed mean)
+    dB1/dt = k_B1 (B1_fed (1 + g_B1 (1 - min(E, 1))) - B1)            IGFBP-1 [ng/mL]
+
+IGFBP-1 rises with energy deficit (energy -50% for 6 days: 40 -> 62 ng/mL, Smith WJ,
+Underwood LE, Clemmons DR 1995 JCEM 80:443); it is reported as an output and does not yet
+bind IGF-1 in the model.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import Any
 
 from igfaxis.model._math import hill, pos
 
-__all__ = ["energy_rate", "ghrelin_rate", "nutrition_rate", "protein_rate"]
+__all__ = ["energy_rate", "ghrelin_rate", "igfbp1_rate", "nutrition_rate", "protein_rate"]
 
 
 def energy_rate(energy: Any, intake_energy: Any, p: Any) -> Any:
@@ -55,3 +60,9 @@ def ghrelin_rate(ghrelin: Any, energy: Any, meal: Any, p: Any) -> Any:
     deficit = pos(1.0 - energy)
     target = (1.0 + p.ghrelin_fast_gain * deficit) * (1.0 - p.ghrelin_meal_suppression * meal)
     return p.ghrelin_k * (target - ghrelin)
+
+
+def igfbp1_rate(igfbp1: Any, energy: Any, p: Any) -> Any:
+    """dIGFBP-1/dt [ng/mL/h]: hepatic IGFBP-1 rises with energy deficit."""
+    target = p.igfbp1_fed * (1.0 + p.igfbp1_gain * pos(1.0 - energy))
+    return p.igfbp1_k * (target - igfbp1)

@@ -8,6 +8,7 @@ for a bolus).
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import Any, Literal
 
@@ -129,7 +130,7 @@ class Protocol(BaseModel):
     @model_validator(mode="after")
     def _lifestyle_consistent(self) -> Protocol:
         phases = sorted(self.diet_phases, key=lambda ph: ph.start_day)
-        for a, b in zip(phases, phases[1:], strict=False):
+        for a, b in itertools.pairwise(phases):
             if b.start_day < a.end_day:
                 raise ValueError(
                     f"diet phases overlap: one runs to day {a.end_day}, the next starts on day "
@@ -137,7 +138,7 @@ class Protocol(BaseModel):
                 )
         spans = sorted((a, b) for f in self.fasting if f.kind in ("water", "fmd")
                        for a, b in f.intervals_h())  # fmt: skip
-        for (a0, b0), (a1, _) in zip(spans, spans[1:], strict=False):
+        for (a0, b0), (a1, _) in itertools.pairwise(spans):
             if a1 < b0:
                 raise ValueError(
                     f"fasts overlap: one runs {a0}-{b0} h, the next starts at {a1} h. "

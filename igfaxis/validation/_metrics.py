@@ -196,18 +196,38 @@ def _decline_per_decade(runs: Runs, spec: Mapping[str, Any]) -> float:
 
 
 def _recovery_days(runs: Runs, spec: Mapping[str, Any]) -> float:
-    """Days from ``from_h`` until the variable's daily mean is back within ``tolerance``
-    (relative) of its mean over [before_start_h, before_end_h]; interpolated between
-    daily means centred on each day."""
+    """Days from ``from_h`` until the variable is back within ``tolerance`` (relative) of its
+    pre-treatment level and stays there.
+
+    With ``sample_clock_h`` the variable is read as a study reads it, once a day at that
+    clock time (e.g. 8 for morning samples): the pre-treatment level is the sample inside
+    [before_start_h, before_end_h] and the answer is the first sampling day from which every
+    later sample is within tolerance. Without it, the series is read continuously against
+    the window mean and must stay within tolerance for 24 h.
+    """
     tr = _run(runs, spec)
     v = spec["variable"]
-    x0 = tr.mean(v, float(spec["before_start_h"]), float(spec["before_end_h"]))
     t_from, tol = float(spec["from_h"]), float(spec.get("tolerance", 0.1))
+    if "sample_clock_h" in spec:
+        clock = float(spec["sample_clock_h"])
+        days = np.arange(np.ceil((float(spec["before_start_h"]) - clock) / 24.0),
+                         np.floor((tr.times_h[-1] - clock) / 24.0) + 1)  # fmt: skip
+        t_s = clock + 24.0 * days
+        x = np.interp(t_s, tr.times_h, tr[v])
+        base = x[(t_s >= float(spec["before_start_h"])) & (t_s <= float(spec["before_end_h"]))]
+        if base.size == 0:
+            raise ProtocolError("`sample_clock_h` leaves no sample in the before window")
+        ok = np.abs(x / float(np.mean(base)) - 1.0) <= tol
+        after = np.flatnonzero(t_s > t_from)
+        for i in after:
+            if np.all(ok[i:]):
+                return float((t_s[i] - t_from) / 24.0)
+        return float("inf")
+    x0 = tr.mean(v, float(spec["before_start_h"]), float(spec["before_end_h"]))
     m = tr.times_h >= t_from
     t, y = tr.times_h[m], tr[v][m]
     dev = np.abs(y / x0 - 1.0)
     inside = np.flatnonzero(dev <= tol)
-    # the first time after which it stays inside for at least 24 h
     for i in inside:
         later = (t >= t[i]) & (t <= t[i] + 24.0)
         if np.all(dev[later] <= tol):

@@ -330,9 +330,12 @@ def test_age_at_table_edges_does_not_warn() -> None:
 # --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("age", [0.1, 0.0, -5.0, math.nan, math.inf, -math.inf])
+@pytest.mark.parametrize("age", [0.1, 0.0, -5.0, 120.5, 300.0, math.nan, math.inf, -math.inf])
 def test_bad_age_raises(age: float) -> None:
-    with pytest.raises(ProtocolError, match=r"`age_y` must be a finite age of at least 0\.17"):
+    # Ages from 80 to 120 y are clamped with a warning; older ones (age 300: a typo) refused.
+    with pytest.raises(
+        ProtocolError, match=r"`age_y` must be a finite age from 0\.17 y \(2 months\) to 120 y"
+    ):
         sds(100.0, age, "male")
 
 
