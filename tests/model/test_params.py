@@ -16,7 +16,7 @@ _NOT_IN_VECTOR_FIELD = {
     "bmi_amp_slope", "bmi_ref", "fast_freq_gain", "plant_potency",
 }  # fmt: skip
 
-_UNIT_TOKENS = {"1", "h", "L", "kg", "m2", "ng", "pg", "ug", "mL", "nmol", "decade"}
+_UNIT_TOKENS = {"1", "h", "d", "L", "g", "kg", "m2", "ng", "pg", "ug", "mL", "nmol", "decade"}
 
 
 def _symbolic_rates() -> str:
