@@ -320,6 +320,19 @@ def assess_cmd(
         console.print(line, soft_wrap=False)
 
 
+def _cell_summary(traj: Trajectory) -> dict[str, Any]:
+    """Cell read-outs (docs/signalling.md) over the last whole day of a run."""
+    from igfaxis.simulate import simulate_cell
+    from igfaxis.simulate._cell import cell_daily_metrics
+
+    n = int(traj.days + 1e-9)
+    if n < 1:
+        return {}
+    a, b = 24.0 * (n - 1), 24.0 * n
+    cell = simulate_cell(traj, from_h=max(0.0, a - 24.0))
+    return cell_daily_metrics(cell, a, b)
+
+
 @app.command("compare")
 @_handled
 def compare_cmd(
@@ -383,6 +396,7 @@ def compare_cmd(
             trajs[label] = simulate(person, protocol, days=days, seed=seed)
         scores[label] = score_risk(trajs[label], menopausal=status, trajectory_modifiers=sanders)
         summaries[label] = compare_summary(trajs[label], scores[label])
+        summaries[label].update(_cell_summary(trajs[label]))
     written: dict[str, str] = {}
     if plot is not None:
         from igfaxis.io.plots import plot_compare
@@ -416,6 +430,10 @@ def compare_cmd(
     console.print(compare_table(summaries, ratios))
     for note in first.notes:
         console.print(f"Note: {note}")
+    console.print("* cell model (docs/signalling.md), last whole day: autophagy hours above the "
+                  "reference three-meal median, share of time with mTORC1 above its reference "
+                  "median, log2 mTORC1/autophagy vs reference. Design values; the direction "
+                  "has qualitative evidence, the size does not.")
     for kind, path in written.items():
         console.print(f"wrote {kind}: {path}")
     console.print(Text(DISCLAIMER, style="italic"))

@@ -187,6 +187,14 @@ def compare_table(
         ),
         ("mean age/sex SDS", lambda s: f"{s['mean_sds']:+.2f}"),
     ]
+    if all("autophagy_hours_per_day" in s for s in summaries.values()):
+        rows += [
+            ("autophagy above ref. median [h/day]*",
+             lambda s: f"{s['autophagy_hours_per_day']:.1f}"),
+            ("mTORC1 duty cycle*", lambda s: f"{100 * s['mtorc1_duty_cycle']:.0f}%"),
+            ("anabolic/catabolic balance*",
+             lambda s: f"{s['anabolic_catabolic_balance']:+.2f}"),
+        ]  # fmt: skip
     for name, cell in rows:
         table.add_row(name, *(cell(s) for s in summaries.values()))
     columns = list(ratios.values())

@@ -33,23 +33,24 @@ class Person(BaseModel):
     condition: Literal["healthy", "gh_deficiency", "acromegaly", "laron"] = Field(
         "healthy", description="GH-axis condition."
     )
-    ghd_severity: float = Field(
-        0.9, ge=0.0, le=1.0,
-        description="GH deficiency only: lost share of pituitary GH secretory capacity [-].",
+    ghd_severity: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="GH deficiency only: lost share of pituitary GH secretory capacity [-] "
+        "(default 0.9).",
     )
-    acromegaly_mean_gh_ng_ml: float = Field(
-        10.0, gt=0.0, le=200.0,
-        description="Acromegaly only: mean 24-h GH held by the adenoma [ng/mL].",
+    acromegaly_mean_gh_ng_ml: float | None = Field(
+        None, gt=0.0, le=200.0,
+        description="Acromegaly only: mean 24-h GH held by the adenoma [ng/mL] (default 10).",
     )
 
     @model_validator(mode="after")
     def _condition_fields(self) -> Person:
-        if "ghd_severity" in self.model_fields_set and self.condition != "gh_deficiency":
+        if self.ghd_severity is not None and self.condition != "gh_deficiency":
             raise ValueError(
                 f"`ghd_severity` applies only to condition 'gh_deficiency'; got condition "
                 f"{self.condition!r}. Set `condition: gh_deficiency` or remove `ghd_severity`."
             )
-        if "acromegaly_mean_gh_ng_ml" in self.model_fields_set and self.condition != "acromegaly":
+        if self.acromegaly_mean_gh_ng_ml is not None and self.condition != "acromegaly":
             raise ValueError(
                 f"`acromegaly_mean_gh_ng_ml` applies only to condition 'acromegaly'; got "
                 f"condition {self.condition!r}. Set `condition: acromegaly` or remove the field."
@@ -69,9 +70,13 @@ class Person(BaseModel):
             female=self.sex == "female",
             weight_kg=self.weight_kg,
             bmi=self.bmi,
-            pit_capacity=1.0 - self.ghd_severity if self.condition == "gh_deficiency" else 1.0,
+            pit_capacity=(
+                1.0 - (0.9 if self.ghd_severity is None else self.ghd_severity)
+                if self.condition == "gh_deficiency"
+                else 1.0
+            ),
             ghr_function=0.0 if self.condition == "laron" else 1.0,
             acromegaly_mean_gh_ng_ml=(
-                self.acromegaly_mean_gh_ng_ml if self.condition == "acromegaly" else 0.0
+                (self.acromegaly_mean_gh_ng_ml or 10.0) if self.condition == "acromegaly" else 0.0
             ),
         )

@@ -15,7 +15,8 @@ import numpy as np
 
 from igfaxis.errors import ProtocolError
 from igfaxis.risk import centile_value, sds
-from igfaxis.simulate import Trajectory
+from igfaxis.simulate import Trajectory, simulate_cell
+from igfaxis.simulate._cell import autophagy_hours_above
 
 __all__ = ["METRICS", "count_bursts"]
 
@@ -255,6 +256,28 @@ def _mean_over(runs: Runs, spec: Mapping[str, Any]) -> float:
     return float(np.mean(values))
 
 
+def _cell(runs: Runs, spec: Mapping[str, Any], key: str = "scenario") -> Trajectory:
+    """The scenario's body trajectory with the cell-signalling model run under it."""
+    return simulate_cell(_run(runs, spec, key), rapamycin_mg=spec.get("rapamycin_mg"))
+
+
+def _cell_ratio(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Cell variable at ``numerator_h`` over its value at ``denominator_h`` (one scenario)."""
+    tr = _cell(runs, spec)
+    v = spec["variable"]
+    return tr.at(v, float(spec["numerator_h"])) / tr.at(v, float(spec["denominator_h"]))
+
+
+def _cell_hours_above_median(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Hours per day with autophagy flux above the ``control`` scenario's median over the
+    window: scenario minus control (the control scores about 12 h/day by construction)."""
+    tr, ctl = _cell(runs, spec), _cell(runs, spec, "control")
+    a, b = float(spec["start_h"]), float(spec["end_h"])
+    threshold = float(np.median(ctl["autophagy_flux"][ctl.window(a, b)]))
+    return autophagy_hours_above(tr, a, b, threshold) - autophagy_hours_above(ctl, a, b,
+                                                                              threshold)
+
+
 METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
     "bursts_per_day": _bursts_per_day,
     "mean": _mean,
@@ -271,4 +294,6 @@ METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
     "decline_per_decade_pct": _decline_per_decade,
     "recovery_days": _recovery_days,
     "mean_over": _mean_over,
+    "cell_ratio": _cell_ratio,
+    "cell_hours_above_median": _cell_hours_above_median,
 }

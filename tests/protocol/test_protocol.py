@@ -81,3 +81,9 @@ def test_compile_preserves_total_dose_and_sorts_jumps(doses):
                  doses=st.lists(_dose, max_size=3).map(tuple)))  # fmt: skip
 def test_protocol_json_round_trip(protocol):
     assert Protocol.from_dict(protocol.to_dict()) == protocol
+
+
+def test_person_round_trips_through_its_json_dump():
+    for person in (Person(age_y=40), Person(age_y=45, condition="gh_deficiency"),
+                   Person(age_y=45, condition="acromegaly", acromegaly_mean_gh_ng_ml=12)):
+        assert Person.model_validate(person.model_dump(mode="json")) == person
