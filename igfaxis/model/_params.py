@@ -16,7 +16,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-__all__ = ["PARAMETERS", "ParamSpec", "Params", "default_params", "param_hash"]
+__all__ = ["PARAMETERS", "ParamSpec", "Params", "default_params", "load_table", "param_hash"]
 
 
 @dataclass(frozen=True)
@@ -32,8 +32,9 @@ class ParamSpec:
     source: str
 
 
-def _load() -> MappingProxyType[str, ParamSpec]:
-    text = resources.files("igfaxis.data").joinpath("parameters.csv").read_text("utf-8")
+def load_table(filename: str) -> MappingProxyType[str, ParamSpec]:
+    """Read a parameter table shipped in ``igfaxis/data`` (columns as in ParamSpec)."""
+    text = resources.files("igfaxis.data").joinpath(filename).read_text("utf-8")
     rows = {}
     for r in csv.DictReader(io.StringIO(text)):
         spec = ParamSpec(
@@ -49,7 +50,7 @@ def _load() -> MappingProxyType[str, ParamSpec]:
     return MappingProxyType(rows)
 
 
-PARAMETERS: MappingProxyType[str, ParamSpec] = _load()
+PARAMETERS: MappingProxyType[str, ParamSpec] = load_table("parameters.csv")
 
 # A NamedTuple is a JAX pytree of scalars (vmap-able) whose fields are named, as C2 asks.
 Params: Any = NamedTuple("Params", [(name, float) for name in PARAMETERS])

@@ -8,35 +8,15 @@ table because the cell model is driven one way by a finished body trajectory.
 
 from __future__ import annotations
 
-import csv
-import io
-from importlib import resources
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from igfaxis.model._params import ParamSpec
+from igfaxis.model._params import ParamSpec, load_table
 
 __all__ = ["SIGNALLING_PARAMETERS", "SignallingParams", "default_signalling_params"]
 
 
-def _load() -> MappingProxyType[str, ParamSpec]:
-    text = resources.files("igfaxis.data").joinpath("signalling_parameters.csv").read_text("utf-8")
-    rows = {}
-    for r in csv.DictReader(io.StringIO(text)):
-        spec = ParamSpec(
-            name=r["name"],
-            value=float(r["value"]),
-            unit=r["unit"],
-            lower=float(r["lower"]),
-            upper=float(r["upper"]),
-            module=r["module"],
-            source=r["source"],
-        )
-        rows[spec.name] = spec
-    return MappingProxyType(rows)
-
-
-SIGNALLING_PARAMETERS: MappingProxyType[str, ParamSpec] = _load()
+SIGNALLING_PARAMETERS: MappingProxyType[str, ParamSpec] = load_table("signalling_parameters.csv")
 
 SignallingParams: Any = NamedTuple(
     "SignallingParams", [(name, float) for name in SIGNALLING_PARAMETERS]
