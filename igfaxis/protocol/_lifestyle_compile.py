@@ -51,17 +51,17 @@ def _in_days(f: Fast, day: int) -> bool:
     return day >= f.start_day and (f.end_day is None or day < f.end_day)
 
 
-def _day_scale(protocol: Protocol, day: int) -> tuple[float, float | None]:
+def _day_scale(protocol: Protocol, day: int) -> float:
     """Energy multiplier of a 5:2 or alternate-day fasting day (1 otherwise)."""
     for f in protocol.fasting:
         if day < 0 or not _in_days(f, day):
             continue
         offset = int(day - f.start_day)
         if f.kind == "5:2" and day % 7 in (0, 3):
-            return float(f.energy_fraction or 0.0), None
+            return float(f.energy_fraction or 0.0)
         if f.kind == "adf" and offset % 2 == 1:
-            return float(f.energy_fraction or 0.0), None
-    return 1.0, None
+            return float(f.energy_fraction or 0.0)
+    return 1.0
 
 
 def _override(protocol: Protocol, t: float) -> tuple[float, float] | None:
@@ -86,7 +86,7 @@ def lifestyle_events(protocol: Protocol, params: Any, t0: float, t1: float) -> E
     potency = params.plant_potency
     for day in range(math.floor(t0 / 24.0), math.ceil(t1 / 24.0)):
         diet = _diet_on(protocol, day) if day >= 0 else protocol.diet
-        scale, _ = _day_scale(protocol, day)
+        scale = _day_scale(protocol, day)
         n = len(diet.meals_h)
         for m in diet.meals_h:
             a = 24.0 * day + m
