@@ -187,6 +187,14 @@ def compare_table(
         ),
         ("mean age/sex SDS", lambda s: f"{s['mean_sds']:+.2f}"),
     ]
+    if all("gh_approximate_entropy" in s for s in summaries.values()):
+        rows += [
+            ("GH bursts (serum, q10 min) [/day]",
+             lambda s: _num(s["gh_burst_frequency_per_day"])),
+            ("GH ApEn(1, 20%) (serum, q10 min)", lambda s: _num(s["gh_approximate_entropy"], 3)),
+            ("basal GH secretion [ng/mL/h]", lambda s: _num(s["gh_basal_secretion_ng_ml_h"], 3)),
+            ("GH burst mass [ng/mL]**", lambda s: _num(s["gh_burst_mass_ng_ml"], 2)),
+        ]  # fmt: skip
     if all("autophagy_hours_per_day" in s for s in summaries.values()):
         rows += [
             ("autophagy above ref. median [h/day]*",

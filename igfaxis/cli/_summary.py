@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from igfaxis.risk import TARGET_BAND_NG_ML, TrajectoryScore
-from igfaxis.simulate import Trajectory
+from igfaxis.simulate import Trajectory, pulsatility
 
 __all__ = ["compare_summary", "summarize"]
 
@@ -45,7 +45,8 @@ def summarize(traj: Trajectory) -> dict[str, Any]:
 
 
 def compare_summary(traj: Trajectory, score: TrajectoryScore) -> dict[str, Any]:
-    """The numbers ``igfaxis compare`` shows for one protocol: IGF-1, GH, band and risk.
+    """The numbers ``igfaxis compare`` shows for one protocol: IGF-1, GH, band, risk and GH
+    pulsatility (``gh_`` + the keys of :func:`igfaxis.simulate.pulsatility`).
 
     Daily means need a whole day; with less, the whole-run mean stands in for them.
     """
@@ -67,4 +68,14 @@ def compare_summary(traj: Trajectory, score: TrajectoryScore) -> dict[str, Any]:
         "time_below_band_fraction": score.time_below_band_fraction,
         "time_above_band_fraction": score.time_above_band_fraction,
         "mean_sds": score.mean_sds,
+        **_pulsatility_columns(traj),
     }
+
+
+def _pulsatility_columns(traj: Trajectory) -> dict[str, float]:
+    """GH pulsatility (docs/validation.md) over the whole days of the run, each day read as
+    one 24-h profile; a run shorter than a day is read whole."""
+    t0, t1 = float(traj.times_h[0]), float(traj.times_h[-1])
+    whole = int(np.floor((t1 - t0) / 24.0 + 1e-9))
+    p = pulsatility(traj, t0, t0 + 24.0 * whole if whole else t1)
+    return {f"gh_{key}": value for key, value in p.items()}

@@ -2,6 +2,16 @@
 
 from igfaxis.simulate._cell import simulate_cell as simulate_cell
 from igfaxis.simulate._config import SolverConfig as SolverConfig
+from igfaxis.simulate._pulsatility import (
+    GH_RESOLUTION_NG_ML as GH_RESOLUTION_NG_ML,
+    approximate_entropy as approximate_entropy,
+    basal_secretion as basal_secretion,
+    burst_mass as burst_mass,
+    burst_peaks as burst_peaks,
+    pulsatility as pulsatility,
+    resample as resample,
+    secretory_bursts as secretory_bursts,
+)
 from igfaxis.simulate._run import (
     simulate as simulate,
     simulate_batch as simulate_batch,

@@ -15,7 +15,15 @@ import numpy as np
 
 from igfaxis.errors import ProtocolError
 from igfaxis.risk import centile_value, sds
-from igfaxis.simulate import Trajectory, simulate_cell
+from igfaxis.simulate import (
+    GH_RESOLUTION_NG_ML,
+    Trajectory,
+    approximate_entropy,
+    burst_peaks,
+    pulsatility,
+    resample,
+    simulate_cell,
+)
 from igfaxis.simulate._cell import autophagy_hours_above
 
 __all__ = ["METRICS", "count_bursts"]
@@ -56,25 +64,42 @@ def count_bursts(
     the nadir since the previous burst is at least ``min_rise_ng_ml`` and at least
     ``min_rise_rel`` times that nadir (a Cluster-like criterion with fixed thresholds).
     """
-    m = traj.window(start_h, end_h)
-    t, y = traj.times_h[m], traj[variable][m]
-    grid = np.arange(t[0], t[-1] + 1e-9, sample_min / 60.0)
-    g = np.interp(grid, t, y)
-    count, nadir = 0, g[0]
-    for i in range(1, g.size - 1):
-        nadir = min(nadir, g[i])
-        if g[i] >= g[i - 1] and g[i] > g[i + 1]:
-            rise = g[i] - nadir
-            if rise >= min_rise_ng_ml and rise >= min_rise_rel * nadir:
-                count += 1
-                nadir = g[i]
-    return count
+    g = resample(traj.times_h, traj[variable], start_h, end_h, sample_min)
+    return int(burst_peaks(g, min_rise=min_rise_ng_ml, min_rise_rel=min_rise_rel).size)
 
 
 def _bursts_per_day(runs: Runs, spec: Mapping[str, Any]) -> float:
     tr = _run(runs, spec)
     counts = [count_bursts(tr, a, b) * 24.0 / (b - a) for a, b in _windows(spec)]
     return float(np.mean(counts))
+
+
+def _approximate_entropy(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """ApEn(m, r) of ``variable`` (default serum GH) sampled every ``sample_min`` (10) min,
+    averaged over the windows; ``m`` (1) and ``r_fraction`` (0.2 of the SD) as in the GH
+    literature, tolerance at least the GH assay resolution."""
+    tr = _run(runs, spec)
+    v = spec.get("variable", "gh_ng_ml")
+    values = [
+        approximate_entropy(resample(tr.times_h, tr[v], a, b, float(spec.get("sample_min", 10))),
+                            int(spec.get("m", 1)), float(spec.get("r_fraction", 0.2)),
+                            r_min=GH_RESOLUTION_NG_ML if v == "gh_ng_ml" else 0.0)
+        for a, b in _windows(spec)
+    ]  # fmt: skip
+    return float(np.mean(values))
+
+
+def _pulsatility_metric(key: str) -> Callable[[Runs, Mapping[str, Any]], float]:
+    """A metric reading ``key`` of :func:`igfaxis.simulate.pulsatility` over each window
+    (one block per window), averaged over the windows."""
+
+    def metric(runs: Runs, spec: Mapping[str, Any]) -> float:
+        tr = _run(runs, spec)
+        return float(np.mean([pulsatility(tr, a, b, block_h=None)[key]
+                              for a, b in _windows(spec)]))  # fmt: skip
+
+    metric.__doc__ = f"``{key}`` of ``pulsatility`` over the windows, averaged."
+    return metric
 
 
 def _mean(runs: Runs, spec: Mapping[str, Any]) -> float:
@@ -280,6 +305,11 @@ def _cell_hours_above_median(runs: Runs, spec: Mapping[str, Any]) -> float:
 
 METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
     "bursts_per_day": _bursts_per_day,
+    "approximate_entropy": _approximate_entropy,
+    "basal_secretion": _pulsatility_metric("basal_secretion_ng_ml_h"),
+    "burst_mass": _pulsatility_metric("burst_mass_ng_ml"),
+    "secretory_bursts_per_day": _pulsatility_metric("secretory_bursts_per_day"),
+    "pulsatile_fraction": _pulsatility_metric("pulsatile_fraction"),
     "mean": _mean,
     "auc": _auc,
     "peak_value": _peak_value,

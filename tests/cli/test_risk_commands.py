@@ -193,6 +193,25 @@ def test_compare_json_has_the_columns_of_both_protocols(compared: dict) -> None:
     assert data["files"]["plot"] == str(compared["plot"])
 
 
+def test_compare_json_has_gh_pulsatility(compared: dict) -> None:
+    base, dosed = (e["summary"] for e in compared["data"]["protocols"].values())
+    for s in (base, dosed):
+        for key in (
+            "gh_burst_frequency_per_day",
+            "gh_approximate_entropy",
+            "gh_basal_secretion_ng_ml_h",
+            "gh_secretion_ng_ml_per_day",
+            "gh_secretory_bursts_per_day",
+        ):
+            assert np.isfinite(s[key]), key
+        assert s["gh_burst_mass_ng_ml"] is None or s["gh_burst_mass_ng_ml"] > 0.0
+    # a pulsatile untreated day: bursts (Hartman 1990: about 11 per 24 h in women) and
+    # irregularity above zero
+    assert base["gh_burst_frequency_per_day"] >= 4.0
+    assert base["gh_approximate_entropy"] > 0.1
+    assert base["gh_basal_secretion_ng_ml_h"] > 0.0
+
+
 def test_compare_text_table(files: dict[str, Path]) -> None:
     args = [
         "compare",
@@ -208,6 +227,11 @@ def test_compare_text_table(files: dict[str, Path]) -> None:
         "IGF-1 daily mean [ng/mL]",
         "mean GH secretion",
         "time in 120-160 ng/mL band",
+        "GH bursts (serum, q10 min) [/day]",
+        "GH ApEn(1, 20%)",
+        "basal GH secretion [ng/mL/h]",
+        "GH burst mass [ng/mL]**",
+        "** GH pulsatility",
         "all-cause mortality (Burgers 2011)",
         DISCLAIMER,
     ):
