@@ -3,9 +3,17 @@
 One-way coupling (exact by construction: the cell does not act on the body). The body's
 free IGF-1 and energy status are read from the trajectory and interpolated linearly; meals
 (energy and protein intake) are rebuilt from the trajectory's own protocol record as the
-same step inputs the body run used, and their boundaries and the rapamycin doses are passed
-to ``ClipStepSizeController(jump_ts=...)`` (STYLE A6). The core has minute-scale rates, so
-an implicit solver (Kvaerno5) integrates it in hour-scale steps.
+same step inputs the body run used, and rapamycin doses are added as 3-min oral inputs.
+
+Integration (docs/signalling.md, "Speed"). The full cell model is integrated; nothing is
+reduced. The core has minute- and second-scale phosphorylation cycles under inputs that
+change over tens of minutes, so the system is stiff and an L-stable Rosenbrock method
+(RODAS4, Hairer & Wanner 1996) with an exact Jacobian (``jax.jacfwd``) and embedded error
+control takes about one step per output interval. The solve runs on a grid of intervals: the
+trajectory's output times, every step-input boundary (STYLE A6: no jump falls inside an
+interval, so the input is exactly linear within each) and at most ``_H_MAX`` apart; within an
+interval the step size is adapted to ``rtol``/``atol``. The intervals are processed in chunks
+of a fixed length, so one compiled kernel serves every horizon (compiled once per process).
 
 Daily read-outs (pure functions on a cell trajectory) live here too:
 :func:`autophagy_hours_above`, :func:`mtorc1_duty_cycle`, :func:`anabolic_balance`.
@@ -14,13 +22,13 @@ Daily read-outs (pure functions on a cell trajectory) live here too:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
-import diffrax
-import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.scipy.linalg import lu_factor, lu_solve
 
 from igfaxis.errors import ProtocolError, SimulationError
 from igfaxis.model import default_params, personalise
@@ -48,15 +56,45 @@ __all__ = [
 #: hours simulated before t = 0 (habitual meals, body inputs held at their t = 0 values)
 CELL_WARMUP_H = 48.0
 _DOSE_H = 0.05  # an oral dose enters the gut over 3 min
+_H_MAX = 5.0 / 60.0  # longest grid interval [h]: the body's default output spacing
+_MERGE_H = 1e-9  # grid points closer than this [h] are one point (float round-off of 08:00)
+_CHUNK = 1024  # grid intervals per call of the compiled kernel
+_MAX_SUBSTEPS = 10_000  # steps within one interval before the solve is declared failed
+_H0 = 1e-3  # first trial step [h]; the error control shrinks it for the start-up transient
 
-
-def _pad(n: int) -> int:
-    return int(2 ** np.ceil(np.log2(max(n, 16))))
+# RODAS4 (Hairer & Wanner 1996, Solving ODEs II, Sec. IV.7; coefficients of their rodas.f):
+#   (I / (h gamma) - J) k_i = f(t + alpha_i h, y + sum_j A_ij k_j) + sum_j C_ij k_j / h
+#                             + h D_i df/dt
+#   y_new = y + sum_i M_i k_i;  error estimate k_6 (embedded order 3).
+# L-stable and stiffly accurate: the fast cycles are damped, not resolved.
+_GAMMA = 0.25
+_ALPHA = (0.0, 0.386, 0.21, 0.63, 1.0, 1.0)
+_D = (0.25, -0.1043, 0.1035, -0.0362, 0.0, 0.0)
+_M = (1.221224509226641, 6.019134481288629, 12.53708332932087, -0.687886036105895, 1.0, 1.0)
+_A = (
+    (0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    (1.544, 0.0, 0.0, 0.0, 0.0, 0.0),
+    (0.9466785280815826, 0.2557011698983284, 0.0, 0.0, 0.0, 0.0),
+    (3.314825187068521, 2.896124015972201, 0.9986419139977817, 0.0, 0.0, 0.0),
+    (*_M[:4], 0.0, 0.0),
+    (*_M[:5], 0.0),
+)
+_C = (
+    (0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    (-5.6688, 0.0, 0.0, 0.0, 0.0, 0.0),
+    (-2.430093356833875, -0.2063599157091915, 0.0, 0.0, 0.0, 0.0),
+    (-0.1073529058151375, -9.594562251023355, -20.47028614809616, 0.0, 0.0, 0.0),
+    (7.496443313967647, -10.24680431464352, -33.99990352819905, 11.7089089320616, 0.0, 0.0),
+    (8.083246795921522, -7.981132988064893, -31.52159432874371, 16.31930543123136,
+     -6.058818238834054, 0.0),
+)  # fmt: skip
+_ORDER_EST = 4.0  # local order of the error estimate (embedded order 3, plus one)
 
 
 def _steps(protocol: Protocol, person: Person, t0: float, t1: float, rapa_mg: float | None,
            rapa_times: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Step inputs (intake_energy, intake_protein, rapa_rate) as boundaries and values."""
+    """Step inputs (intake_energy, intake_protein, rapa_rate) as boundaries and the values
+    that hold from each boundary to the next (the first boundary is ``t0``)."""
     p, _ = personalise(default_params(), person.covariates())
     ev = lifestyle_events(protocol, p, t0, t1)
     starts, stops, cols, rates = [], [], [], []
@@ -82,47 +120,119 @@ def _steps(protocol: Protocol, person: Person, t0: float, t1: float, rapa_mg: fl
     np.add.at(deltas, (np.searchsorted(bounds, stop[keep]), col[keep]), -rate[keep])
     values = np.cumsum(deltas, axis=0)[:-1]
     values[np.abs(values) < 1e-9] = 0.0
-    size = _pad(bounds.size)
-    extra = size - bounds.size
-    bounds = np.concatenate([bounds, t1 + 1.0 + np.arange(extra, dtype=float)])
-    values = np.concatenate([values, np.repeat(values[-1:], extra, axis=0)])
     return bounds, values
 
 
-def _field(t: Any, y: CellState, args: Any) -> CellState:
-    p, bts, bvs, sts, igf, energy, weight = args
-    i = jnp.clip(jnp.searchsorted(bts, t, side="right") - 1, 0, bvs.shape[0] - 1)
-    u = CellInputs(
-        igf_free=jnp.interp(t, sts, igf),
-        energy_status=jnp.interp(t, sts, energy),
-        intake_energy=bvs[i, 0],
-        intake_protein=bvs[i, 1],
-        rapa_rate=bvs[i, 2],
-        body_weight=weight,
-    )
-    return cell_vector_field(y, u, p)
+def _grid(ts: np.ndarray, bounds: np.ndarray, t0: float) -> np.ndarray:
+    """Interval end points: ``t0``, the output times and the step-input boundaries, with
+    longer gaps cut into equal pieces of at most ``_H_MAX``."""
+    pts = np.unique(np.concatenate([[t0], ts, bounds[(bounds > t0) & (bounds < ts[-1])]]))
+    pts = pts[np.concatenate([[True], np.diff(pts) > _MERGE_H])]
+    gap = np.diff(pts)
+    pieces = np.maximum(np.ceil(gap / _H_MAX - 1e-9), 1).astype(int)
+    first = np.repeat(np.cumsum(pieces) - pieces, pieces)
+    k = np.arange(first.size) - first
+    return np.append(np.repeat(pts[:-1], pieces) + k * np.repeat(gap / pieces, pieces), pts[-1])
 
 
-@eqx.filter_jit
-def _solve(p, y0, bts, bvs, sts, igf, energy, weight, t0, t1, save_ts, rtol, atol, max_steps):
-    controller = diffrax.ClipStepSizeController(
-        diffrax.PIDController(rtol=rtol, atol=atol), jump_ts=bts
-    )
-    sol = diffrax.diffeqsolve(
-        diffrax.ODETerm(_field),
-        diffrax.Kvaerno5(),
-        t0=t0,
-        t1=t1,
-        dt0=1.0 / 60.0,
-        y0=y0,
-        args=(p, bts, bvs, sts, igf, energy, weight),
-        saveat=diffrax.SaveAt(ts=save_ts),
-        stepsize_controller=controller,
-        max_steps=max_steps,
-        throw=False,
-    )
-    obs = jax.vmap(cell_observables, in_axes=(0, None, None))(sol.ys, weight, p)
-    return obs, sol.result._value, sol.stats["num_steps"]
+def _interval_inputs(grid: np.ndarray, ts: np.ndarray, igf: np.ndarray, energy: np.ndarray,
+                     bounds: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """One row per interval: start, length, free IGF-1 and energy status at both ends (the
+    body is linear in between), and the step inputs that hold over it."""
+    a, b = grid[:-1], grid[1:]
+    i = np.clip(np.searchsorted(bounds, 0.5 * (a + b), side="right") - 1, 0, None)
+    ga, gb = np.interp(a, ts, igf), np.interp(b, ts, igf)
+    ea, eb = np.interp(a, ts, energy), np.interp(b, ts, energy)
+    return np.column_stack([a, b - a, ga, gb, ea, eb, values[i]])
+
+
+def _rodas4_step(f: Any, t: Any, y: Any, h: Any) -> tuple[Any, Any]:
+    """One RODAS4 step of ``y' = f(t, y)``: (new state, error estimate)."""
+    n = y.size
+
+    def f_z(z: Any) -> tuple[Any, Any]:
+        v = f(z[n], z[:n])
+        return v, v
+
+    # one forward-mode pass gives the Jacobian, df/dt and f itself
+    jac_z, f0 = jax.jacfwd(f_z, has_aux=True)(jnp.append(y, t))
+    lu = lu_factor(jnp.eye(n, dtype=y.dtype) / (h * _GAMMA) - jac_z[:, :n])
+    f_t = jac_z[:, n]
+    a, c, d = jnp.asarray(_A), jnp.asarray(_C), jnp.asarray(_D)
+    k0 = jnp.zeros((len(_M), n), y.dtype).at[0].set(lu_solve(lu, f0 + h * _D[0] * f_t))
+
+    def stage(i: Any, k: Any) -> Any:
+        fi = f(t + jnp.asarray(_ALPHA)[i] * h, y + a[i] @ k)
+        return k.at[i].set(lu_solve(lu, fi + (c[i] @ k) / h + h * d[i] * f_t))
+
+    k = jax.lax.fori_loop(1, len(_M), stage, k0)
+    return y + jnp.asarray(_M) @ k, k[-1]
+
+
+def _interval(p: Any, weight: Any, tol: Any, carry: Any, x: Any) -> tuple[Any, Any]:
+    """Integrate over one grid interval with adaptive RODAS4 steps."""
+    rtol, atol, max_steps = tol
+    y, h, steps, ok = carry  # after a failed interval, the rest are skipped
+    ta, length = x[0], x[1]
+    tb = ta + length
+
+    def f(t: Any, z: Any) -> Any:
+        frac = (t - ta) / jnp.where(length > 0, length, 1.0)
+        u = CellInputs(igf_free=x[2] + frac * (x[3] - x[2]),
+                       energy_status=x[4] + frac * (x[5] - x[4]),
+                       intake_energy=x[6], intake_protein=x[7], rapa_rate=x[8],
+                       body_weight=weight)  # fmt: skip
+        return jnp.stack(cell_vector_field(CellState(*z), u, p))
+
+    def cond(s: Any) -> Any:
+        t, _, _, n, total = s
+        return ok & (t < tb) & (n < _MAX_SUBSTEPS) & (total < max_steps)
+
+    def body(s: Any) -> Any:
+        t, y, h, n, total = s
+        last = h >= tb - t
+        hh = jnp.where(last, tb - t, h)
+        y_new, err = _rodas4_step(f, t, y, hh)
+        scale = atol + rtol * jnp.maximum(jnp.abs(y), jnp.abs(y_new))
+        norm = jnp.sqrt(jnp.mean((err / scale) ** 2))
+        accept = norm <= 1.0  # False for NaN: the step is retried smaller
+        fac = jnp.clip(0.9 * norm ** (-1.0 / _ORDER_EST), 0.2, 6.0)
+        h_next = hh * jnp.where(jnp.isfinite(fac), fac, 0.2)
+        # a step cut short at the interval end does not shrink the next proposal
+        h_next = jnp.where(accept & last, jnp.maximum(h_next, h), h_next)
+        t = jnp.where(accept, jnp.where(last, tb, t + hh), t)
+        return t, jnp.where(accept, y_new, y), h_next, n + 1, total + 1
+
+    t, y, h, _, steps = jax.lax.while_loop(cond, body, (ta, y, h, 0, steps))
+    done = ok & (t >= tb)
+    return (y, h, steps, done), (y, done)
+
+
+@jax.jit
+def _solve_chunk(p: Any, weight: Any, tol: Any, carry: Any, xs: Any) -> tuple[Any, Any]:
+    return jax.lax.scan(partial(_interval, p, weight, tol), carry, xs)
+
+
+def _integrate(p: Any, y0: np.ndarray, rows: np.ndarray, weight: float, rtol: float,
+               atol: float, max_steps: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """States at every grid point (``rows`` from :func:`_interval_inputs`), whether each
+    interval was completed, and the number of steps (accepted and rejected)."""
+    n = rows.shape[0]
+    pad = -n % _CHUNK
+    end = np.array([rows[-1, 0] + rows[-1, 1], 0.0, *rows[-1, 2:]])
+    xs = np.concatenate([rows, np.repeat(end[None], pad, axis=0)])  # zero-length intervals
+    dtype = jnp.asarray(0.0).dtype  # float64 if the caller enabled x64, else float32
+    arr = partial(jnp.asarray, dtype=dtype)
+    pj = type(p)(*(arr(v) for v in p))
+    tol = (arr(rtol), arr(atol), jnp.asarray(max_steps, jnp.int32))
+    carry = (arr(y0), arr(_H0), jnp.asarray(0, jnp.int32), jnp.asarray(True))
+    out, done = [y0[None]], []
+    for k in range(0, xs.shape[0], _CHUNK):
+        carry, (ys, ok) = _solve_chunk(pj, arr(weight), tol, carry, arr(xs[k:k + _CHUNK]))
+        out.append(ys)
+        done.append(ok)
+    states = np.concatenate([np.asarray(o, float) for o in out])[: n + 1]
+    return states, np.concatenate([np.asarray(d) for d in done])[:n], int(carry[2])
 
 
 def simulate_cell(
@@ -132,8 +242,8 @@ def simulate_cell(
     rapamycin_times_h: Sequence[float] | None = None,
     from_h: float = 0.0,
     params: Any = None,
-    rtol: float = 1e-3,
-    atol: float = 1e-5,
+    rtol: float = 1e-4,
+    atol: float = 1e-6,
     max_steps: int = 1_000_000,
 ) -> Trajectory:
     """Run the cell-signalling model under a body trajectory.
@@ -156,7 +266,8 @@ def simulate_cell(
     params
         SignallingParams (``igfaxis/data/signalling_parameters.csv``); defaults if None.
     rtol, atol, max_steps
-        Solver settings of the implicit (Kvaerno5) solve.
+        Error control of the stiff (RODAS4) solve: relative and absolute tolerance per
+        step [state units], and the most steps (accepted and rejected) in all.
 
     Returns
     -------
@@ -164,6 +275,11 @@ def simulate_cell(
         ``traj`` with the cell variables added (``mtorc1``, ``s6k``, ``akt``, ``ampk``,
         ``ulk1``, ``autophagy_flux``, ``foxo``, ``insulin_nmol_l``, ``amino_acids_rel``,
         ``rapamycin_ng_ml``) on the same time grid, units in ``.units``.
+
+    Raises
+    ------
+    SimulationError
+        If the solve did not reach the end of the trajectory.
     """
     p = params if params is not None else default_signalling_params()
     meta = traj.metadata
@@ -181,31 +297,31 @@ def simulate_cell(
     if rapamycin_mg is not None and rapamycin_times_h is None:
         rapamycin_times_h = [8.0 + 24.0 * d for d in range(int(np.ceil(t1 / 24.0)))
                              if 8.0 + 24.0 * d >= from_h]
-    bts, bvs = _steps(protocol, person, t0, t1, rapamycin_mg, rapamycin_times_h or [])
-    n = ts.size
-    size = _pad(n)
-    sts = np.concatenate([ts, t1 + 1.0 + np.arange(size - n, dtype=float)])
-    pad = lambda a: np.concatenate([a, np.full(size - n, a[-1])])  # noqa: E731
-    igf = pad(np.asarray(traj["state_igf_free"], float))
-    energy = pad(np.asarray(traj["state_energy_status"], float))
-    save = np.concatenate([ts, np.full(size - n, ts[-1])])
-    y0 = CellState(*(jnp.asarray(v, dtype=float) for v in cell_initial_state(p)))
-    obs, code, steps = _solve(
-        p, y0, jnp.asarray(bts), jnp.asarray(bvs), jnp.asarray(sts), jnp.asarray(igf),
-        jnp.asarray(energy), jnp.asarray(float(person.weight_kg)), jnp.asarray(t0),
-        jnp.asarray(t1), jnp.asarray(save), rtol, atol, max_steps,
-    )  # fmt: skip
-    if int(code) != 0:
-        raise SimulationError(f"the cell-signalling solve failed (code {int(code)}); try "
-                              "raising `max_steps`.", int(code))  # fmt: skip
+    bounds, values = _steps(protocol, person, t0, t1, rapamycin_mg, rapamycin_times_h or [])
+    grid = _grid(ts, bounds, t0)
+    rows = _interval_inputs(grid, ts, np.asarray(traj["state_igf_free"], float),
+                            np.asarray(traj["state_energy_status"], float), bounds, values)
+    y0 = np.array(cell_initial_state(p), float)
+    weight = float(person.weight_kg)
+    states, done, steps = _integrate(p, y0, rows, weight, rtol, atol, max_steps)
+    if not done.all():
+        t_stop = float(grid[np.argmin(done)])
+        advice = (f"it reached `max_steps` = {max_steps}; raise it" if steps >= max_steps else
+                  f"the step size collapsed (over {_MAX_SUBSTEPS} steps in one interval), "
+                  "usually because the state became non-finite; check `params`")  # fmt: skip
+        raise SimulationError(f"the cell-signalling solve stopped at t = {t_stop:g} h of "
+                              f"{t1:g} h after {steps} steps: {advice}.", 1)  # fmt: skip
+    at_ts = states[np.searchsorted(grid, ts - _MERGE_H)]
+    obs = cell_observables(CellState(*at_ts.T), weight, p)
     variables = dict(traj.variables)
-    variables.update({k: np.asarray(v)[:n] for k, v in obs._asdict().items()})
+    variables.update({k: np.asarray(v, float) for k, v in obs._asdict().items()})
     units = dict(traj.units)
     units.update(CELL_OBSERVABLE_UNITS._asdict())
     meta = dict(meta)
     meta["cell"] = {"rapamycin_mg": rapamycin_mg,
                     "rapamycin_times_h": list(rapamycin_times_h or []),
-                    "warmup_h": CELL_WARMUP_H, "num_steps": int(steps)}  # fmt: skip
+                    "warmup_h": CELL_WARMUP_H, "num_steps": steps,
+                    "solver": {"method": "RODAS4", "rtol": rtol, "atol": atol}}  # fmt: skip
     return Trajectory(traj.times_h, variables, units, traj.bursts_h, meta)
 
 
