@@ -7,6 +7,7 @@ from __future__ import annotations
 
 __all__ = [
     "ConvergenceError",
+    "DoseWarning",
     "ExportError",
     "ExtrapolationWarning",
     "FeatureNotSupportedError",
@@ -62,6 +63,10 @@ class PhysiologyWarning(UserWarning):
 
 class ExtrapolationWarning(UserWarning):
     """An age, dose or value lies outside the range the model or reference was built on."""
+
+
+class DoseWarning(UserWarning):
+    """A dose exceeds its label maximum (or, unapproved drugs, the largest dose studied)."""
 
 
 class UnitWarning(UserWarning):

@@ -38,6 +38,7 @@ from igfaxis.cli._render import (
 )
 from igfaxis.cli._summary import compare_summary, summarize
 from igfaxis.errors import (
+    DoseWarning,
     ExportError,
     ExtrapolationWarning,
     IgfaxisError,
@@ -45,7 +46,7 @@ from igfaxis.errors import (
     ProtocolError,
     UnitWarning,
 )
-from igfaxis.protocol import Person, Protocol
+from igfaxis.protocol import Person, Protocol, format_regimen, warn_doses
 from igfaxis.risk import DISCLAIMER, assess, score_risk
 from igfaxis.simulate import Trajectory, simulate
 
@@ -63,7 +64,7 @@ _SPINNER_DAYS: Final = 30.0
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 #: warnings of igfaxis itself: one yellow line each on stderr
-_OWN_WARNINGS: Final = (ExtrapolationWarning, PhysiologyWarning, UnitWarning)
+_OWN_WARNINGS: Final = (DoseWarning, ExtrapolationWarning, PhysiologyWarning, UnitWarning)
 
 _YES: Final = frozenset({"yes", "y", "true", "1", "post", "postmenopausal"})
 _NO: Final = frozenset({"no", "n", "false", "0", "pre", "premenopausal"})
@@ -107,7 +108,7 @@ def _handled(func: _F) -> _F:
             err_console().print(Text(f"error: {_one_line(exc)}", style="bold red"), soft_wrap=True)
             raise typer.Exit(code=2) from None
         finally:  # outside catch_warnings, so that other warnings show as usual
-            for w in caught:
+            for w in {(w.category, str(w.message)): w for w in caught}.values():  # once each
                 _show_warning(w)
 
     return wrapper  # type: ignore[return-value]
@@ -213,6 +214,7 @@ def simulate_cmd(
     """Simulate a person under a protocol and summarise GH and IGF-1."""
     protocol = load_protocol(protocol_file)
     person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
+    warn_doses(protocol, person)
     horizon = _horizon(protocol, days)
     with _spinner(horizon):
         traj = simulate(person, protocol, days=days, seed=seed)
@@ -377,6 +379,8 @@ def compare_cmd(
     if status is not None and person.sex == "male":
         raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")
     protocols = [load_protocol(f) for f in protocol_files]
+    for protocol in protocols:
+        warn_doses(protocol, person)
     shortest = min(_horizon(p, days) for p in protocols)
     if sanders and shortest < 365.25:
         raise ProtocolError(
@@ -484,6 +488,7 @@ def report_cmd(
 
     person = load_person(person_file)
     protocol = load_protocol(protocol_file)
+    warn_doses(protocol, person)
     labs = read_labs(labs_file) if labs_file is not None else ()
     status = _yes_no(menopausal, "--menopausal")
     if status is not None and person.sex == "male":
@@ -660,6 +665,71 @@ def demo_cmd(
     for path in files.values():
         console.print(f"wrote {path}")
     console.print(Text(DISCLAIMER, style="italic"))
+
+
+# --------------------------------------------------------------------------------------
+# Dosing tables
+# --------------------------------------------------------------------------------------
+
+doses_app = typer.Typer(
+    name="doses",
+    help="Dosing tables: a protocol's doses to a NONMEM-style CSV (mrgsolve, nlmixr2) and back.",
+    no_args_is_help=True,
+)
+app.add_typer(doses_app)
+
+
+@doses_app.command("export")
+@_handled
+def doses_export_cmd(
+    ctx: typer.Context,
+    protocol_file: ProtocolArg,
+    out: Annotated[Path, typer.Option("--out", metavar="FILE.csv", help="CSV file to write.")],
+) -> None:
+    """Write the protocol's doses as a NONMEM-style CSV (ID, TIME, EVID, AMT, CMT, ...)."""
+    from igfaxis.io.nonmem import write_dosing_csv
+
+    protocol = load_protocol(protocol_file)
+    path = write_dosing_csv(protocol, out)
+    n = len(protocol.doses)
+    out_console().print(f"wrote {n} dosing record{'' if n == 1 else 's'} to {path}")
+
+
+@doses_app.command("import")
+@_handled
+def doses_import_cmd(
+    ctx: typer.Context,
+    table: Annotated[
+        Path, typer.Argument(metavar="DOSES.csv", help="NONMEM-style dosing table (CSV).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="FILE.yaml", help="Protocol file to write.")
+    ],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Protocol name; default: the CSV file name.")
+    ] = None,
+    subject_id: Annotated[
+        int | None, typer.Option("--id", metavar="ID", help="Subject to read (ID column).")
+    ] = None,
+) -> None:
+    """Write a protocol file with the doses (EVID 1 rows) of a NONMEM-style CSV."""
+    import yaml
+
+    from igfaxis.io.nonmem import read_dosing_csv
+
+    doses = read_dosing_csv(table, subject_id=subject_id)
+    protocol = Protocol(name=name or table.stem, doses=doses)
+    data = {"name": protocol.name, "doses": [d.model_dump(exclude_none=True) for d in doses]}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    header = f"# doses imported from {table.name} by `igfaxis doses import`\n"
+    out.write_text(header + yaml.safe_dump(data, sort_keys=False, default_flow_style=None), "utf-8")
+    console = out_console()
+    for dose in doses:
+        try:
+            console.print(f"  {format_regimen(dose)}")
+        except ProtocolError:  # a first-dose time between whole minutes has no regimen text
+            console.print(f"  {dose}")
+    console.print(f"wrote {len(doses)} dosing record{'' if len(doses) == 1 else 's'} to {out}")
 
 
 def main() -> None:

@@ -11,7 +11,22 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from igfaxis.model import exercise, gh_kinetics, hypothalamus, liver, nutrition, pituitary
+from igfaxis.model import (
+    drugs,
+    exercise,
+    gh_kinetics,
+    hypothalamus,
+    liver,
+    nutrition,
+    pituitary,
+)
+from igfaxis.model.drugs import (
+    ghrh_analogues,
+    ghs_agonists,
+    long_acting_gh,
+    pegvisomant,
+    somatostatin_analogues,
+)
 from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 
 __all__ = [
@@ -27,8 +42,8 @@ __all__ = [
 ]
 
 
-class State(NamedTuple):
-    """Model state; one field per compartment."""
+class _BodyState(NamedTuple):
+    """Body compartments (the drug library appends its own)."""
 
     ghrh: Any  #: portal GHRH [pg/mL]
     srif_pev: Any  #: periventricular somatostatin [pg/mL]
@@ -52,7 +67,15 @@ class State(NamedTuple):
     igfbp1: Any  #: serum IGFBP-1 [ng/mL]
 
 
+#: Model state: the body compartments above, then the drug compartments of
+#: :data:`igfaxis.model.drugs.DRUG_STATES` (amounts [µg]).
+State: Any = NamedTuple(  # type: ignore[misc]
+    "State", [(f, Any) for f in (*_BodyState._fields, *drugs.DRUG_STATES)]
+)
+State.__doc__ = "Model state; one field per compartment (body, then drug library)."
+
 STATE_UNITS = State(
+    **dict.fromkeys(drugs.DRUG_STATES, "ug"),
     ghrh="pg/mL", srif_pev="pg/mL", srif_arc="pg/mL", gh="ng/mL", gh_periph="ng/mL",
     gh_depot1="ug", gh_transit1="ug", gh_depot2="ug", gh_transit2="ug",
     igf_free="nmol/L", igf_binary="nmol/L", igf_ternary="nmol/L", bp3="nmol/L", als="nmol/L",
@@ -61,8 +84,8 @@ STATE_UNITS = State(
 )  # fmt: skip
 
 
-class Inputs(NamedTuple):
-    """Piecewise-constant forcing, one value per segment between event times."""
+class _BodyInputs(NamedTuple):
+    """Body inputs (the drug library appends one dosing rate per drug and route)."""
 
     ghrh_drive: Any  #: burst drive of GHRH neurones [pg/mL/h]
     gh_sc_rate: Any  #: somatropin SC input rate [µg/h]
@@ -75,19 +98,38 @@ class Inputs(NamedTuple):
     exercise: Any  #: exercise intensity relative to the lactate threshold, 0 at rest [-]
 
 
-INPUT_UNITS = Inputs(ghrh_drive="pg/mL/h", gh_sc_rate="ug/h", gh_iv_rate="ug/h",
+#: Piecewise-constant forcing, one value per segment between event times: the body
+#: inputs above, then :data:`igfaxis.model.drugs.DRUG_INPUTS` (dosing rates [µg/h]).
+Inputs: Any = NamedTuple(  # type: ignore[misc]
+    "Inputs", [(f, Any) for f in (*_BodyInputs._fields, *drugs.DRUG_INPUTS)]
+)
+Inputs.__doc__ = "Piecewise-constant forcing; one value per segment between event times."
+
+INPUT_UNITS = Inputs(**dict.fromkeys(drugs.DRUG_INPUTS, "ug/h"),
+                     ghrh_drive="pg/mL/h", gh_sc_rate="ug/h", gh_iv_rate="ug/h",
                      igf1_iv_rate="ug/h", secretion_gate="1", intake_energy="1",
                      intake_protein="g/kg/d", meal="1", exercise="1")  # fmt: skip
 
 #: input values with nothing happening
-BASELINE_INPUTS = Inputs(ghrh_drive=0.0, gh_sc_rate=0.0, gh_iv_rate=0.0, igf1_iv_rate=0.0,
+BASELINE_INPUTS = Inputs(**dict.fromkeys(drugs.DRUG_INPUTS, 0.0),
+                         ghrh_drive=0.0, gh_sc_rate=0.0, gh_iv_rate=0.0, igf1_iv_rate=0.0,
                          secretion_gate=1.0, intake_energy=0.0, intake_protein=0.0, meal=0.0,
                          exercise=0.0)  # fmt: skip
 
 
-def _ghs(y: State, p: Any) -> Any:
-    """GHS-receptor drive [Farhy GHS units]: the published basal level scaled by ghrelin."""
-    return p.ghs_basal * y.ghrelin
+def _ghs(y: Any, p: Any) -> Any:
+    """GHS-receptor drive [Farhy GHS units]: the published basal level scaled by ghrelin,
+    plus the GHS-R agonists of the drug library."""
+    return p.ghs_basal * y.ghrelin + ghs_agonists.ghs_drive(y, p)
+
+
+def _secretion(y: Any, u: Any, p: Any) -> Any:
+    """Pituitary GH secretion [ng/mL/h] with the drugs acting at their receptors."""
+    igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
+    return u.secretion_gate * pituitary.gh_secretion(
+        y.ghrh + ghrh_analogues.ghrh_equivalent(y, p), y.srif_pev, _ghs(y, p), igf_total_ng,
+        p, ssa=somatostatin_analogues.srif_equivalent(y, p),
+    )
 
 
 def igf1_total_nmol(y: State) -> Any:
@@ -95,15 +137,14 @@ def igf1_total_nmol(y: State) -> Any:
     return y.igf_free + y.igf_binary + y.igf_ternary
 
 
-def vector_field(y: State, u: Inputs, p: Any) -> State:
+def vector_field(y: Any, u: Any, p: Any) -> Any:
     """d(state)/dt [state unit per h] at state ``y``, inputs ``u``, parameters ``p``."""
     ghs = _ghs(y, p)
-    igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
-    secretion = u.secretion_gate * pituitary.gh_secretion(
-        y.ghrh, y.srif_pev, ghs, igf_total_ng, p
-    )
-    absorbed = p.gh_ka1 * y.gh_transit1 + p.gh_ka2 * y.gh_transit2
-    effect = liver.gh_liver_effect(y.gh, p)
+    secretion = _secretion(y, u, p)
+    absorbed = (p.gh_ka1 * y.gh_transit1 + p.gh_ka2 * y.gh_transit2
+                + long_acting_gh.gh_release(y, p))  # fmt: skip
+    effect = liver.gh_liver_effect(y.gh + long_acting_gh.gh_equivalent(y, p), p,
+                                   pegvisomant.concentration(y, p))
     r_b = liver.igf1_binding(y.igf_free, y.igf_binary, y.bp3, p)
     r_t = liver.ternary_formation(y.igf_binary, y.igf_ternary, y.als, p)
     igf_iv = u.igf1_iv_rate * IGF1_NMOL_PER_NG / (p.plasma_volume * p.body_weight)
@@ -131,11 +172,12 @@ def vector_field(y: State, u: Inputs, p: Any) -> State:
         ghrelin=nutrition.ghrelin_rate(y.ghrelin, y.energy_status, u.meal, p),
         training=exercise.training_rate(y.training, u.exercise, p),
         igfbp1=nutrition.igfbp1_rate(y.igfbp1, y.energy_status, p),
+        **drugs.rates(y, u, p),
     )  # fmt: skip
 
 
-class Observables(NamedTuple):
-    """Derived outputs, in the units users read."""
+class _BodyObservables(NamedTuple):
+    """Derived body outputs (the drug library appends its concentrations)."""
 
     gh_ng_ml: Any
     gh_secretion_ng_ml_h: Any
@@ -149,20 +191,27 @@ class Observables(NamedTuple):
     srif_pg_ml: Any
 
 
+#: Derived outputs, in the units users read: the body outputs above, then the drug
+#: concentrations of :data:`igfaxis.model.drugs.DRUG_CONCENTRATIONS` [ng/mL].
+Observables: Any = NamedTuple(  # type: ignore[misc]
+    "Observables", [(f, Any) for f in (*_BodyObservables._fields, *drugs.DRUG_CONCENTRATIONS)]
+)
+Observables.__doc__ = "Derived outputs, in the units users read."
+
 OBSERVABLE_UNITS = Observables(
+    **dict.fromkeys(drugs.DRUG_CONCENTRATIONS, "ng/mL"),
     gh_ng_ml="ng/mL", gh_secretion_ng_ml_h="ng/mL/h", igf1_total_ng_ml="ng/mL",
     igf1_free_ng_ml="ng/mL", igf1_binary_ng_ml="ng/mL", igf1_ternary_ng_ml="ng/mL",
     igfbp3_total_ng_ml="ng/mL", als_free_ng_ml="ng/mL", ghrh_pg_ml="pg/mL", srif_pg_ml="pg/mL",
 )  # fmt: skip
 
 
-def observables(y: State, u: Inputs, p: Any) -> Observables:
+def observables(y: Any, u: Any, p: Any) -> Any:
     """Observables at one time point."""
     igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
-    secretion = u.secretion_gate * pituitary.gh_secretion(
-        y.ghrh, y.srif_pev, _ghs(y, p), igf_total_ng, p
-    )
+    secretion = _secretion(y, u, p)
     return Observables(
+        **drugs.concentrations(y, p),
         gh_ng_ml=y.gh,
         gh_secretion_ng_ml_h=secretion,
         igf1_total_ng_ml=igf_total_ng,
@@ -176,10 +225,11 @@ def observables(y: State, u: Inputs, p: Any) -> Observables:
     )
 
 
-def initial_state(p: Any) -> State:
+def initial_state(p: Any) -> Any:
     """A rough healthy-adult state; the warm-up carries the person to their own state."""
     del p
     return State(
+        **dict.fromkeys(drugs.DRUG_STATES, 0.0),
         ghrh=50.0, srif_pev=40.0, srif_arc=5.0, gh=0.5, gh_periph=0.5,
         gh_depot1=0.0, gh_transit1=0.0, gh_depot2=0.0, gh_transit2=0.0,
         igf_free=0.18, igf_binary=5.7, igf_ternary=17.6, bp3=81.0, als=150.0,

@@ -42,12 +42,16 @@ __all__ = [
 ]
 
 
-def gh_liver_effect(gh: Any, p: Any) -> Any:
+def gh_liver_effect(gh: Any, p: Any, antagonist: Any = 0.0) -> Any:
     """Fractional GH-receptor signal in the liver, E in [0, 1) [-].
 
-    Uses ``ghr_function`` [-] and ``gh_ec50`` [ng/mL]; ``gh`` is serum GH [ng/mL].
+    Uses ``ghr_function`` [-], ``gh_ec50`` [ng/mL] and ``pegvisomant_ki`` [ng/mL]; ``gh`` is
+    the GH-receptor agonist level (serum GH plus GH-equivalent long-acting GH) [ng/mL] and
+    ``antagonist`` the serum pegvisomant [ng/mL], a competitive antagonist that raises the
+    apparent EC50 by ``1 + antagonist / Ki``.
     """
-    return p.ghr_function * gh / (p.gh_ec50 + gh)
+    ec50 = p.gh_ec50 * (1.0 + antagonist / p.pegvisomant_ki)
+    return p.ghr_function * gh / (ec50 + gh)
 
 
 def igf1_binding(free: Any, binary: Any, bp3: Any, p: Any) -> Any:

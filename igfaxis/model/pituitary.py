@@ -10,8 +10,12 @@ Equations::
 
     F1   = g1 H(GHS; tg1, ng1)
     Phi  = 1 / (1 + (IGF1_total / IC50)^h)
-    Sec  = capacity kr1 [H(GHRH; t1, n1) + g0 H(GHS; tg0, ng0)]
-               (1 + F1) / (1 + (S_PeV/t2)^n2 + F1) Phi + autonomous
+    Sec  = capacity kr1 [H(GHRH + GHRH_drug; t1, n1) + g0 H(GHS; tg0, ng0)]
+               (1 + F1) / (1 + ((S_PeV + S_drug)/t2)^n2 + F1) Phi
+           + autonomous (1 + F1) / (1 + (S_drug/t2)^n2 + F1)
+
+GHRH_drug and S_drug are the GHRH-analogue and somatostatin-analogue agonism of the drug
+library (:mod:`igfaxis.model.drugs`), in native-hormone equivalents.
 
 Sec in ng/mL/h of the GH central volume.
 """
@@ -25,7 +29,9 @@ from igfaxis.model._math import hill, inhibit
 __all__ = ["gh_secretion"]
 
 
-def gh_secretion(ghrh: Any, srif_pev: Any, ghs: Any, igf1_total_ng_ml: Any, p: Any) -> Any:
+def gh_secretion(
+    ghrh: Any, srif_pev: Any, ghs: Any, igf1_total_ng_ml: Any, p: Any, ssa: Any = 0.0
+) -> Any:
     """Pituitary GH secretion rate [ng/mL/h].
 
     Parameters
@@ -41,9 +47,16 @@ def gh_secretion(ghrh: Any, srif_pev: Any, ghs: Any, igf1_total_ng_ml: Any, p: A
     p
         Uses ``pit_*``, ``ghs_g0``, ``ghs_tg0``, ``ghs_ng0``, ``ghs_g1``, ``ghs_tg1``,
         ``ghs_ng1``, ``igf_fb_ic50``, ``igf_fb_n``, ``gh_autonomous``.
+    ssa
+        Somatostatin-analogue agonism in somatostatin equivalents [pg/mL]; it adds to
+        periventricular somatostatin at the normal somatotroph and multiplies autonomous
+        (adenoma) secretion by the same somatostatin factor (GHS opposition included),
+        evaluated at the analogue alone: adenomas express SSTR2 and GHS-R, while
+        hypothalamic somatostatin already shapes the adenoma's fixed secretion rate.
     """
     f1 = p.ghs_g1 * hill(ghs, p.ghs_tg1, p.ghs_ng1)
     stimulation = hill(ghrh, p.pit_t1, p.pit_n1) + p.ghs_g0 * hill(ghs, p.ghs_tg0, p.ghs_ng0)
-    srif_factor = (1.0 + f1) / (1.0 + (srif_pev / p.pit_t2) ** p.pit_n2 + f1)
+    srif_factor = (1.0 + f1) / (1.0 + ((srif_pev + ssa) / p.pit_t2) ** p.pit_n2 + f1)
     feedback = inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
-    return p.pit_capacity * p.pit_kr1 * stimulation * srif_factor * feedback + p.gh_autonomous
+    adenoma = p.gh_autonomous * (1.0 + f1) / (1.0 + (ssa / p.pit_t2) ** p.pit_n2 + f1)
+    return p.pit_capacity * p.pit_kr1 * stimulation * srif_factor * feedback + adenoma

@@ -1,6 +1,7 @@
 """Validated user input: persons, protocols, doses; compilation into forcing."""
 
 from igfaxis.protocol._compile import Forcing as Forcing, compile_protocol as compile_protocol
+from igfaxis.protocol._label import dose_warnings as dose_warnings, warn_doses as warn_doses
 from igfaxis.protocol._lifestyle import (
     Diet as Diet,
     DietPhase as DietPhase,
@@ -13,4 +14,8 @@ from igfaxis.protocol._protocol import (
     Dose as Dose,
     Protocol as Protocol,
     Sleep as Sleep,
+)
+from igfaxis.protocol._regimen import (
+    format_regimen as format_regimen,
+    parse_regimen as parse_regimen,
 )

@@ -105,7 +105,7 @@ def compile_protocol(
         cols.append(np.array([_INDEX["secretion_gate"]]))
         rates.append(np.array([-1.0]))
     for dose in protocol.doses:
-        name = {"somatropin": f"gh_{dose.route}_rate", "mecasermin": "igf1_iv_rate"}[dose.drug]
+        name = dose.input_name()
         amount, dur = dose.amount_ug(person.weight_kg), dose.duration_h()
         times = np.asarray(dose.times_h())
         starts.append(times)

@@ -22,7 +22,7 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
         elif err["type"] == "missing":
             lines.append(f"`{loc}` is required; add it.")
         elif err["type"] == "value_error":
-            lines.append(msg)
+            lines.append(f"`{loc}`: {msg}" if err["loc"] else msg)
         else:
             lines.append(
                 f"`{loc}`: {msg}; got {value!r} ({type(value).__name__}). Fix the value in "

@@ -13,18 +13,25 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from igfaxis.errors import ProtocolError
+from igfaxis.model.drugs import DRUGS, DrugInfo, resolve
 from igfaxis.protocol._errors import format_validation_error
 from igfaxis.protocol._lifestyle import Diet, DietPhase, Exercise, Fast
+from igfaxis.protocol._regimen import expand_regimen
 
 __all__ = ["BOLUS_DURATION_H", "Dose", "Protocol", "Sleep"]
 
 #: a bolus is delivered as a zero-order input over one minute (design_notes/doses.md)
 BOLUS_DURATION_H = 1.0 / 60.0
-
-_ROUTES: dict[str, tuple[str, ...]] = {"somatropin": ("sc", "iv"), "mecasermin": ("iv",)}
 
 
 class Sleep(BaseModel):
@@ -48,16 +55,44 @@ class Dose(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    drug: Literal["somatropin", "mecasermin"] = Field(description="Drug name.")
+    drug: str = Field(
+        description="Drug name (canonical or alias, any case); see `igfaxis.model.drugs.DRUGS`."
+    )
     amt: float = Field(gt=0.0, le=1e5, description="Amount per dose, in `amt_unit`.")
-    amt_unit: Literal["mg", "ug", "mg/kg", "ug/kg"] = Field("mg", description="Unit of `amt`.")
+    amt_unit: Literal["mg", "ug", "nmol", "mg/kg", "ug/kg", "nmol/kg"] = Field(
+        "mg", description="Unit of `amt`; nmol doses use the drug's molar mass."
+    )
     time_h: float = Field(0.0, ge=0.0, description="Time of the first dose after start [h].")
     ii_h: float | None = Field(None, gt=0.0, description="Interdose interval [h].")
     addl: int = Field(0, ge=0, le=100_000, description="Number of additional doses.")
-    route: Literal["sc", "iv"] = Field("sc", description="Route of administration.")
+    route: Literal["sc", "iv", "im", "po"] = Field(
+        "sc", description="Route: sc, iv, im (depot formulations) or po (oral)."
+    )
     dur_h: float | None = Field(
         None, gt=0.0, le=168.0, description="Infusion duration [h]; absent for a bolus."
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_regimen(cls, data: Any) -> Any:
+        """A regimen string, or ``{drug, regimen}``, stands for the fields it sets."""
+        return expand_regimen(data)
+
+    @field_validator("drug")
+    @classmethod
+    def _known_drug(cls, value: str) -> str:
+        info = resolve(value)
+        if info is None:
+            raise ValueError(
+                f"unknown drug {value!r}; use one of {', '.join(sorted(DRUGS))} "
+                "(aliases such as 'ibutamoren' or 'sirolimus' are accepted)."
+            )
+        return info.name
+
+    @property
+    def info(self) -> DrugInfo:
+        """The drug library's entry for this drug."""
+        return DRUGS[self.drug]
 
     @model_validator(mode="after")
     def _consistent(self) -> Dose:
@@ -66,10 +101,11 @@ class Dose(BaseModel):
                 f"`addl` = {self.addl} needs `ii_h`, the interval between doses; "
                 "add e.g. `ii_h: 24` for daily dosing or set `addl: 0`."
             )
-        if self.route not in _ROUTES[self.drug]:
+        routes = DRUGS[self.drug].routes
+        if self.route not in routes:
             raise ValueError(
                 f"`route` {self.route!r} is not supported for {self.drug}; "
-                f"use one of {', '.join(_ROUTES[self.drug])}."
+                f"use one of {', '.join(routes)}."
             )
         if self.ii_h is not None and self.dur_h is not None and self.dur_h > self.ii_h:
             raise ValueError(
@@ -85,8 +121,14 @@ class Dose(BaseModel):
 
     def amount_ug(self, weight_kg: float) -> float:
         """Amount per dose [µg] for a person of ``weight_kg``."""
-        factor = {"mg": 1000.0, "ug": 1.0, "mg/kg": 1000.0 * weight_kg, "ug/kg": weight_kg}
+        nmol_ug = DRUGS[self.drug].molar_mass_g_mol / 1000.0
+        factor = {"mg": 1000.0, "ug": 1.0, "nmol": nmol_ug, "mg/kg": 1000.0 * weight_kg,
+                  "ug/kg": weight_kg, "nmol/kg": nmol_ug * weight_kg}  # fmt: skip
         return self.amt * factor[self.amt_unit]
+
+    def input_name(self) -> str:
+        """Name of the model input this dose feeds."""
+        return DRUGS[self.drug].routes[self.route].input
 
     def duration_h(self) -> float:
         """Input duration [h] (one minute for a bolus)."""
@@ -126,6 +168,20 @@ class Protocol(BaseModel):
         description="Clamp endogenous GH secretion off from t = 0 (the octreotide / SRIF "
         "infusion used in GH pharmacokinetic studies).",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dose_regimens(cls, data: Any) -> Any:
+        """Expand regimen strings in ``doses``; errors name the dose by its index."""
+        if not (isinstance(data, dict) and isinstance(data.get("doses"), list | tuple)):
+            return data
+        doses = []
+        for i, entry in enumerate(data["doses"]):
+            try:
+                doses.append(expand_regimen(entry))
+            except ProtocolError as exc:
+                raise ValueError(f"`doses.{i}`: {exc}") from None
+        return {**data, "doses": doses}
 
     @model_validator(mode="after")
     def _lifestyle_consistent(self) -> Protocol:

@@ -17,7 +17,8 @@ from igfaxis.model import (
     initial_state,
     param_hash,
 )
-from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol
+from igfaxis.model.drugs import DRUGS
+from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol, warn_doses
 from igfaxis.simulate._config import SolverConfig
 from igfaxis.simulate._engine import pad_forcing, solve, solve_batch
 from igfaxis.simulate._trajectory import Trajectory
@@ -76,17 +77,31 @@ def _compile(person, protocol, params, days, seed, cfg) -> tuple[Any, Forcing]:
     )
 
 
+def _unused_drug_columns(protocol: Protocol) -> set[str]:
+    """Drug concentration and compartment columns of drugs the protocol does not dose."""
+    used = {d.drug for d in protocol.doses}
+    out: set[str] = set()
+    for name, info in DRUGS.items():
+        if name not in used:
+            out.add(f"{name}_ng_ml")
+            out.update(f"state_{s}" for s in info.states)
+    return out
+
+
 def _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, cfg, save_ts):
     code = int(code)
     if code != 0:
         raise SimulationError(_RESULT_MESSAGES.get(code, f"solver failed (code {code})"), code)
-    variables = {k: np.asarray(v) for k, v in obs._asdict().items()}
-    variables.update({f"state_{k}": np.asarray(v) for k, v in ys._asdict().items()})
+    unused = _unused_drug_columns(protocol)
+    variables = {k: np.asarray(v) for k, v in obs._asdict().items() if k not in unused}
+    variables.update({f"state_{k}": np.asarray(v) for k, v in ys._asdict().items()
+                      if f"state_{k}" not in unused})  # fmt: skip
     if not all(np.all(np.isfinite(v)) for v in variables.values()):
         raise SimulationError("the solution contains non-finite values. This is a bug in "
                               "igfaxis; please report it with the scenario JSON.")  # fmt: skip
-    units = dict(OBSERVABLE_UNITS._asdict())
-    units.update({f"state_{k}": v for k, v in STATE_UNITS._asdict().items()})
+    units = {k: v for k, v in OBSERVABLE_UNITS._asdict().items() if k in variables}
+    units.update({f"state_{k}": v for k, v in STATE_UNITS._asdict().items()
+                  if f"state_{k}" in variables})  # fmt: skip
     meta = {
         "igfaxis_version": __version__,
         "person": person.model_dump(mode="json"),
@@ -141,6 +156,7 @@ def simulate(
     True
     """
     protocol = protocol if protocol is not None else Protocol(name="usual day")
+    warn_doses(protocol, person, stacklevel=2)
     d = _horizon(protocol, days)
     p, forcing = _compile(person, protocol, params, d, seed, solver)
     b, v = pad_forcing(forcing.boundaries, forcing.values, forcing.t1,
@@ -168,6 +184,8 @@ def simulate_batch(
     Equivalent to ``[simulate(x, protocol, seed=s) for x, s in zip(persons, seeds)]``.
     """
     protocol = protocol if protocol is not None else Protocol(name="usual day")
+    for x in persons:
+        warn_doses(protocol, x, stacklevel=2)
     d = _horizon(protocol, days)
     seeds = list(seeds) if seeds is not None else list(range(len(persons)))
     if len(seeds) != len(persons):

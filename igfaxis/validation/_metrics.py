@@ -161,6 +161,19 @@ def _half_life(runs: Runs, spec: Mapping[str, Any]) -> float:
     return float(np.log(2.0) / -slope * 60.0)
 
 
+_TIME_UNITS_MIN = {"min": 1.0, "h": 60.0, "days": 1440.0}
+
+
+def _half_life_in(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """As ``half_life_min``, expressed in ``time_unit`` (min, h or days; default h)."""
+    unit = spec.get("time_unit", "h")
+    if unit not in _TIME_UNITS_MIN:
+        raise ProtocolError(
+            f"metric `time_unit` {unit!r} is not supported; use one of min, h, days."
+        )
+    return _half_life(runs, spec) / _TIME_UNITS_MIN[unit]
+
+
 def _share(runs: Runs, spec: Mapping[str, Any]) -> float:
     tr = _run(runs, spec)
     (a, b), = _windows(spec)
@@ -315,6 +328,7 @@ METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
     "peak_value": _peak_value,
     "peak_time": _peak_time,
     "half_life_min": _half_life,
+    "half_life": _half_life_in,
     "share": _share,
     "percent_change": _percent_change,
     "change": _change,
