@@ -12,7 +12,7 @@ Equations::
     Phi  = 1 / (1 + (IGF1_total / IC50)^h)
     Sec  = capacity kr1 [H(GHRH + GHRH_drug; t1, n1) + g0 H(GHS; tg0, ng0)]
                (1 + F1) / (1 + ((S_PeV + S_drug)/t2)^n2 + F1) Phi
-           + autonomous (1 + F1) / (1 + (S_drug/t2)^n2 + F1)
+           + autonomous (1 + F1) / (1 + (s_a S_drug/t2)^n2 + F1)
 
 GHRH_drug and S_drug are the GHRH-analogue and somatostatin-analogue agonism of the drug
 library (:mod:`igfaxis.model.drugs`), in native-hormone equivalents.
@@ -51,12 +51,14 @@ def gh_secretion(
         Somatostatin-analogue agonism in somatostatin equivalents [pg/mL]; it adds to
         periventricular somatostatin at the normal somatotroph and multiplies autonomous
         (adenoma) secretion by the same somatostatin factor (GHS opposition included),
-        evaluated at the analogue alone: adenomas express SSTR2 and GHS-R, while
+        evaluated at the analogue alone scaled by ``adenoma_ssa_sensitivity`` (s_a):
+        adenomas express SSTR2 and GHS-R, often less SSTR2 than normal somatotrophs, while
         hypothalamic somatostatin already shapes the adenoma's fixed secretion rate.
     """
     f1 = p.ghs_g1 * hill(ghs, p.ghs_tg1, p.ghs_ng1)
     stimulation = hill(ghrh, p.pit_t1, p.pit_n1) + p.ghs_g0 * hill(ghs, p.ghs_tg0, p.ghs_ng0)
     srif_factor = (1.0 + f1) / (1.0 + ((srif_pev + ssa) / p.pit_t2) ** p.pit_n2 + f1)
     feedback = inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
-    adenoma = p.gh_autonomous * (1.0 + f1) / (1.0 + (ssa / p.pit_t2) ** p.pit_n2 + f1)
+    ssa_adenoma = p.adenoma_ssa_sensitivity * ssa
+    adenoma = p.gh_autonomous * (1.0 + f1) / (1.0 + (ssa_adenoma / p.pit_t2) ** p.pit_n2 + f1)
     return p.pit_capacity * p.pit_kr1 * stimulation * srif_factor * feedback + adenoma

@@ -1,13 +1,15 @@
 """``simulate_cell`` under body runs: outputs, qualitative checks, and solver accuracy.
 
 The qualitative checks (meal, rapamycin, continuous GH) and the reference medians of the
-signalling table come first; then the accuracy of the solve against an independent
+signalling table come first (the checks that need a GHRH analogue or matched somatropin
+regimens are in test_cell_drugs.py); then the accuracy of the solve against an independent
 reference solve, and the mechanics of the solve (grid, one compilation, errors).
 
 ``simulate_cell`` integrates the full cell model (nothing is reduced) with adaptive RODAS4
 steps on a grid of output times and input boundaries (docs/signalling.md, "Speed"). The
 reference here shares only the equations (``cell_vector_field``) and the body trajectory:
-it rebuilds the meal inputs from the protocol with ``lifestyle_events`` itself and
+it reads free IGF-1, energy status and whole-blood rapamycin from the trajectory's columns,
+rebuilds the meal inputs from the protocol with ``lifestyle_events`` itself and
 integrates with scipy's LSODA (rtol 1e-8, atol 1e-10) segment by segment between input
 boundaries. It agrees with diffrax Kvaerno5 at rtol 1e-10 to 2e-8, so it stands for the
 exact solution here.
@@ -35,7 +37,7 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from igfaxis.errors import SimulationError
+from igfaxis.errors import DoseWarning, ProtocolError, SimulationError
 from igfaxis.model import default_params, personalise
 from igfaxis.model._signalling_params import default_signalling_params
 from igfaxis.model.signalling import (
@@ -60,7 +62,7 @@ CHECKED = ("mtorc1", "s6k", "akt", "autophagy_flux", "foxo")
 TOL = 2e-4
 
 
-def lsoda_reference(traj, rapamycin_mg=None, rapamycin_times_h=()):
+def lsoda_reference(traj):
     """The cell observables at ``traj.times_h`` from an LSODA solve of the full model."""
     from scipy.integrate import solve_ivp
 
@@ -70,12 +72,13 @@ def lsoda_reference(traj, rapamycin_mg=None, rapamycin_times_h=()):
     ts = np.asarray(traj.times_h, float)
     igf = np.asarray(traj["state_igf_free"], float)
     energy = np.asarray(traj["state_energy_status"], float)
+    rapa = (np.asarray(traj["rapamycin_ng_ml"], float) if "rapamycin_ng_ml" in traj.variables
+            else np.zeros_like(ts))  # fmt: skip
     t0, t1 = ts[0] - CELL_WARMUP_H, ts[-1]
     body_p, _ = personalise(default_params(), person.covariates())
     ev = lifestyle_events(protocol, body_p, t0, t1)
     steps = [(a, b, n, r) for a, b, n, r in zip(ev.start, ev.stop, ev.name, ev.rate, strict=True)
              if n in ("intake_energy", "intake_protein")]  # fmt: skip
-    steps += [(t, t + 0.05, "rapa", 1000.0 * rapamycin_mg / 0.05) for t in rapamycin_times_h]
     edges = np.unique([t0, t1, *(e for a, b, _, _ in steps for e in (a, b) if t0 < e < t1)])
 
     def field(y, u):
@@ -88,12 +91,12 @@ def lsoda_reference(traj, rapamycin_mg=None, rapamycin_times_h=()):
     for a, b in itertools.pairwise(edges):
         mid = 0.5 * (a + b)
         rate = {n: sum(r for s, e, m, r in steps if m == n and s <= mid < e)
-                for n in ("intake_energy", "intake_protein", "rapa")}  # fmt: skip
+                for n in ("intake_energy", "intake_protein")}  # fmt: skip
 
         def u(t, rate=rate):
             return np.array([np.interp(t, ts, igf), np.interp(t, ts, energy),
-                             rate["intake_energy"], rate["intake_protein"], rate["rapa"],
-                             float(person.weight_kg)])  # fmt: skip
+                             rate["intake_energy"], rate["intake_protein"],
+                             np.interp(t, ts, rapa)])  # fmt: skip
 
         keep = (ts >= a) & (ts < b)
         sol = solve_ivp(lambda t, z, u=u: np.asarray(f(z, u(t))), (a, b), y, method="LSODA",
@@ -102,7 +105,7 @@ def lsoda_reference(traj, rapamycin_mg=None, rapamycin_times_h=()):
         assert sol.success, sol.message
         out[keep], y = sol.y[:, :-1].T, sol.y[:, -1]
     out[-1] = y
-    return cell_observables(CellState(*out.T), float(person.weight_kg), p)
+    return cell_observables(CellState(*out.T), p)
 
 
 def _with(traj, obs):
@@ -125,6 +128,16 @@ def water_fast(person):
     fast = Protocol.from_dict({"name": "72-h water fast from 20:00 on day 1",
                                "fasting": [{"kind": "water", "start_h": 20, "duration_h": 72}]})
     return simulate(person, fast, days=4)  # refeeding at 92 h is inside the horizon
+
+
+@pytest.fixture(scope="module")
+def three_meals_rapamycin(person):
+    """Three meals with the Rapamune label regimen: 6 mg loading dose, then 2 mg daily."""
+    rapa = Protocol.from_dict({"name": "three meals, rapamycin 6 mg then 2 mg/day", "doses": [
+        {"drug": "rapamycin", "amt": 6, "amt_unit": "mg", "route": "po", "time_h": 8},
+        {"drug": "rapamycin", "amt": 2, "amt_unit": "mg", "route": "po", "time_h": 32,
+         "ii_h": 24, "addl": 1}]})  # fmt: skip
+    return simulate(person, rapa, days=3)
 
 
 @pytest.fixture(scope="module")
@@ -158,20 +171,31 @@ def test_meal_activates_mtorc1_and_fasting_autophagy(three_meals_cell):
     assert cell.at("autophagy_flux", 56.0) > cell.at("autophagy_flux", 60.0)
 
 
-def test_rapamycin_lowers_mtorc1_and_raises_autophagy(three_meals, three_meals_cell):
-    rapa, cell = simulate_cell(three_meals, rapamycin_mg=2.0), three_meals_cell
+def test_rapamycin_lowers_mtorc1_and_raises_autophagy(three_meals_rapamycin, three_meals_cell):
+    """The drug library's whole-blood sirolimus (Brattstrom 2000 PK) drives the cell: on day 3
+    of the label regimen (mean ~3.4 ng/mL) mTORC1 falls to ~0.63x, autophagy rises ~28%."""
+    rapa, cell = simulate_cell(three_meals_rapamycin), three_meals_cell
     assert rapa.mean("mtorc1", 48, 72) < 0.7 * cell.mean("mtorc1", 48, 72)
     assert rapa.mean("s6k", 48, 72) < cell.mean("s6k", 48, 72)
     assert rapa.mean("autophagy_flux", 48, 72) > cell.mean("autophagy_flux", 48, 72)
     assert 2.0 < rapa.at("rapamycin_ng_ml", 60.0) < 30.0  # near label whole-blood levels
 
 
-def test_continuous_gh_raises_mtorc1_duty_cycle(person, three_meals_cell):
-    """Somatropin 2 mg SC daily (supraphysiological, continuous exposure) vs the baseline
-    pulsatile state: higher free IGF-1, more time with mTORC1 above the reference median."""
+def test_rapamycin_only_through_the_protocol(three_meals):
+    with pytest.raises(ProtocolError, match=r"no longer doses rapamycin .* got 2\.0 \(float\)"
+                                            r".*drug: rapamycin, amt: 2\.0"):
+        simulate_cell(three_meals, rapamycin_mg=2.0)
+
+
+def test_gh_excess_raises_mtorc1_duty_cycle(person, three_meals_cell):
+    """Somatropin 2 mg SC daily (supraphysiological: above the label maximum, hence the
+    warning) vs the untreated state: higher free IGF-1, more time with mTORC1 above the
+    reference median. Continuous vs pulsatile GH at matched IGF-1: test_cell_drugs.py."""
     gh = Protocol.from_dict({"name": "GH 2 mg", "doses": [
         {"drug": "somatropin", "amt": 2, "amt_unit": "mg", "time_h": 0, "ii_h": 24, "addl": 3}]})
-    tr, cell = simulate_cell(simulate(person, gh, days=3)), three_meals_cell
+    with pytest.warns(DoseWarning, match="exceeds the label maximum"):
+        body = simulate(person, gh, days=3)
+    tr, cell = simulate_cell(body), three_meals_cell
     assert tr.mean("igf1_free_ng_ml", 48, 72) > cell.mean("igf1_free_ng_ml", 48, 72)
     # direction only: over 3 days the rise is small (~0.02 with the design values), because
     # free IGF-1 is one ligand beside insulin and the amino-acid input dominates mTORC1
@@ -181,21 +205,15 @@ def test_continuous_gh_raises_mtorc1_duty_cycle(person, three_meals_cell):
 # --- accuracy against an independent reference solve -------------------------------------
 
 
-CASES = {
-    "three_meals": ("three_meals", None),
-    "water_fast": ("water_fast", None),
-    "three_meals_rapamycin_2mg": ("three_meals", 2.0),
-}
+CASES = ("three_meals", "water_fast", "three_meals_rapamycin")
 
 
 @pytest.mark.reference
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", CASES)
 def test_fast_solve_matches_lsoda_reference(case, request):
-    body, rapa_mg = CASES[case]
-    traj = request.getfixturevalue(body)
-    times = [8.0 + 24.0 * d for d in range(int(traj.days))] if rapa_mg else []
-    got = simulate_cell(traj, rapamycin_mg=rapa_mg, rapamycin_times_h=times or None)
-    ref = _with(traj, lsoda_reference(traj, rapa_mg, times))
+    traj = request.getfixturevalue(case)
+    got = simulate_cell(traj)
+    ref = _with(traj, lsoda_reference(traj))
     for name in CHECKED:
         err = np.max(np.abs(got[name] - ref[name]))
         assert err < TOL, (name, err)
