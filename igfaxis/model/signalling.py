@@ -52,8 +52,9 @@ Body -> cell inputs (per hour; research/models.md 8.2(g) and design values):
     amino acids     dAA/dt = k_aa (1 + g_aa k_gp Gp - AA)                  (1 = postabsorptive)
     ligand [nM]     L = Ins + w_IGF IGF1_free;   I_DP = 100 L / (L + K_R)
     amino acids DP  AA_DP = 100 H(AA; K_AA, n)
-    rapamycin       dR_gut/dt = dose_rate - k_a R_gut;  dR/dt = k_a R_gut - k_e R  [ug]
-                    C = R / (V body_weight) [ng/mL];  inhibition = I_max C / (C + IC50)
+    rapamycin       FKBP12-rapamycin -| mTORC1 activation: inhibition = I_max C / (C + IC50),
+                    C = whole-blood sirolimus [ng/mL] read from the body trajectory
+                    (drug library PK, Brattstrom 2000; igfaxis/model/drugs/rapamycin.py)
 
 Evidence: the core constants are fitted to HEK293 / C2C12 time courses (Dalle Pezze 2012);
 the mapping of plasma insulin, IGF-1 and amino acids onto them, the AMPK, ULK1 and autophagy
@@ -89,7 +90,6 @@ __all__ = [
     "irs_rates",
     "mtorc1_rate",
     "rapamycin_inhibition",
-    "rapamycin_rates",
     "receptor_rates",
     "s6k_rate",
     "switch_rate",
@@ -142,15 +142,13 @@ class CellState(NamedTuple):
     gut_protein: Any  #: meal protein not yet absorbed [g/kg]
     insulin: Any  #: plasma insulin [nmol/L]
     amino_acids: Any  #: plasma amino acids, 1 = postabsorptive [-]
-    rapa_gut: Any  #: sirolimus not yet absorbed [ug]
-    rapa_blood: Any  #: sirolimus in the body [ug]
 
 
 CELL_STATE_UNITS = CellState(
     ir_p="1", ir_refr="1", irs_p="1", irs_s636="1", irs_sink="1", pi3kv_p="1", pdk2_p="1",
     mtorc2_p="1", akt_t308="1", akt_dp="1", tsc_p="1", mtorc1_p="1", s6k_p="1", ampk="1",
     ulk1="1", autophagy="1", foxo_p="1", gut_energy="1", gut_protein="g/kg", insulin="nmol/L",
-    amino_acids="1", rapa_gut="ug", rapa_blood="ug",
+    amino_acids="1",
 )  # fmt: skip
 
 
@@ -161,8 +159,7 @@ class CellInputs(NamedTuple):
     energy_status: Any  #: energy status, 1 = balance [-]
     intake_energy: Any  #: energy intake rate [fraction of maintenance per day]
     intake_protein: Any  #: potency-weighted protein intake rate [g/kg/day]
-    rapa_rate: Any  #: sirolimus oral input rate [ug/h]
-    body_weight: Any  #: body weight [kg]
+    rapamycin: Any  #: whole-blood sirolimus [ng/mL] (the body trajectory's drug PK)
 
 
 # --- input layer (per hour) -------------------------------------------------------------
@@ -199,17 +196,26 @@ def dp_amino_acids(aa: Any, p: Any) -> Any:
     return 100.0 * hill(aa, p.aa_half_dp, p.aa_hill_n)
 
 
-def rapamycin_rates(gut: Any, blood: Any, dose_rate: Any, p: Any) -> tuple[Any, Any]:
-    """Oral one-compartment sirolimus PK [ug/h]: (d gut/dt, d blood/dt)."""
-    absorbed = p.rapa_ka * gut
-    ke = 0.6931471805599453 / p.rapa_half_life
-    return dose_rate - absorbed, absorbed - ke * blood
+def rapamycin_inhibition(conc: Any, p: Any) -> Any:
+    """Fractional inhibition of mTORC1 activation by whole-blood sirolimus [-].
 
+    Sirolimus acts as the FKBP12-rapamycin complex, which binds the FRB domain of mTOR and
+    blocks mTORC1 towards its substrates; modelled as an Emax law on the activation step
+    (``k_mtorc1_aa`` in :func:`mtorc1_rate`), the rapamycin input of the Szymanska 2015
+    topology. ``rapa_imax`` < 1 because the block is partial (4E-BP1 phosphorylation is
+    rapamycin-resistant) [design]; ``rapa_ic50`` is a design value set so that the
+    whole-blood troughs of transplant practice (5-15 ng/mL) suppress mTORC1 substantially
+    [UNVERIFIED]. Both are qualitative: no human tissue dose-response anchors them.
 
-def rapamycin_inhibition(blood: Any, body_weight: Any, p: Any) -> Any:
-    """Fractional inhibition of mTORC1 activation by whole-blood sirolimus [-]."""
-    conc = pos(blood) / (p.rapa_volume * body_weight)
-    return p.rapa_imax * conc / (conc + p.rapa_ic50)
+    Parameters
+    ----------
+    conc
+        Whole-blood sirolimus [ng/mL] (the body trajectory's ``rapamycin_ng_ml``).
+    p
+        Uses ``rapa_imax`` [-], ``rapa_ic50`` [ng/mL].
+    """
+    c = pos(conc)
+    return p.rapa_imax * c / (c + p.rapa_ic50)
 
 
 # --- Dalle Pezze 2012 core (per minute) --------------------------------------------------
@@ -322,12 +328,11 @@ def foxo_rate(foxo_p: Any, akt_frac: Any, p: Any) -> Any:
 
 def cell_vector_field(y: CellState, u: CellInputs, p: Any) -> CellState:
     """d(cell state)/dt [state unit per h]."""
-    inhibition = rapamycin_inhibition(y.rapa_blood, u.body_weight, p)
+    inhibition = rapamycin_inhibition(u.rapamycin, p)
     ins = dp_insulin(y.insulin, u.igf_free, p)
     aa = dp_amino_acids(y.amino_acids, p)
     core = core_rates(y, ins, aa, y.ampk, inhibition, p)
     akt_frac = (y.akt_t308 + y.akt_dp) / p.akt_total
-    d_rg, d_rb = rapamycin_rates(y.rapa_gut, y.rapa_blood, u.rapa_rate, p)
     per_h = MIN_PER_H
     return CellState(
         *(per_h * d for d in core),
@@ -339,8 +344,6 @@ def cell_vector_field(y: CellState, u: CellInputs, p: Any) -> CellState:
         gut_protein=gut_rate(y.gut_protein, u.intake_protein, p.gut_protein_k),
         insulin=insulin_rate(y.insulin, y.gut_energy, u.energy_status, p),
         amino_acids=amino_acid_rate(y.amino_acids, y.gut_protein, p),
-        rapa_gut=d_rg,
-        rapa_blood=d_rb,
     )
 
 
@@ -356,16 +359,15 @@ class CellObservables(NamedTuple):
     foxo: Any  #: active (unphosphorylated, nuclear) FOXO fraction [-]
     insulin_nmol_l: Any  #: plasma insulin [nmol/L]
     amino_acids_rel: Any  #: plasma amino acids, 1 = postabsorptive [-]
-    rapamycin_ng_ml: Any  #: whole-blood sirolimus [ng/mL]
 
 
 CELL_OBSERVABLE_UNITS = CellObservables(
     mtorc1="1", s6k="1", akt="1", ampk="1", ulk1="1", autophagy_flux="1", foxo="1",
-    insulin_nmol_l="nmol/L", amino_acids_rel="1", rapamycin_ng_ml="ng/mL",
+    insulin_nmol_l="nmol/L", amino_acids_rel="1",
 )  # fmt: skip
 
 
-def cell_observables(y: CellState, body_weight: Any, p: Any) -> CellObservables:
+def cell_observables(y: CellState, p: Any) -> CellObservables:
     """Observables at one time point."""
     return CellObservables(
         mtorc1=y.mtorc1_p / p.mtorc1_total,
@@ -377,7 +379,6 @@ def cell_observables(y: CellState, body_weight: Any, p: Any) -> CellObservables:
         foxo=1.0 - y.foxo_p,
         insulin_nmol_l=y.insulin,
         amino_acids_rel=y.amino_acids,
-        rapamycin_ng_ml=y.rapa_blood / (p.rapa_volume * body_weight),
     )
 
 
@@ -387,5 +388,5 @@ def cell_initial_state(p: Any) -> CellState:
         ir_p=0.0, ir_refr=0.0, irs_p=0.0, irs_s636=0.0, irs_sink=0.0, pi3kv_p=0.0, pdk2_p=0.0,
         mtorc2_p=0.0, akt_t308=0.0, akt_dp=0.0, tsc_p=0.0, mtorc1_p=0.0, s6k_p=0.0,
         ampk=0.1, ulk1=0.5, autophagy=0.5, foxo_p=0.5, gut_energy=0.0, gut_protein=0.0,
-        insulin=p.insulin_fasting, amino_acids=1.0, rapa_gut=0.0, rapa_blood=0.0,
+        insulin=p.insulin_fasting, amino_acids=1.0,
     )  # fmt: skip

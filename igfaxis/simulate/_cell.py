@@ -1,9 +1,10 @@
 """``simulate_cell``: drive the cell-signalling model with a finished body trajectory.
 
 One-way coupling (exact by construction: the cell does not act on the body). The body's
-free IGF-1 and energy status are read from the trajectory and interpolated linearly; meals
-(energy and protein intake) are rebuilt from the trajectory's own protocol record as the
-same step inputs the body run used, and rapamycin doses are added as 3-min oral inputs.
+free IGF-1, energy status and whole-blood rapamycin (``rapamycin_ng_ml``, the drug
+library's PK, present when the protocol doses rapamycin; 0 otherwise) are read from the
+trajectory and interpolated linearly; meals (energy and protein intake) are rebuilt from
+the trajectory's own protocol record as the same step inputs the body run used.
 
 Integration (docs/signalling.md, "Speed"). The full cell model is integrated; nothing is
 reduced. The core has minute- and second-scale phosphorylation cycles under inputs that
@@ -21,7 +22,6 @@ Daily read-outs (pure functions on a cell trajectory) live here too:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -55,7 +55,6 @@ __all__ = [
 
 #: hours simulated before t = 0 (habitual meals, body inputs held at their t = 0 values)
 CELL_WARMUP_H = 48.0
-_DOSE_H = 0.05  # an oral dose enters the gut over 3 min
 _H_MAX = 5.0 / 60.0  # longest grid interval [h]: the body's default output spacing
 _MERGE_H = 1e-9  # grid points closer than this [h] are one point (float round-off of 08:00)
 _CHUNK = 1024  # grid intervals per call of the compiled kernel
@@ -91,10 +90,10 @@ _C = (
 _ORDER_EST = 4.0  # local order of the error estimate (embedded order 3, plus one)
 
 
-def _steps(protocol: Protocol, person: Person, t0: float, t1: float, rapa_mg: float | None,
-           rapa_times: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
-    """Step inputs (intake_energy, intake_protein, rapa_rate) as boundaries and the values
-    that hold from each boundary to the next (the first boundary is ``t0``)."""
+def _steps(protocol: Protocol, person: Person, t0: float,
+           t1: float) -> tuple[np.ndarray, np.ndarray]:
+    """Step inputs (intake_energy, intake_protein) as boundaries and the values that hold
+    from each boundary to the next (the first boundary is ``t0``)."""
     p, _ = personalise(default_params(), person.covariates())
     ev = lifestyle_events(protocol, p, t0, t1)
     starts, stops, cols, rates = [], [], [], []
@@ -104,17 +103,11 @@ def _steps(protocol: Protocol, person: Person, t0: float, t1: float, rapa_mg: fl
             stops.append(b)
             cols.append(0 if name == "intake_energy" else 1)
             rates.append(r)
-    if rapa_mg:
-        for t in rapa_times:
-            starts.append(float(t))
-            stops.append(float(t) + _DOSE_H)
-            cols.append(2)
-            rates.append(1000.0 * rapa_mg / _DOSE_H)
     start, stop = np.asarray(starts, float), np.asarray(stops, float)
     col, rate = np.asarray(cols, int), np.asarray(rates, float)
     bounds = np.unique(np.concatenate([[t0], start, stop]))
     bounds = bounds[(bounds >= t0) & (bounds < t1)]
-    deltas = np.zeros((bounds.size + 1, 3))
+    deltas = np.zeros((bounds.size + 1, 2))
     np.add.at(deltas, (np.searchsorted(bounds, np.clip(start, t0, None)), col), rate)
     keep = stop < t1
     np.add.at(deltas, (np.searchsorted(bounds, stop[keep]), col[keep]), -rate[keep])
@@ -135,15 +128,15 @@ def _grid(ts: np.ndarray, bounds: np.ndarray, t0: float) -> np.ndarray:
     return np.append(np.repeat(pts[:-1], pieces) + k * np.repeat(gap / pieces, pieces), pts[-1])
 
 
-def _interval_inputs(grid: np.ndarray, ts: np.ndarray, igf: np.ndarray, energy: np.ndarray,
-                     bounds: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """One row per interval: start, length, free IGF-1 and energy status at both ends (the
-    body is linear in between), and the step inputs that hold over it."""
+def _interval_inputs(grid: np.ndarray, ts: np.ndarray, body: np.ndarray, bounds: np.ndarray,
+                     values: np.ndarray) -> np.ndarray:
+    """One row per interval: start, length, the body inputs (free IGF-1, energy status,
+    rapamycin: rows of ``body``) at both ends (linear in between), and the step inputs
+    that hold over it."""
     a, b = grid[:-1], grid[1:]
     i = np.clip(np.searchsorted(bounds, 0.5 * (a + b), side="right") - 1, 0, None)
-    ga, gb = np.interp(a, ts, igf), np.interp(b, ts, igf)
-    ea, eb = np.interp(a, ts, energy), np.interp(b, ts, energy)
-    return np.column_stack([a, b - a, ga, gb, ea, eb, values[i]])
+    ends = [np.interp(t, ts, x) for x in body for t in (a, b)]
+    return np.column_stack([a, b - a, *ends, values[i]])
 
 
 def _rodas4_step(f: Any, t: Any, y: Any, h: Any) -> tuple[Any, Any]:
@@ -169,7 +162,7 @@ def _rodas4_step(f: Any, t: Any, y: Any, h: Any) -> tuple[Any, Any]:
     return y + jnp.asarray(_M) @ k, k[-1]
 
 
-def _interval(p: Any, weight: Any, tol: Any, carry: Any, x: Any) -> tuple[Any, Any]:
+def _interval(p: Any, tol: Any, carry: Any, x: Any) -> tuple[Any, Any]:
     """Integrate over one grid interval with adaptive RODAS4 steps."""
     rtol, atol, max_steps = tol
     y, h, steps, ok = carry  # after a failed interval, the rest are skipped
@@ -180,8 +173,8 @@ def _interval(p: Any, weight: Any, tol: Any, carry: Any, x: Any) -> tuple[Any, A
         frac = (t - ta) / jnp.where(length > 0, length, 1.0)
         u = CellInputs(igf_free=x[2] + frac * (x[3] - x[2]),
                        energy_status=x[4] + frac * (x[5] - x[4]),
-                       intake_energy=x[6], intake_protein=x[7], rapa_rate=x[8],
-                       body_weight=weight)  # fmt: skip
+                       intake_energy=x[8], intake_protein=x[9],
+                       rapamycin=x[6] + frac * (x[7] - x[6]))  # fmt: skip
         return jnp.stack(cell_vector_field(CellState(*z), u, p))
 
     def cond(s: Any) -> Any:
@@ -209,12 +202,12 @@ def _interval(p: Any, weight: Any, tol: Any, carry: Any, x: Any) -> tuple[Any, A
 
 
 @jax.jit
-def _solve_chunk(p: Any, weight: Any, tol: Any, carry: Any, xs: Any) -> tuple[Any, Any]:
-    return jax.lax.scan(partial(_interval, p, weight, tol), carry, xs)
+def _solve_chunk(p: Any, tol: Any, carry: Any, xs: Any) -> tuple[Any, Any]:
+    return jax.lax.scan(partial(_interval, p, tol), carry, xs)
 
 
-def _integrate(p: Any, y0: np.ndarray, rows: np.ndarray, weight: float, rtol: float,
-               atol: float, max_steps: int) -> tuple[np.ndarray, np.ndarray, int]:
+def _integrate(p: Any, y0: np.ndarray, rows: np.ndarray, rtol: float, atol: float,
+               max_steps: int) -> tuple[np.ndarray, np.ndarray, int]:
     """States at every grid point (``rows`` from :func:`_interval_inputs`), whether each
     interval was completed, and the number of steps (accepted and rejected)."""
     n = rows.shape[0]
@@ -228,23 +221,31 @@ def _integrate(p: Any, y0: np.ndarray, rows: np.ndarray, weight: float, rtol: fl
     carry = (arr(y0), arr(_H0), jnp.asarray(0, jnp.int32), jnp.asarray(True))
     out, done = [y0[None]], []
     for k in range(0, xs.shape[0], _CHUNK):
-        carry, (ys, ok) = _solve_chunk(pj, arr(weight), tol, carry, arr(xs[k:k + _CHUNK]))
+        carry, (ys, ok) = _solve_chunk(pj, tol, carry, arr(xs[k:k + _CHUNK]))
         out.append(ys)
         done.append(ok)
     states = np.concatenate([np.asarray(o, float) for o in out])[: n + 1]
     return states, np.concatenate([np.asarray(d) for d in done])[:n], int(carry[2])
 
 
+def _body_inputs(traj: Trajectory) -> np.ndarray:
+    """The body -> cell inputs read from a trajectory, one row each at ``traj.times_h``:
+    free IGF-1 [nmol/L], energy status [-] and whole-blood rapamycin [ng/mL] (0 where the
+    protocol doses none: the trajectory then has no ``rapamycin_ng_ml`` column)."""
+    rapa = (traj["rapamycin_ng_ml"] if "rapamycin_ng_ml" in traj.variables
+            else np.zeros_like(traj.times_h))  # fmt: skip
+    return np.array([traj["state_igf_free"], traj["state_energy_status"], rapa], float)
+
+
 def simulate_cell(
     traj: Trajectory,
     *,
-    rapamycin_mg: float | None = None,
-    rapamycin_times_h: Sequence[float] | None = None,
     from_h: float = 0.0,
     params: Any = None,
     rtol: float = 1e-4,
     atol: float = 1e-6,
     max_steps: int = 1_000_000,
+    rapamycin_mg: float | None = None,
 ) -> Trajectory:
     """Run the cell-signalling model under a body trajectory.
 
@@ -252,14 +253,12 @@ def simulate_cell(
     ----------
     traj
         A body trajectory from :func:`~igfaxis.simulate.simulate` (its metadata records the
-        person and protocol, from which the meal inputs are rebuilt).
+        person and protocol, from which the meal inputs are rebuilt). Rapamycin reaches the
+        cell as the trajectory's whole-blood ``rapamycin_ng_ml`` (give it as a protocol
+        dose, e.g. ``{drug: rapamycin, amt: 2, route: po, time_h: 8, ii_h: 24, addl: 6}``).
 
     Other Parameters
     ----------------
-    rapamycin_mg
-        Oral sirolimus dose [mg] given at each of ``rapamycin_times_h``; None for no drug.
-    rapamycin_times_h
-        Dose times [h]; default once daily at 08:00 over the horizon.
     from_h
         Start of the cell solve [h] (after a 48-h warm-up); the returned trajectory is
         ``traj`` from this time on. Use it to read the last days of a long run cheaply.
@@ -268,19 +267,30 @@ def simulate_cell(
     rtol, atol, max_steps
         Error control of the stiff (RODAS4) solve: relative and absolute tolerance per
         step [state units], and the most steps (accepted and rejected) in all.
+    rapamycin_mg
+        Removed (the cell's own oral PK is gone): only None is accepted, so that callers
+        that pass None keep working; dose rapamycin in the protocol instead.
 
     Returns
     -------
     Trajectory
         ``traj`` with the cell variables added (``mtorc1``, ``s6k``, ``akt``, ``ampk``,
-        ``ulk1``, ``autophagy_flux``, ``foxo``, ``insulin_nmol_l``, ``amino_acids_rel``,
-        ``rapamycin_ng_ml``) on the same time grid, units in ``.units``.
+        ``ulk1``, ``autophagy_flux``, ``foxo``, ``insulin_nmol_l``, ``amino_acids_rel``)
+        on the same time grid, units in ``.units``.
 
     Raises
     ------
+    ProtocolError
+        If ``traj`` does not come from ``simulate``, or ``rapamycin_mg`` is given.
     SimulationError
         If the solve did not reach the end of the trajectory.
     """
+    if rapamycin_mg is not None:
+        raise ProtocolError(
+            "`simulate_cell` no longer doses rapamycin itself (`rapamycin_mg`); got "
+            f"{rapamycin_mg!r} ({type(rapamycin_mg).__name__}). Add the dose to the protocol, "
+            f"e.g. {{drug: rapamycin, amt: {rapamycin_mg}, amt_unit: mg, route: po, time_h: 8, "
+            "ii_h: 24, addl: <days - 1>}, run `simulate` again and pass its trajectory.")
     p = params if params is not None else default_signalling_params()
     meta = traj.metadata
     if "person" not in meta or "protocol" not in meta:
@@ -294,16 +304,11 @@ def simulate_cell(
                           traj.units, traj.bursts_h, meta)  # fmt: skip
     ts = np.asarray(traj.times_h, float)
     t0, t1 = float(ts[0]) - CELL_WARMUP_H, float(ts[-1])
-    if rapamycin_mg is not None and rapamycin_times_h is None:
-        rapamycin_times_h = [8.0 + 24.0 * d for d in range(int(np.ceil(t1 / 24.0)))
-                             if 8.0 + 24.0 * d >= from_h]
-    bounds, values = _steps(protocol, person, t0, t1, rapamycin_mg, rapamycin_times_h or [])
+    bounds, values = _steps(protocol, person, t0, t1)
     grid = _grid(ts, bounds, t0)
-    rows = _interval_inputs(grid, ts, np.asarray(traj["state_igf_free"], float),
-                            np.asarray(traj["state_energy_status"], float), bounds, values)
+    rows = _interval_inputs(grid, ts, _body_inputs(traj), bounds, values)
     y0 = np.array(cell_initial_state(p), float)
-    weight = float(person.weight_kg)
-    states, done, steps = _integrate(p, y0, rows, weight, rtol, atol, max_steps)
+    states, done, steps = _integrate(p, y0, rows, rtol, atol, max_steps)
     if not done.all():
         t_stop = float(grid[np.argmin(done)])
         advice = (f"it reached `max_steps` = {max_steps}; raise it" if steps >= max_steps else
@@ -312,15 +317,13 @@ def simulate_cell(
         raise SimulationError(f"the cell-signalling solve stopped at t = {t_stop:g} h of "
                               f"{t1:g} h after {steps} steps: {advice}.", 1)  # fmt: skip
     at_ts = states[np.searchsorted(grid, ts - _MERGE_H)]
-    obs = cell_observables(CellState(*at_ts.T), weight, p)
+    obs = cell_observables(CellState(*at_ts.T), p)
     variables = dict(traj.variables)
     variables.update({k: np.asarray(v, float) for k, v in obs._asdict().items()})
     units = dict(traj.units)
     units.update(CELL_OBSERVABLE_UNITS._asdict())
     meta = dict(meta)
-    meta["cell"] = {"rapamycin_mg": rapamycin_mg,
-                    "rapamycin_times_h": list(rapamycin_times_h or []),
-                    "warmup_h": CELL_WARMUP_H, "num_steps": steps,
+    meta["cell"] = {"warmup_h": CELL_WARMUP_H, "num_steps": steps,
                     "solver": {"method": "RODAS4", "rtol": rtol, "atol": atol}}  # fmt: skip
     return Trajectory(traj.times_h, variables, units, traj.bursts_h, meta)
 
