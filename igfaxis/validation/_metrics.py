@@ -296,7 +296,7 @@ def _mean_over(runs: Runs, spec: Mapping[str, Any]) -> float:
 
 def _cell(runs: Runs, spec: Mapping[str, Any], key: str = "scenario") -> Trajectory:
     """The scenario's body trajectory with the cell-signalling model run under it."""
-    return simulate_cell(_run(runs, spec, key), rapamycin_mg=spec.get("rapamycin_mg"))
+    return simulate_cell(_run(runs, spec, key))
 
 
 def _cell_ratio(runs: Runs, spec: Mapping[str, Any]) -> float:

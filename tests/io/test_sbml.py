@@ -8,12 +8,34 @@ import pytest
 import igfaxis
 from igfaxis.errors import ProtocolError
 from igfaxis.io import to_sbml, write_sbml
-from igfaxis.model import PARAMETERS, Inputs, Observables, Params, State, personalise
+from igfaxis.model import (
+    PARAMETERS,
+    STATE_UNITS,
+    Inputs,
+    Observables,
+    Params,
+    State,
+    drugs,
+    personalise,
+)
 
 libsbml = pytest.importorskip("libsbml")
 
 PERSON = igfaxis.Person(age_y=30, sex="male")
-PROTOCOL = igfaxis.Protocol(doses=[igfaxis.Dose(drug="somatropin", amt=1.0, time_h=8.0)])
+#: somatropin plus one drug at each site of the drug library, so that the cross-check covers
+#: the drug compartments and their pharmacodynamics (GHRH, GHS and somatostatin receptors,
+#: GH-receptor agonist and antagonist, prodrug release, saturable clearance, LAR depot)
+PROTOCOL = igfaxis.Protocol(doses=[
+    igfaxis.Dose(drug="somatropin", amt=1.0, time_h=8.0),
+    igfaxis.Dose(drug="tesamorelin", amt=2.0, time_h=22.0),
+    igfaxis.Dose(drug="ipamorelin", amt=40, amt_unit="nmol/kg", route="iv", time_h=10.0,
+                 dur_h=0.25),
+    igfaxis.Dose(drug="octreotide", amt=20.0, route="im", time_h=12.0),
+    igfaxis.Dose(drug="pegvisomant", amt=15.0, time_h=9.0),
+    igfaxis.Dose(drug="somapacitan", amt=1.5, time_h=9.0),
+    igfaxis.Dose(drug="lonapegsomatropin", amt=2.0, time_h=9.0),
+    igfaxis.Dose(drug="mk677", amt=25.0, route="po", time_h=8.0),
+])  # fmt: skip
 DAYS, WARMUP_DAYS = 2.0, 3.0
 
 #: absolute floor of the relative measure |engine - rr| / max(|rr|, floor), per state, in the
@@ -26,9 +48,10 @@ FLOORS = State(
     igf_free=1e-4, igf_binary=1e-3, igf_ternary=1e-3, bp3=1e-3, als=1e-3,
     energy_status=1e-4, protein_status=1e-4, liver_nutrition=1e-4, ghrelin=1e-4, training=1e-4,
     igfbp1=1e-3,
+    **dict.fromkeys(drugs.DRUG_STATES, 1e-3),  # drug compartments [µg]
 )  # fmt: skip
 RTOL = 1e-4
-AMOUNT_STATES = ("gh_depot1", "gh_transit1", "gh_depot2", "gh_transit2")
+AMOUNT_STATES = tuple(n for n in State._fields if STATE_UNITS._asdict()[n] == "ug")
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +127,12 @@ def test_roadrunner_matches_engine(sbml_text):
     out = np.asarray(rr.simulate(times=np.concatenate([[0.0], traj.times_h + offset_h])))[1:]
 
     np.testing.assert_allclose(out[:, 1], traj.times_h, rtol=0, atol=1e-9)
+    compared = 0
     for k, name in enumerate(State._fields):
+        if f"state_{name}" not in traj.variables:  # a drug this protocol does not dose
+            assert np.all(out[:, 2 + k] == 0.0), name
+            continue
+        compared += 1
         ours, ref = traj[f"state_{name}"], out[:, 2 + k]
         rel = np.abs(ours - ref) / np.maximum(np.abs(ref), getattr(FLOORS, name))
         worst = int(np.argmax(rel))
@@ -112,4 +140,5 @@ def test_roadrunner_matches_engine(sbml_text):
             f"{name}: relative difference {rel[worst]:.3g} at t = {traj.times_h[worst]} h "
             f"(engine {ours[worst]!r}, roadrunner {ref[worst]!r})"
         )
+    assert compared >= 20 + 14  # body states and the dosed drugs' compartments
     np.testing.assert_allclose(out[:, -1], traj["igf1_total_ng_ml"], rtol=RTOL)

@@ -30,3 +30,33 @@ def test_water_fast_lowers_igf1_and_raises_gh():
     fast = simulate(Person(age_y=30), protocol, days=4, seed=1)
     assert fast.mean("igf1_total_ng_ml", 72, 96) < 0.8 * fed.mean("igf1_total_ng_ml", 72, 96)
     assert fast.mean("gh_ng_ml", 48, 96) > fed.mean("gh_ng_ml", 48, 96)
+
+
+DRUG_EXAMPLES = {  # issue 4 item 5: example regimens, with the person each is meant for
+    "sermorelin-nightly": None,
+    "ipamorelin-cjc1295": None,
+    "tesamorelin-2mg": None,
+    "somatropin-titration": "adult-ghd",
+    "somapacitan-weekly": "adult-ghd",
+    "pegvisomant-acromegaly": "acromegaly",
+}
+
+
+@pytest.mark.parametrize("name", sorted(DRUG_EXAMPLES))
+def test_drug_examples_are_within_label_for_their_person(name):
+    import warnings
+
+    import yaml
+
+    root = Path(__file__).parents[2] / "examples"
+    protocol = Protocol.from_yaml(root / f"{name}.yaml")
+    person_file = DRUG_EXAMPLES[name]
+    person = (Person.model_validate(yaml.safe_load((root / "persons" / f"{person_file}.yaml")
+                                                   .read_text("utf-8")))
+              if person_file else Person())  # fmt: skip
+    assert protocol.doses, name
+    from igfaxis.protocol import dose_warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert dose_warnings(protocol, person) == []
