@@ -51,7 +51,8 @@ def responses():
 
 
 def test_ghrh_analogue_and_ghs_agonist_synergise(responses):
-    assert responses["ghrh"] > 0 and responses["ghs"] > 0
+    assert responses["ghrh"] > 0
+    assert responses["ghs"] > 0
     assert responses["both"] > 1.2 * (responses["ghrh"] + responses["ghs"])
 
 
