@@ -74,6 +74,16 @@ class Trajectory:
         n = int(np.floor(self.days + 1e-9))
         return np.array([self.mean(name, 24.0 * d, 24.0 * (d + 1)) for d in range(n)])
 
+    def pulsatility(self, start_h: float | None = None, end_h: float | None = None,
+                    **options: Any) -> dict[str, Any]:
+        """GH pulsatility over a window: burst frequency, ApEn, basal secretion, burst mass.
+
+        Same as :func:`igfaxis.simulate.pulsatility` (its keyword options pass through).
+        """
+        from igfaxis.simulate._pulsatility import pulsatility
+
+        return pulsatility(self, start_h, end_h, **options)
+
     def to_dataframe(self) -> pd.DataFrame:
         """A DataFrame with ``time_h`` and one column per variable; units in ``attrs``."""
         df = pd.DataFrame({"time_h": self.times_h, **self.variables})

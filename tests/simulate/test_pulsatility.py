@@ -270,3 +270,11 @@ def test_continuous_infusion_is_flat(normal: dict, infusion: dict) -> None:
     assert math.isnan(infusion["burst_mass_ng_ml"])
     assert infusion["approximate_entropy"] < 0.05
     assert normal["approximate_entropy"] > 4.0 * infusion["approximate_entropy"] + 0.1
+
+
+def test_trajectory_method_matches_the_function():
+    import igfaxis
+    from igfaxis.simulate import pulsatility
+
+    tr = igfaxis.simulate(igfaxis.Person(), days=1)
+    assert tr.pulsatility(0.0, 24.0) == pulsatility(tr, 0.0, 24.0)
