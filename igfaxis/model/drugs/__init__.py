@@ -76,10 +76,10 @@ DRUGS: Mapping[str, DrugInfo] = MappingProxyType({d.name: d for d in _ALL})
 #: drug compartments appended to the model state, in order [µg]
 DRUG_STATES: tuple[str, ...] = tuple(s for d in _ALL for s in d.states)
 
-#: dosing inputs the drug library adds to the model inputs [µg/h] (somatropin and
-#: mecasermin use the body model's own inputs)
+#: dosing inputs the drug library adds to the model inputs [µg/h]; drugs without
+#: compartments of their own (somatropin, mecasermin) feed the body model's inputs
 DRUG_INPUTS: tuple[str, ...] = tuple(
-    r.input for d in _ALL[2:] for r in d.routes.values()
+    r.input for d in _ALL if d.states for r in d.routes.values()
 )
 
 #: drug concentration observables [ng/mL] (lonapegsomatropin shows as serum GH)
