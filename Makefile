@@ -16,6 +16,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 venv: $(STAMP)
 

@@ -26,6 +26,18 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from igfaxis.app import (
+    DEFAULT_PERSON,
+    SANDERS_MIN_DAYS,
+    Progress as FlowProgress,
+    check_report_path,
+    compare_protocols,
+    horizon_days,
+    make_report,
+    run_demo,
+    simulate_and_summarise,
+    write_report_files,
+)
 from igfaxis.cli._load import load_person, load_protocol
 from igfaxis.cli._render import (
     assessment_lines,
@@ -36,7 +48,6 @@ from igfaxis.cli._render import (
     summary_table,
     validation_table,
 )
-from igfaxis.cli._summary import compare_summary, summarize
 from igfaxis.errors import (
     DoseWarning,
     ExportError,
@@ -46,17 +57,11 @@ from igfaxis.errors import (
     ProtocolError,
     UnitWarning,
 )
-from igfaxis.protocol import Person, Protocol, format_regimen, warn_doses
-from igfaxis.risk import DISCLAIMER, assess, score_risk
-from igfaxis.simulate import Trajectory, simulate
+from igfaxis.protocol import Person, Protocol, format_regimen
+from igfaxis.risk import DISCLAIMER, assess
+from igfaxis.simulate import Trajectory
 
 __all__ = ["app", "main"]
-
-#: who ``simulate``, ``export-sbml`` and ``demo`` simulate without ``--person``
-DEFAULT_PERSON: Final = Person(age_y=45.0, sex="male", weight_kg=80.0)
-
-#: the demo's intervention; the file lives in the source tree next to the other examples
-DEMO_PROTOCOL: Final = Path(__file__).resolve().parents[2] / "examples" / "somatropin-low-dose.yaml"
 
 #: runs longer than this get a spinner on stderr [days]
 _SPINNER_DAYS: Final = 30.0
@@ -132,11 +137,9 @@ def _spinner(days: float, quiet: bool = False) -> Iterator[None]:
         yield
 
 
-def _horizon(protocol: Protocol, days: float | None) -> float:
-    """The horizon ``simulate`` will use: ``--days``, else the protocol's, else 1 day."""
-    if days is not None:
-        return days
-    return protocol.days if protocol.days is not None else 1.0
+def _progress(quiet: bool = False) -> FlowProgress:
+    """The app's ``progress`` hook: a spinner on stderr around each run over 30 days."""
+    return lambda label, days: _spinner(days, quiet)
 
 
 def _person_text(p: Person) -> str:
@@ -214,10 +217,8 @@ def simulate_cmd(
     """Simulate a person under a protocol and summarise GH and IGF-1."""
     protocol = load_protocol(protocol_file)
     person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
-    warn_doses(protocol, person)
-    horizon = _horizon(protocol, days)
-    with _spinner(horizon):
-        traj = simulate(person, protocol, days=days, seed=seed)
+    run = simulate_and_summarise(person, protocol, days=days, seed=seed, progress=_progress())
+    traj = run.trajectory
     written: dict[str, str] = {}
     if out is not None:
         written["csv"] = str(_write_csv(traj, out))
@@ -226,7 +227,7 @@ def simulate_cmd(
 
         plot.parent.mkdir(parents=True, exist_ok=True)
         written["plot"] = str(plot_trajectory(traj, plot, title=protocol.name))
-    summary = summarize(traj)
+    summary = run.summary.to_dict()
     if as_json:
         print_json(
             {
@@ -322,19 +323,6 @@ def assess_cmd(
         console.print(line, soft_wrap=False)
 
 
-def _cell_summary(traj: Trajectory) -> dict[str, Any]:
-    """Cell read-outs (docs/signalling.md) over the last whole day of a run."""
-    from igfaxis.simulate import simulate_cell
-    from igfaxis.simulate._cell import cell_daily_metrics
-
-    n = int(traj.days + 1e-9)
-    if n < 1:
-        return {}
-    a, b = 24.0 * (n - 1), 24.0 * n
-    cell = simulate_cell(traj, from_h=max(0.0, a - 24.0))
-    return cell_daily_metrics(cell, a, b)
-
-
 @app.command("compare")
 @_handled
 def compare_cmd(
@@ -379,10 +367,8 @@ def compare_cmd(
     if status is not None and person.sex == "male":
         raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")
     protocols = [load_protocol(f) for f in protocol_files]
-    for protocol in protocols:
-        warn_doses(protocol, person)
-    shortest = min(_horizon(p, days) for p in protocols)
-    if sanders and shortest < 365.25:
+    shortest = min(horizon_days(p, days) for p in protocols)
+    if sanders and shortest < SANDERS_MIN_DAYS:
         raise ProtocolError(
             f"`--sanders` needs IGF-1 values spanning a year or more (the Sanders 2018 trend "
             f"is per year); the shortest run is {shortest:g} days. Pass `--days 366` or more, "
@@ -393,15 +379,18 @@ def compare_cmd(
         n if names.count(n) == 1 else f"{n} ({f.stem})"
         for n, f in zip(names, protocol_files, strict=True)
     ]
-    trajs: dict[str, Trajectory] = {}
-    summaries: dict[str, dict[str, Any]] = {}
-    scores = {}
-    for label, protocol in zip(labels, protocols, strict=True):
-        with _spinner(_horizon(protocol, days), quiet=as_json):
-            trajs[label] = simulate(person, protocol, days=days, seed=seed)
-        scores[label] = score_risk(trajs[label], menopausal=status, trajectory_modifiers=sanders)
-        summaries[label] = compare_summary(trajs[label], scores[label])
-        summaries[label].update(_cell_summary(trajs[label]))
+    comparison = compare_protocols(
+        person,
+        dict(zip(labels, protocols, strict=True)),
+        days=days,
+        seed=seed,
+        menopausal=status,
+        trajectory_modifiers=sanders,
+        progress=_progress(quiet=as_json),
+    )
+    trajs = {r.label: r.trajectory for r in comparison.runs}
+    summaries = {r.label: r.summary.to_dict() for r in comparison.runs}
+    scores = {r.label: r.score for r in comparison.runs}
     written: dict[str, str] = {}
     if plot is not None:
         from igfaxis.io.plots import plot_compare
@@ -409,7 +398,6 @@ def compare_cmd(
         plot.parent.mkdir(parents=True, exist_ok=True)
         title = f"Daily mean IGF-1, {_person_text(person)}"
         written["plot"] = str(plot_compare(trajs, plot, title=title))
-    first = next(iter(scores.values()))
     if as_json:
         print_json(
             {
@@ -424,7 +412,7 @@ def compare_cmd(
                     for label, f in zip(labels, protocol_files, strict=True)
                 },
                 "files": written,
-                "notes": list(first.notes),
+                "notes": list(comparison.notes),
                 "note": DISCLAIMER,
             }
         )
@@ -433,7 +421,7 @@ def compare_cmd(
     console.print(Text(f"Compare: {_person_text(person)}, seed {seed}", style="bold"))
     ratios = {label: s.hazard_ratios for label, s in scores.items()}
     console.print(compare_table(summaries, ratios))
-    for note in first.notes:
+    for note in comparison.notes:
         console.print(f"Note: {note}")
     console.print("* cell model (docs/signalling.md), last whole day: autophagy hours above the "
                   "reference three-meal median, share of time with mTORC1 above its reference "
@@ -483,27 +471,30 @@ def report_cmd(
     medical advice.
     """
     from igfaxis.io.labs import read_labs
-    from igfaxis.io.pdf import html_to_pdf
-    from igfaxis.io.report import build_report, write_report
 
     person = load_person(person_file)
     protocol = load_protocol(protocol_file)
-    warn_doses(protocol, person)
     labs = read_labs(labs_file) if labs_file is not None else ()
     status = _yes_no(menopausal, "--menopausal")
     if status is not None and person.sex == "male":
         raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")
-    if out.suffix.lower() not in {".html", ".htm"}:
+    try:
+        check_report_path(out)
+    except ProtocolError:
         raise ProtocolError(
             f"`--out` must end in .html; got {str(out)!r}. The PDF (--pdf) is "
             "written next to it with the suffix .pdf."
-        )
-    with _spinner(_horizon(protocol, days), quiet=as_json):
-        traj = simulate(person, protocol, days=days, seed=seed)
-    report = build_report(person, protocol, traj, labs=labs, menopausal=status, seed=seed)
-    written = {"html": str(write_report(report, out))}
-    if pdf:
-        written["pdf"] = str(html_to_pdf(out, out.with_suffix(".pdf")))
+        ) from None
+    report = make_report(
+        person,
+        protocol,
+        labs=labs,
+        menopausal=status,
+        days=days,
+        seed=seed,
+        progress=_progress(quiet=as_json),
+    )
+    written = {k: str(p) for k, p in write_report_files(report, out, pdf=pdf).items()}
     if as_json:
         print_json(
             {
@@ -602,7 +593,7 @@ def export_sbml_cmd(
         raise ExportError(str(exc)) from exc
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        path = write_sbml(out, person, protocol, days=_horizon(protocol, days), seed=seed)
+        path = write_sbml(out, person, protocol, days=horizon_days(protocol, days), seed=seed)
     except ImportError as exc:
         raise ExportError(str(exc)) from exc
     out_console().print(f"wrote SBML: {path}")
@@ -621,26 +612,19 @@ def demo_cmd(
     """Compare no intervention with low-dose somatropin in a healthy 45-year-old man."""
     from igfaxis.io.plots import plot_compare
 
-    protocols = {
-        "baseline": Protocol(name="baseline (no intervention)"),
-        "somatropin-low-dose": load_protocol(DEMO_PROTOCOL),
-    }
-    trajs = {}
-    for label, protocol in protocols.items():
-        with _spinner(days, quiet=as_json):
-            trajs[label] = simulate(DEFAULT_PERSON, protocol, days=days, seed=0)
+    demo = run_demo(days=days, progress=_progress(quiet=as_json))
+    protocols = demo.protocols
+    trajs = {label: run.trajectory for label, run in demo.runs.items()}
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {label: str(_write_csv(t, out_dir / f"{label}.csv")) for label, t in trajs.items()}
     files["plot"] = str(
         plot_compare(
             {protocols[k].name: t for k, t in trajs.items()},
             out_dir / "demo.png",
-            title=f"Daily mean IGF-1, {_person_text(DEFAULT_PERSON)}",
+            title=f"Daily mean IGF-1, {_person_text(demo.person)}",
         )
     )
-    summaries = {label: summarize(t) for label, t in trajs.items()}
-    base = summaries["baseline"]["igf1_last_day_mean_ng_ml"]
-    drug = summaries["somatropin-low-dose"]["igf1_last_day_mean_ng_ml"]
+    summaries = {label: run.summary.to_dict() for label, run in demo.runs.items()}
     if as_json:
         print_json(
             {
@@ -657,10 +641,10 @@ def demo_cmd(
     title = f"Demo: {_person_text(DEFAULT_PERSON)}, {days:g} days, seed 0"
     console.print(Text(title, style="bold"))
     console.print(summary_table(summaries))
-    console.print(f"\n{protocols['somatropin-low-dose'].description.strip()}")
+    console.print(f"\n{demo.drug_protocol.description.strip()}")
     console.print(
-        f"Last-day mean IGF-1 with somatropin: {drug - base:+.1f} ng/mL "
-        f"({100 * (drug / base - 1):+.0f}%) vs baseline."
+        f"Last-day mean IGF-1 with somatropin: {demo.igf1_change_ng_ml:+.1f} ng/mL "
+        f"({100 * demo.igf1_change_fraction:+.0f}%) vs baseline."
     )
     for path in files.values():
         console.print(f"wrote {path}")

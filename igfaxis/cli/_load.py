@@ -10,8 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from igfaxis.errors import ProtocolError
-from igfaxis.protocol import Person, Protocol
-from igfaxis.protocol._errors import format_validation_error
+from igfaxis.protocol import Person, Protocol, format_validation_error
 
 __all__ = ["load_person", "load_protocol"]
 

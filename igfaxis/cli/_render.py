@@ -57,7 +57,7 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def summary_table(summaries: Mapping[str, Mapping[str, Any]]) -> Table:
-    """One column per run; rows are the numbers of :func:`igfaxis.cli._summary.summarize`."""
+    """One column per run; rows: :meth:`igfaxis.app.RunSummary.to_dict` of each."""
     table = Table(box=None, pad_edge=False)
     table.add_column("", style="bold")
     for label in summaries:
@@ -160,7 +160,8 @@ def assessment_lines(a: Assessment) -> list[Text | str | Table]:
 def compare_table(
     summaries: Mapping[str, Mapping[str, Any]], ratios: Mapping[str, Sequence[HazardRatio]]
 ) -> Table:
-    """Protocols side by side: IGF-1, GH, time in band, mean SDS, then one row per HR."""
+    """Protocols side by side (:meth:`igfaxis.app.CompareSummary.to_dict` of each): IGF-1,
+    GH, time in band, mean SDS, pulsatility, cell read-outs, then one row per HR."""
     table = Table(box=None, pad_edge=False)
     table.add_column("", style="bold", ratio=3)
     for label in summaries:

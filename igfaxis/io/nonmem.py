@@ -46,9 +46,13 @@ from pydantic import ValidationError
 
 from igfaxis.errors import ProtocolError
 from igfaxis.model.drugs import DRUGS, DrugInfo, resolve
-from igfaxis.protocol import Dose, Protocol
-from igfaxis.protocol._errors import format_validation_error
-from igfaxis.protocol._regimen import default_route, normalize_unit
+from igfaxis.protocol import (
+    Dose,
+    Protocol,
+    default_route,
+    format_validation_error,
+    normalize_unit,
+)
 
 __all__ = ["COLUMNS", "doses_to_table", "read_dosing_csv", "write_dosing_csv"]
 

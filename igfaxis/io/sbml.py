@@ -15,7 +15,7 @@ for any SBML simulator (libRoadRunner, COPASI, AMICI). Its layout:
   person's personalised value. Its unit from ``igfaxis/data/parameters.csv`` becomes an SBML
   unit definition, and the table's unit string, bounds and source are repeated in the notes.
 * **Rate rules.** One per state. The math is :func:`~igfaxis.model.vector_field` evaluated on
-  symbolic values (:class:`igfaxis.model._math.Sym`), so the SBML equations are the engine's
+  symbolic values (:class:`igfaxis.model.Sym`), so the SBML equations are the engine's
   equations, not a transcription of them.
 * **Inputs.** Each :class:`~igfaxis.model.Inputs` field (burst drive, dosing rates, secretion
   gate) is a non-constant parameter. It starts at the forcing's first row, and one event per
@@ -55,13 +55,13 @@ from igfaxis.model import (
     Inputs,
     Params,
     State,
+    Sym,
     default_params,
     initial_state,
     observables,
     param_hash,
     vector_field,
 )
-from igfaxis.model._math import Sym
 from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol
 
 __all__ = ["to_sbml", "write_sbml"]

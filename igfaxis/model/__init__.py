@@ -1,11 +1,15 @@
 """Pure physiology: parameters, rate laws, the vector field, person covariates."""
 
+from igfaxis.model._math import Sym as Sym
 from igfaxis.model._params import (
     PARAMETERS as PARAMETERS,
     Params as Params,
     ParamSpec as ParamSpec,
     default_params as default_params,
     param_hash as param_hash,
+)
+from igfaxis.model._signalling_params import (
+    default_signalling_params as default_signalling_params,
 )
 from igfaxis.model._system import (
     BASELINE_INPUTS as BASELINE_INPUTS,

@@ -1,6 +1,7 @@
 """Validated user input: persons, protocols, doses; compilation into forcing."""
 
 from igfaxis.protocol._compile import Forcing as Forcing, compile_protocol as compile_protocol
+from igfaxis.protocol._errors import format_validation_error as format_validation_error
 from igfaxis.protocol._label import dose_warnings as dose_warnings, warn_doses as warn_doses
 from igfaxis.protocol._lifestyle import (
     Diet as Diet,
@@ -8,6 +9,7 @@ from igfaxis.protocol._lifestyle import (
     Exercise as Exercise,
     Fast as Fast,
 )
+from igfaxis.protocol._lifestyle_compile import lifestyle_events as lifestyle_events
 from igfaxis.protocol._person import Person as Person
 from igfaxis.protocol._protocol import (
     BOLUS_DURATION_H as BOLUS_DURATION_H,
@@ -16,6 +18,8 @@ from igfaxis.protocol._protocol import (
     Sleep as Sleep,
 )
 from igfaxis.protocol._regimen import (
+    default_route as default_route,
     format_regimen as format_regimen,
+    normalize_unit as normalize_unit,
     parse_regimen as parse_regimen,
 )

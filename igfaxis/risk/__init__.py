@@ -4,7 +4,8 @@
   :class:`ReferenceTable` (packaged: LIFE; or a laboratory's own, :func:`load_reference_table`).
 - Hazard curves: :func:`hazard_curves` (packaged, with sources), :func:`hazard_ratio` (with a
   Monte Carlo interval over the published CIs).
-- One value: :func:`assess`. A trajectory: :func:`score_risk`.
+- One value: :func:`assess`. A trajectory: :func:`score_risk`; time in a band (the one
+  definition): :func:`time_in_band`.
 
 Model predictions and published associations; not medical advice.
 """
@@ -16,6 +17,7 @@ from igfaxis.risk._assess import (
     Assessment as Assessment,
     assess as assess,
 )
+from igfaxis.risk._band import BandTime as BandTime, time_in_band as time_in_band
 from igfaxis.risk._bcpe import (
     BCPEParameters as BCPEParameters,
     bcpe_cdf as bcpe_cdf,
@@ -68,6 +70,7 @@ __all__ = [
     "Anchor",
     "Assessment",
     "BCPEParameters",
+    "BandTime",
     "CurveInfo",
     "HazardRatio",
     "HingeHazard",
@@ -98,4 +101,5 @@ __all__ = [
     "sds_array",
     "select_curves",
     "suspect_unit",
+    "time_in_band",
 ]

@@ -29,6 +29,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from igfaxis.errors import ProtocolError
 from igfaxis.risk._assess import DISCLAIMER, TARGET_BAND_NG_ML, _caveats
+from igfaxis.risk._band import time_in_band
 from igfaxis.risk._hazards import AbstractHazardCurve, LogLinearHazard, Use
 from igfaxis.risk._ratios import (
     DEFAULT_DRAWS,
@@ -66,7 +67,8 @@ class TrajectoryScore:
     band_ng_ml
         The absolute band [ng/mL].
     time_in_band_fraction, time_below_band_fraction, time_above_band_fraction
-        Share of the window in, below and above the band [-].
+        Share of the window in, below and above the band [-]
+        (:func:`~igfaxis.risk.time_in_band`: linear between samples).
     mean_sds, min_sds, max_sds
         Time-weighted mean, minimum and maximum age/sex SDS [-].
     cancer_mean_igf1_ng_ml
@@ -130,18 +132,6 @@ def time_weights(times_h: NDArray[np.float64]) -> NDArray[np.float64]:
         return np.ones(1)
     dt = np.diff(times_h)
     return np.concatenate([[0.0], dt]) / 2.0 + np.concatenate([dt, [0.0]]) / 2.0
-
-
-def band_fractions(
-    times_h: ArrayLike, values: ArrayLike, band: tuple[float, float]
-) -> tuple[float, float, float]:
-    """Time-weighted share of ``values`` below, in and above ``band`` [-] (trapezoid)."""
-    t, v = np.asarray(times_h, dtype=np.float64), np.asarray(values, dtype=np.float64)
-    w = time_weights(t)
-    w = w / w.sum()
-    low, high = band
-    below, above = float(w[v < low].sum()), float(w[v > high].sum())
-    return below, 1.0 - below - above, above
 
 
 def _compress(x: NDArray[np.float64], w: NDArray[np.float64]) -> tuple[NDArray, NDArray]:
@@ -271,7 +261,7 @@ def score_series(
     sex_ = _normalise_sex(sex)
     w = time_weights(t)
     z = sds_array(v, age_y + t / H_PER_YEAR, sex_, reference=reference)
-    below, inside, above = band_fractions(t, v, band)
+    in_band = time_in_band(t, v, band)
     age_end = float(age_y + t[-1] / H_PER_YEAR)
     window = _cancer_window(t, cancer_lag_h)
     in_window = (t >= window[0] - 1e-9) & (t <= window[1] + 1e-9)
@@ -312,9 +302,9 @@ def score_series(
         min_igf1_ng_ml=float(v.min()),
         max_igf1_ng_ml=float(v.max()),
         band_ng_ml=(float(band[0]), float(band[1])),
-        time_in_band_fraction=inside,
-        time_below_band_fraction=below,
-        time_above_band_fraction=above,
+        time_in_band_fraction=in_band.in_band_fraction,
+        time_below_band_fraction=in_band.below_fraction,
+        time_above_band_fraction=in_band.above_fraction,
         mean_sds=float(np.sum(w * z) / w.sum()),
         min_sds=float(z.min()),
         max_sds=float(z.max()),

@@ -1,6 +1,10 @@
 """The engine: compile a protocol, integrate the model, return a Trajectory."""
 
-from igfaxis.simulate._cell import simulate_cell as simulate_cell
+from igfaxis.simulate._cell import (
+    autophagy_hours_above as autophagy_hours_above,
+    cell_daily_metrics as cell_daily_metrics,
+    simulate_cell as simulate_cell,
+)
 from igfaxis.simulate._config import SolverConfig as SolverConfig
 from igfaxis.simulate._pulsatility import (
     GH_RESOLUTION_NG_ML as GH_RESOLUTION_NG_ML,

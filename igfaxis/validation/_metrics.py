@@ -19,12 +19,12 @@ from igfaxis.simulate import (
     GH_RESOLUTION_NG_ML,
     Trajectory,
     approximate_entropy,
+    autophagy_hours_above,
     burst_peaks,
     pulsatility,
     resample,
     simulate_cell,
 )
-from igfaxis.simulate._cell import autophagy_hours_above
 
 __all__ = ["METRICS", "count_bursts"]
 

@@ -15,8 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from igfaxis.errors import DoseWarning, ProtocolError
-from igfaxis.protocol import Person, Protocol
-from igfaxis.protocol._errors import format_validation_error
+from igfaxis.protocol import Person, Protocol, format_validation_error
 from igfaxis.simulate import SolverConfig, Trajectory, simulate
 from igfaxis.validation._metrics import METRICS
 

@@ -8,11 +8,10 @@ import numpy as np
 import pytest
 
 from igfaxis.errors import ProtocolError
-from igfaxis.risk import TrajectoryScore, assess, score_risk, score_series
+from igfaxis.risk import TrajectoryScore, assess, score_risk, score_series, time_in_band
 from igfaxis.risk._score import (
     CANCER_LAG_H,
     H_PER_YEAR,
-    band_fractions,
     time_weights,
     trend_and_variability,
 )
@@ -32,16 +31,17 @@ def _traj(igf1: np.ndarray, times_h: np.ndarray, age_y: float = 60.0, sex: str =
     )
 
 
-def test_time_weights_and_band_fractions() -> None:
+def test_time_weights_and_time_in_band() -> None:
     t = np.array([0.0, 1.0, 3.0])
     assert time_weights(t) == pytest.approx([0.5, 1.5, 1.0])
     assert time_weights(np.array([5.0])) == pytest.approx([1.0])
-    below, inside, above = band_fractions(DAY_H, np.full(DAY_H.size, 140.0), (120.0, 160.0))
-    assert (below, inside, above) == pytest.approx((0.0, 1.0, 0.0))
+    bt = time_in_band(DAY_H, np.full(DAY_H.size, 140.0), (120.0, 160.0))
+    assert (bt.below_fraction, bt.in_band_fraction, bt.above_fraction) == (0.0, 1.0, 0.0)
     half = np.where(DAY_H < 12.0, 100.0, 140.0)
-    below, inside, above = band_fractions(DAY_H, half, (120.0, 160.0))
-    assert below == pytest.approx(0.5, abs=0.01)
-    assert above == 0.0
+    bt = time_in_band(DAY_H, half, (120.0, 160.0))
+    # the 5-min step from 100 to 140 crosses 120 half-way: 12 h below, less 2.5 min
+    assert bt.below_h == pytest.approx(12.0 - 2.5 / 60.0, abs=1e-12)
+    assert bt.above_h == 0.0
 
 
 def test_constant_history_scores_like_a_single_value() -> None:

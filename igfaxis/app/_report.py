@@ -1,0 +1,104 @@
+"""A report of one person under one protocol, with measured labs (``igfaxis report``).
+
+Person + protocol [+ labs] -> simulation -> :class:`igfaxis.io.report.Report` (scores,
+centiles, figures) -> a self-contained HTML file and, with Chromium, a PDF.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from igfaxis.app._run import Progress, horizon_days, no_progress
+from igfaxis.errors import ProtocolError
+from igfaxis.io.labs import LabValue
+from igfaxis.io.pdf import html_to_pdf
+from igfaxis.io.report import Report, build_report, write_report
+from igfaxis.protocol import Person, Protocol, warn_doses
+from igfaxis.simulate import simulate
+
+__all__ = ["check_report_path", "make_report", "write_report_files"]
+
+_HTML_SUFFIXES = frozenset({".html", ".htm"})
+
+
+def check_report_path(out: str | Path) -> Path:
+    """``out`` as a path, if it names an HTML file.
+
+    Raises
+    ------
+    ProtocolError
+        ``out`` does not end in ``.html`` (or ``.htm``).
+    """
+    path = Path(out)
+    if path.suffix.lower() not in _HTML_SUFFIXES:
+        raise ProtocolError(
+            f"`out` must end in .html; got {str(path)!r}. The PDF is written next to it with "
+            "the suffix .pdf."
+        )
+    return path
+
+
+def make_report(
+    person: Person,
+    protocol: Protocol,
+    *,
+    labs: tuple[LabValue, ...] = (),
+    menopausal: bool | None = None,
+    days: float | None = None,
+    seed: int = 0,
+    progress: Progress = no_progress,
+) -> Report:
+    """Simulate ``person`` under ``protocol`` and assemble the report's data and figures.
+
+    Parameters
+    ----------
+    person, protocol
+        Who, under what.
+
+    Other Parameters
+    ----------------
+    labs
+        Measured values (:func:`igfaxis.io.labs.read_labs`), day 0 the start of the run.
+    menopausal
+        Women: ``True`` post-, ``False`` pre-menopausal, ``None`` unknown.
+    days
+        Horizon [days]; default the protocol's ``days``, else 1.
+    seed
+        Seed of the GH burst train and of the Monte Carlo intervals.
+    progress
+        Called around the simulation (:data:`~igfaxis.app.Progress`).
+
+    Returns
+    -------
+    Report
+
+    Raises
+    ------
+    ProtocolError
+        ``menopausal`` for a man.
+    """
+    if menopausal is not None and person.sex == "male":
+        raise ProtocolError("`menopausal` applies to women; the person is male. Pass None.")
+    warn_doses(protocol, person)
+    with progress(protocol.name, horizon_days(protocol, days)):
+        traj = simulate(person, protocol, days=days, seed=seed)
+    return build_report(person, protocol, traj, labs=labs, menopausal=menopausal, seed=seed)
+
+
+def write_report_files(report: Report, out: str | Path, *, pdf: bool = False) -> dict[str, Path]:
+    """Write ``report`` as HTML to ``out`` and, with ``pdf``, print it next to it as PDF.
+
+    Returns
+    -------
+    ``{"html": path}``, plus ``"pdf"`` with ``pdf``.
+
+    Raises
+    ------
+    ProtocolError
+        ``out`` is not an ``.html`` file.
+    """
+    path = check_report_path(out)
+    written = {"html": write_report(report, path)}
+    if pdf:
+        written["pdf"] = html_to_pdf(path, path.with_suffix(".pdf"))
+    return written
