@@ -1,0 +1,93 @@
+"""The application layer (igfaxis.app): flows return immutable records, one definition each.
+
+That it imports neither typer nor rich is a contract of ``lint-imports`` (pyproject.toml).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+
+import pytest
+
+from igfaxis.app import (
+    DEFAULT_PERSON,
+    SANDERS_MIN_DAYS,
+    Comparison,
+    RunResult,
+    check_report_path,
+    compare_protocols,
+    horizon_days,
+    make_report,
+    simulate_and_summarise,
+    summarise_trajectory,
+)
+from igfaxis.errors import ProtocolError
+from igfaxis.protocol import Dose, Person, Protocol
+from igfaxis.risk import time_in_band
+
+BASELINE = Protocol(name="baseline", days=1)
+DOSED = Protocol(name="dosed", days=1, doses=[Dose(drug="somatropin", amt=0.3, time_h=22.0)])
+WOMAN = Person(age_y=55.0, sex="female", weight_kg=65.0)
+
+
+def test_horizon_days() -> None:
+    assert horizon_days(BASELINE, None) == 1.0
+    assert horizon_days(BASELINE, 3.0) == 3.0
+    assert horizon_days(Protocol(name="no days"), None) == 1.0
+
+
+def test_argument_errors_come_before_any_simulation() -> None:
+    with pytest.raises(ProtocolError, match="at least one protocol"):
+        compare_protocols(DEFAULT_PERSON, {})
+    with pytest.raises(ProtocolError, match="`menopausal` applies to women"):
+        compare_protocols(DEFAULT_PERSON, {"a": BASELINE}, menopausal=True)
+    with pytest.raises(ProtocolError, match="spanning a year"):
+        compare_protocols(WOMAN, {"a": BASELINE}, trajectory_modifiers=True)
+    with pytest.raises(ProtocolError, match="`menopausal` applies to women"):
+        make_report(DEFAULT_PERSON, BASELINE, menopausal=False)
+    with pytest.raises(ProtocolError, match=r"must end in \.html"):
+        check_report_path("report.pdf")
+    assert check_report_path("out/report.HTML").name == "report.HTML"
+    assert SANDERS_MIN_DAYS == 365.25
+
+
+def test_simulate_and_summarise_returns_a_frozen_record() -> None:
+    seen: list[tuple[str, float]] = []
+
+    def progress(label: str, days: float):
+        seen.append((label, days))
+        return contextlib.nullcontext()
+
+    run = simulate_and_summarise(DEFAULT_PERSON, DOSED, seed=1, progress=progress)
+    assert isinstance(run, RunResult)
+    assert seen == [("dosed", 1.0)]
+    assert (run.person, run.protocol, run.seed) == (DEFAULT_PERSON, DOSED, 1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        run.summary.days = 2.0  # type: ignore[misc]
+    assert run.summary == summarise_trajectory(run.trajectory)
+    t, igf1 = run.trajectory.times_h, run.trajectory["igf1_total_ng_ml"]
+    assert run.summary.time_in_band_h == time_in_band(t, igf1).in_band_h
+    data = run.summary.to_dict()
+    assert list(data) == [f.name for f in dataclasses.fields(run.summary)]
+    assert data["band_ng_ml"] == [120.0, 160.0]
+    assert data["whole_days"] == 1
+
+
+def test_compare_protocols() -> None:
+    cmp = compare_protocols(WOMAN, {"base": BASELINE, "drug": DOSED}, menopausal=True)
+    assert isinstance(cmp, Comparison)
+    assert cmp.labels == ("base", "drug")
+    drug = cmp.run("drug")
+    assert drug.protocol == DOSED
+    assert drug.summary.time_in_band_fraction == drug.score.time_in_band_fraction
+    assert drug.summary.igf1_daily_mean_ng_ml > cmp.run("base").summary.igf1_daily_mean_ng_ml
+    assert cmp.notes == cmp.runs[0].score.notes
+    data = drug.summary.to_dict()
+    assert {"gh_burst_frequency_per_day", "gh_approximate_entropy"} <= set(data)
+    assert {"autophagy_hours_per_day", "mtorc1_duty_cycle", "anabolic_catabolic_balance"} <= set(
+        data
+    )
+    assert drug.score.hr("cancer_breast_postmenopausal").hr > 0.0
+    with pytest.raises(KeyError, match="no protocol labelled"):
+        cmp.run("other")
