@@ -6,6 +6,7 @@ Every message says what was expected, what was received (value and type) and how
 from __future__ import annotations
 
 __all__ = [
+    "ConfigurationError",
     "ConvergenceError",
     "DoseWarning",
     "ExportError",
@@ -43,6 +44,10 @@ class SimulationError(IgfaxisError, RuntimeError):
     def __init__(self, message: str, result: int | None = None) -> None:
         super().__init__(message)
         self.result = result
+
+
+class ConfigurationError(IgfaxisError, RuntimeError):
+    """The environment is set up in a way igfaxis cannot run in (e.g. JAX in float32)."""
 
 
 class ConvergenceError(IgfaxisError, RuntimeError):

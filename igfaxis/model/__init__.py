@@ -1,5 +1,10 @@
 """Pure physiology: parameters, rate laws, the vector field, person covariates."""
 
+from igfaxis.model._description import (
+    MODEL as MODEL,
+    ModelDescription as ModelDescription,
+    Var as Var,
+)
 from igfaxis.model._math import Sym as Sym
 from igfaxis.model._params import (
     PARAMETERS as PARAMETERS,

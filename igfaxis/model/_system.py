@@ -9,7 +9,7 @@ infix rate expressions of the SBML export.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from igfaxis.model import (
     drugs,
@@ -27,6 +27,7 @@ from igfaxis.model.drugs import (
     pegvisomant,
     somatostatin_analogues,
 )
+from igfaxis.model._description import MODEL, record_type
 from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 
 __all__ = [
@@ -42,79 +43,24 @@ __all__ = [
 ]
 
 
-class _BodyState(NamedTuple):
-    """Body compartments (the drug library appends its own)."""
+#: Model state: one field per compartment (body, then the drug library's amounts [µg]),
+#: generated from :data:`igfaxis.model._description.MODEL`.
+State: Any = record_type("State", MODEL.states, "Model state; one field per compartment.")
 
-    ghrh: Any  #: portal GHRH [pg/mL]
-    srif_pev: Any  #: periventricular somatostatin [pg/mL]
-    srif_arc: Any  #: arcuate somatostatin [pg/mL]
-    gh: Any  #: central (serum) GH [ng/mL]
-    gh_periph: Any  #: peripheral GH [ng/mL]
-    gh_depot1: Any  #: SC depot, fast path [µg]
-    gh_transit1: Any  #: SC transit, fast path [µg]
-    gh_depot2: Any  #: SC depot, slow path [µg]
-    gh_transit2: Any  #: SC transit, slow path [µg]
-    igf_free: Any  #: free IGF-1 [nmol/L]
-    igf_binary: Any  #: IGF-1:IGFBP-3 binary complex [nmol/L]
-    igf_ternary: Any  #: IGF-1:IGFBP-3:ALS ternary complex [nmol/L]
-    bp3: Any  #: IGFBP-3 not carrying IGF-I [nmol/L]
-    als: Any  #: free ALS [nmol/L]
-    energy_status: Any  #: energy status, 1 = energy balance [-]
-    protein_status: Any  #: potency-weighted protein status [g/kg/day]
-    liver_nutrition: Any  #: nutritional hepatic GH sensitivity, 1 = fed reference [-]
-    ghrelin: Any  #: acyl-ghrelin relative to the fed daily mean [-]
-    training: Any  #: training status, 0 untrained [-]
-    igfbp1: Any  #: serum IGFBP-1 [ng/mL]
+#: unit of every state field
+STATE_UNITS = State(*(v.unit for v in MODEL.states))
 
-
-#: Model state: the body compartments above, then the drug compartments of
-#: :data:`igfaxis.model.drugs.DRUG_STATES` (amounts [µg]).
-State: Any = NamedTuple(  # type: ignore[misc]
-    "State", [(f, Any) for f in (*_BodyState._fields, *drugs.DRUG_STATES)]
+#: Piecewise-constant forcing, one value per segment between event times: the body inputs,
+#: then the drug library's dosing rates [µg/h].
+Inputs: Any = record_type(
+    "Inputs", MODEL.inputs, "Piecewise-constant forcing; one value per segment between event times."
 )
-State.__doc__ = "Model state; one field per compartment (body, then drug library)."
 
-STATE_UNITS = State(
-    **dict.fromkeys(drugs.DRUG_STATES, "ug"),
-    ghrh="pg/mL", srif_pev="pg/mL", srif_arc="pg/mL", gh="ng/mL", gh_periph="ng/mL",
-    gh_depot1="ug", gh_transit1="ug", gh_depot2="ug", gh_transit2="ug",
-    igf_free="nmol/L", igf_binary="nmol/L", igf_ternary="nmol/L", bp3="nmol/L", als="nmol/L",
-    energy_status="1", protein_status="g/kg/d", liver_nutrition="1", ghrelin="1", training="1",
-    igfbp1="ng/mL",
-)  # fmt: skip
-
-
-class _BodyInputs(NamedTuple):
-    """Body inputs (the drug library appends one dosing rate per drug and route)."""
-
-    ghrh_drive: Any  #: burst drive of GHRH neurones [pg/mL/h]
-    gh_sc_rate: Any  #: somatropin SC input rate [µg/h]
-    gh_iv_rate: Any  #: somatropin IV input rate [µg/h]
-    igf1_iv_rate: Any  #: IGF-1 (mecasermin) IV input rate [µg/h]
-    secretion_gate: Any  #: 1, or 0 while endogenous secretion is clamped off [-]
-    intake_energy: Any  #: energy intake rate, daily mean = fraction of maintenance [-]
-    intake_protein: Any  #: potency-weighted protein intake rate, daily mean [g/kg/day]
-    meal: Any  #: 1 while a meal is eaten, else 0 [-]
-    exercise: Any  #: exercise intensity relative to the lactate threshold, 0 at rest [-]
-
-
-#: Piecewise-constant forcing, one value per segment between event times: the body
-#: inputs above, then :data:`igfaxis.model.drugs.DRUG_INPUTS` (dosing rates [µg/h]).
-Inputs: Any = NamedTuple(  # type: ignore[misc]
-    "Inputs", [(f, Any) for f in (*_BodyInputs._fields, *drugs.DRUG_INPUTS)]
-)
-Inputs.__doc__ = "Piecewise-constant forcing; one value per segment between event times."
-
-INPUT_UNITS = Inputs(**dict.fromkeys(drugs.DRUG_INPUTS, "ug/h"),
-                     ghrh_drive="pg/mL/h", gh_sc_rate="ug/h", gh_iv_rate="ug/h",
-                     igf1_iv_rate="ug/h", secretion_gate="1", intake_energy="1",
-                     intake_protein="g/kg/d", meal="1", exercise="1")  # fmt: skip
+#: unit of every input field
+INPUT_UNITS = Inputs(*(v.unit for v in MODEL.inputs))
 
 #: input values with nothing happening
-BASELINE_INPUTS = Inputs(**dict.fromkeys(drugs.DRUG_INPUTS, 0.0),
-                         ghrh_drive=0.0, gh_sc_rate=0.0, gh_iv_rate=0.0, igf1_iv_rate=0.0,
-                         secretion_gate=1.0, intake_energy=0.0, intake_protein=0.0, meal=0.0,
-                         exercise=0.0)  # fmt: skip
+BASELINE_INPUTS = Inputs(*(v.value for v in MODEL.inputs))
 
 
 def _ghs(y: Any, p: Any) -> Any:
@@ -176,34 +122,13 @@ def vector_field(y: Any, u: Any, p: Any) -> Any:
     )  # fmt: skip
 
 
-class _BodyObservables(NamedTuple):
-    """Derived body outputs (the drug library appends its concentrations)."""
+#: Derived outputs, in the units users read: the body outputs, then the drug
+#: concentrations [ng/mL].
+Observables: Any = record_type("Observables", MODEL.observables,
+                               "Derived outputs, in the units users read.")
 
-    gh_ng_ml: Any
-    gh_secretion_ng_ml_h: Any
-    igf1_total_ng_ml: Any
-    igf1_free_ng_ml: Any
-    igf1_binary_ng_ml: Any
-    igf1_ternary_ng_ml: Any
-    igfbp3_total_ng_ml: Any
-    als_free_ng_ml: Any
-    ghrh_pg_ml: Any
-    srif_pg_ml: Any
-
-
-#: Derived outputs, in the units users read: the body outputs above, then the drug
-#: concentrations of :data:`igfaxis.model.drugs.DRUG_CONCENTRATIONS` [ng/mL].
-Observables: Any = NamedTuple(  # type: ignore[misc]
-    "Observables", [(f, Any) for f in (*_BodyObservables._fields, *drugs.DRUG_CONCENTRATIONS)]
-)
-Observables.__doc__ = "Derived outputs, in the units users read."
-
-OBSERVABLE_UNITS = Observables(
-    **dict.fromkeys(drugs.DRUG_CONCENTRATIONS, "ng/mL"),
-    gh_ng_ml="ng/mL", gh_secretion_ng_ml_h="ng/mL/h", igf1_total_ng_ml="ng/mL",
-    igf1_free_ng_ml="ng/mL", igf1_binary_ng_ml="ng/mL", igf1_ternary_ng_ml="ng/mL",
-    igfbp3_total_ng_ml="ng/mL", als_free_ng_ml="ng/mL", ghrh_pg_ml="pg/mL", srif_pg_ml="pg/mL",
-)  # fmt: skip
+#: unit of every observable
+OBSERVABLE_UNITS = Observables(*(v.unit for v in MODEL.observables))
 
 
 def observables(y: Any, u: Any, p: Any) -> Any:
@@ -226,13 +151,7 @@ def observables(y: Any, u: Any, p: Any) -> Any:
 
 
 def initial_state(p: Any) -> Any:
-    """A rough healthy-adult state; the warm-up carries the person to their own state."""
+    """The declared initial state (a rough healthy adult); ``simulate`` starts each person
+    from their own habitual state instead."""
     del p
-    return State(
-        **dict.fromkeys(drugs.DRUG_STATES, 0.0),
-        ghrh=50.0, srif_pev=40.0, srif_arc=5.0, gh=0.5, gh_periph=0.5,
-        gh_depot1=0.0, gh_transit1=0.0, gh_depot2=0.0, gh_transit2=0.0,
-        igf_free=0.18, igf_binary=5.7, igf_ternary=17.6, bp3=81.0, als=150.0,
-        energy_status=1.0, protein_status=1.1, liver_nutrition=1.0, ghrelin=1.0, training=0.0,
-        igfbp1=40.0,
-    )  # fmt: skip
+    return State(*(v.value for v in MODEL.states))

@@ -5,7 +5,14 @@ from igfaxis.simulate._cell import (
     cell_daily_metrics as cell_daily_metrics,
     simulate_cell as simulate_cell,
 )
-from igfaxis.simulate._config import SolverConfig as SolverConfig
+from igfaxis.simulate._config import Outcome as Outcome, SolverConfig as SolverConfig
+from igfaxis.simulate._engine import (
+    ForcingArrays as ForcingArrays,
+    Solution as Solution,
+    SolveConfig as SolveConfig,
+    pad_forcing as pad_forcing,
+    solve as solve,
+)
 from igfaxis.simulate._pulsatility import (
     GH_RESOLUTION_NG_ML as GH_RESOLUTION_NG_ML,
     approximate_entropy as approximate_entropy,
@@ -17,6 +24,7 @@ from igfaxis.simulate._pulsatility import (
     secretory_bursts as secretory_bursts,
 )
 from igfaxis.simulate._run import (
+    BACKENDS as BACKENDS,
     simulate as simulate,
     simulate_batch as simulate_batch,
 )

@@ -1,10 +1,41 @@
-"""Numerical knobs of the engine, as one small immutable object."""
+"""Numerical knobs of the engine, and the solver outcomes every backend reports."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
-__all__ = ["SolverConfig"]
+__all__ = ["Outcome", "SolverConfig"]
+
+
+class Outcome(enum.IntEnum):
+    """How a solve ended; every backend (JAX/diffrax, native) reports one of these.
+
+    ``Outcome(code).message`` says what happened and what to do (diffrax's ``RESULTS``
+    pattern: outcomes as an enumeration with messages).
+    """
+
+    SUCCESSFUL = 0
+    MAX_STEPS_REACHED = 1
+    STEP_FAILED = 2
+    OTHER = 3
+
+    @property
+    def message(self) -> str:
+        """One line for the user."""
+        return _MESSAGES[self]
+
+
+_MESSAGES = {
+    Outcome.SUCCESSFUL: "The solve succeeded.",
+    Outcome.MAX_STEPS_REACHED: "The maximum number of solver steps was reached. Try increasing "
+    "`SolverConfig.max_steps` (long horizons need more steps).",
+    Outcome.STEP_FAILED: "The step size became too small or a state became non-finite (the "
+    "equations are too stiff there, or a state left its range). This is a bug in igfaxis; "
+    "please report it with the scenario JSON.",
+    Outcome.OTHER: "The solver failed for an internal reason. This is a bug in igfaxis; please "
+    "report it with the scenario JSON.",
+}
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,14 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from igfaxis._version import __version__
-from igfaxis.errors import ProtocolError, SimulationError
+from igfaxis.errors import ConfigurationError, ProtocolError, SimulationError
 from igfaxis.model import (
+    MODEL,
     OBSERVABLE_UNITS,
     STATE_UNITS,
     default_params,
@@ -19,20 +22,22 @@ from igfaxis.model import (
 )
 from igfaxis.model.drugs import DRUGS
 from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol, warn_doses
-from igfaxis.simulate._config import SolverConfig
-from igfaxis.simulate._engine import pad_forcing, solve, solve_batch
+from igfaxis.simulate._config import Outcome, SolverConfig
+from igfaxis.simulate._engine import (
+    ForcingArrays,
+    SolveConfig,
+    pad_forcing,
+    solve_batch,
+    solve_compiled,
+)
 from igfaxis.simulate._trajectory import Trajectory
 
-__all__ = ["simulate", "simulate_batch"]
+__all__ = ["BACKENDS", "simulate", "simulate_batch"]
 
 logger = logging.getLogger(__name__)
 
-_RESULT_MESSAGES = {
-    1: "The maximum number of solver steps was reached. Try increasing "
-    "`SolverConfig.max_steps`.",
-    2: "The solver step size became too small (the equations are too stiff or a state left "
-    "its range). This is a bug in igfaxis; please report it with the scenario JSON.",
-}
+#: accepted values of ``backend``
+BACKENDS = ("auto", "native", "jax")
 
 
 def _horizon(protocol: Protocol, days: float | None) -> float:
@@ -88,10 +93,11 @@ def _unused_drug_columns(protocol: Protocol) -> set[str]:
     return out
 
 
-def _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, cfg, save_ts):
+def _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, cfg, save_ts, backend):
     code = int(code)
-    if code != 0:
-        raise SimulationError(_RESULT_MESSAGES.get(code, f"solver failed (code {code})"), code)
+    if code != Outcome.SUCCESSFUL:
+        outcome = Outcome(code) if code in iter(Outcome) else Outcome.OTHER
+        raise SimulationError(outcome.message, code)
     unused = _unused_drug_columns(protocol)
     variables = {k: np.asarray(v) for k, v in obs._asdict().items() if k not in unused}
     variables.update({f"state_{k}": np.asarray(v) for k, v in ys._asdict().items()
@@ -108,11 +114,50 @@ def _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, cfg, s
         "protocol": protocol.to_dict(),
         "seed": seed,
         "param_hash": param_hash(p),
+        "backend": backend,
         "solver": {"rtol": cfg.rtol, "atol": cfg.atol, "save_every_h": cfg.save_every_h,
                    "warmup_days": cfg.warmup_days, "num_steps": int(steps)},
     }  # fmt: skip
     bursts = forcing.bursts.onsets_h
     return Trajectory(save_ts, variables, units, bursts[bursts >= 0.0], meta)
+
+
+def _active(protocol: Protocol) -> tuple[str, ...]:
+    """Drug compartments integrated for this protocol (static per protocol)."""
+    dosed = {d.drug for d in protocol.doses}
+    return tuple(s for name, states in MODEL.drug_states.items() if name in dosed
+                 for s in states)  # fmt: skip
+
+
+def _native_module() -> Any:
+    try:
+        from igfaxis.simulate import _native
+    except ImportError as exc:  # numba missing or broken
+        raise ConfigurationError(
+            f"the native backend needs numba ({exc}); install it (`pip install numba`) "
+            "or pass backend='jax'."
+        ) from exc
+    return _native
+
+
+def _backend(backend: str) -> str:
+    if backend not in BACKENDS:
+        raise ProtocolError(
+            f"`backend` must be one of {', '.join(BACKENDS)}; got {backend!r}. "
+            "Use 'auto' unless you need one engine."
+        )
+    if backend == "auto":
+        try:
+            _native_module()
+        except ConfigurationError:
+            logger.info("numba unavailable: backend 'auto' uses JAX")
+            return "jax"
+        return "native"
+    return backend
+
+
+def _as_arrays(tree: Any) -> Any:
+    return type(tree)(*(jnp.asarray(x, dtype=jnp.float64) for x in tree))
 
 
 def simulate(
@@ -123,6 +168,7 @@ def simulate(
     seed: int = 0,
     params: Any = None,
     solver: SolverConfig = SolverConfig(),
+    backend: str = "auto",
 ) -> Trajectory:
     """Simulate one person under a protocol.
 
@@ -143,6 +189,10 @@ def simulate(
         Base :class:`~igfaxis.model.Params` (before personalisation); table defaults if None.
     solver
         Numerical settings.
+    backend
+        ``"native"`` (the compiled numba kernel), ``"jax"`` (JAX/diffrax, differentiable;
+        see :func:`igfaxis.simulate.solve`) or ``"auto"`` (native when numba is installed).
+        Both integrate the same generated equations and agree to solver tolerance.
 
     Returns
     -------
@@ -156,18 +206,32 @@ def simulate(
     True
     """
     protocol = protocol if protocol is not None else Protocol(name="usual day")
+    engine = _backend(backend)
     warn_doses(protocol, person, stacklevel=2)
     d = _horizon(protocol, days)
-    p, forcing = _compile(person, protocol, params, d, seed, solver)
-    b, v = pad_forcing(forcing.boundaries, forcing.values, forcing.t1,
-                       _pad_size(forcing.boundaries.size))  # fmt: skip
-    save_ts = _save_ts(d, solver.save_every_h)
-    ys, obs, code, steps = solve(
-        p, initial_state(p), b, v, forcing.t0, forcing.t1, _padded_save_ts(save_ts),
-        rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps,
-    )  # fmt: skip
+    with jax.enable_x64(True):
+        p, forcing = _compile(person, protocol, params, d, seed, solver)
+        b, v = pad_forcing(forcing.boundaries, forcing.values, forcing.t1,
+                           _pad_size(forcing.boundaries.size))  # fmt: skip
+        save_ts = _save_ts(d, solver.save_every_h)
+        active = _active(protocol)
+        y0 = initial_state(p)
+        if engine == "native":
+            ys, obs, code, steps = _native_module().solve_native(
+                p, y0, b, v, forcing.t0, forcing.t1, _padded_save_ts(save_ts),
+                rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps, active=active,
+            )  # fmt: skip
+        else:
+            cfg = SolveConfig(jnp.asarray(_padded_save_ts(save_ts)), rtol=solver.rtol,
+                              atol=solver.atol, max_steps=solver.max_steps, active=active)
+            ys, obs, code, steps = solve_compiled(
+                _as_arrays(p), ForcingArrays(jnp.asarray(b), jnp.asarray(v),
+                                             jnp.asarray(forcing.t0), jnp.asarray(forcing.t1)),
+                _as_arrays(y0), cfg,
+            )  # fmt: skip
     ys, obs = _trim(ys, save_ts.size), _trim(obs, save_ts.size)
-    return _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, solver, save_ts)
+    return _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, solver, save_ts,
+                       engine)
 
 
 def simulate_batch(
@@ -178,12 +242,15 @@ def simulate_batch(
     seeds: Sequence[int] | None = None,
     params: Any = None,
     solver: SolverConfig = SolverConfig(),
+    backend: str = "auto",
 ) -> list[Trajectory]:
-    """Simulate many persons under one protocol in one vectorised (``jax.vmap``) solve.
+    """Simulate many persons under one protocol: the native kernel across cores, or one
+    vectorised (``jax.vmap``) JAX solve.
 
     Equivalent to ``[simulate(x, protocol, seed=s) for x, s in zip(persons, seeds)]``.
     """
     protocol = protocol if protocol is not None else Protocol(name="usual day")
+    engine = _backend(backend)
     for x in persons:
         warn_doses(protocol, x, stacklevel=2)
     d = _horizon(protocol, days)
@@ -192,23 +259,37 @@ def simulate_batch(
         raise ProtocolError(
             f"`seeds` must have one seed per person ({len(persons)}); got {len(seeds)}."
         )
-    compiled = [_compile(x, protocol, params, d, s, solver) for x, s in zip(persons, seeds,
-                                                                            strict=True)]
-    size = _pad_size(max(f.boundaries.size for _, f in compiled))
-    padded = [pad_forcing(f.boundaries, f.values, f.t1, size) for _, f in compiled]
-    stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
-    ps = type(compiled[0][0])(*stack([tuple(p) for p, _ in compiled]).T)
-    y0 = tuple(stack([tuple(initial_state(p)) for p, _ in compiled]).T)
-    save_ts = _save_ts(d, solver.save_every_h)
-    ys, obs, codes, steps = solve_batch(
-        ps, y0, stack([b for b, _ in padded]), stack([v for _, v in padded]),
-        np.array([f.t0 for _, f in compiled]), np.array([f.t1 for _, f in compiled]),
-        _padded_save_ts(save_ts), rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps,
-    )  # fmt: skip
+    with jax.enable_x64(True):
+        compiled = [_compile(x, protocol, params, d, s, solver)
+                    for x, s in zip(persons, seeds, strict=True)]  # fmt: skip
+        size = _pad_size(max(f.boundaries.size for _, f in compiled))
+        padded = [pad_forcing(f.boundaries, f.values, f.t1, size) for _, f in compiled]
+        stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
+        ps = type(compiled[0][0])(*stack([tuple(p) for p, _ in compiled]).T)
+        y0 = type(initial_state(None))(*stack([tuple(initial_state(p)) for p, _ in compiled]).T)
+        save_ts = _save_ts(d, solver.save_every_h)
+        bs, vs = stack([b for b, _ in padded]), stack([v for _, v in padded])
+        t0s = np.array([f.t0 for _, f in compiled])
+        t1s = np.array([f.t1 for _, f in compiled])
+        active = _active(protocol)
+        if engine == "native":
+            ys, obs, codes, steps = _native_module().solve_native_batch(
+                ps, y0, bs, vs, t0s, t1s, _padded_save_ts(save_ts), rtol=solver.rtol,
+                atol=solver.atol, max_steps=solver.max_steps, active=active,
+            )  # fmt: skip
+        else:
+            cfg = SolveConfig(jnp.asarray(_padded_save_ts(save_ts)), rtol=solver.rtol,
+                              atol=solver.atol, max_steps=solver.max_steps, active=active)
+            ys, obs, codes, steps = solve_batch(
+                _as_arrays(ps), ForcingArrays(jnp.asarray(bs), jnp.asarray(vs),
+                                              jnp.asarray(t0s), jnp.asarray(t1s)),
+                _as_arrays(y0), cfg,
+            )  # fmt: skip
     ys, obs = _trim(ys, save_ts.size), _trim(obs, save_ts.size)
     out = []
     for i, ((p, f), x, s) in enumerate(zip(compiled, persons, seeds, strict=True)):
         take = lambda tree, i=i: type(tree)(*(np.asarray(a)[i] for a in tree))  # noqa: E731
         out.append(_trajectory(take(ys), take(obs), np.asarray(codes)[i],
-                               np.asarray(steps)[i], f, p, x, protocol, s, solver, save_ts))
+                               np.asarray(steps)[i], f, p, x, protocol, s, solver, save_ts,
+                               engine))  # fmt: skip
     return out
