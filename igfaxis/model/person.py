@@ -19,16 +19,21 @@ removes GH-receptor signalling (``ghr_function = 0``).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
+
+import jax.numpy as jnp
 
 __all__ = ["BurstModulation", "Covariates", "personalise"]
 
 
 @dataclass(frozen=True)
 class Covariates:
-    """Plain numbers describing a person (validated upstream in :mod:`igfaxis.protocol`)."""
+    """Plain numbers describing a person (validated upstream in :mod:`igfaxis.protocol`).
+
+    Every field may also be a JAX value (``female`` as 0/1), so that
+    :func:`personalise` can be differentiated with respect to covariates.
+    """
 
     age_y: float
     female: bool
@@ -47,12 +52,15 @@ class BurstModulation:
     size_factor: float
 
 
-def _premenopausal(age_y: float) -> float:
-    return 1.0 / (1.0 + math.exp((age_y - 50.0) / 2.5))
+def _premenopausal(age_y: Any) -> Any:
+    return 1.0 / (1.0 + jnp.exp((age_y - 50.0) / 2.5))
 
 
 def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
     """Return the person's parameters and burst modulation.
+
+    Written with :mod:`jax.numpy`: gradients flow from ``p`` and ``c`` to the result, and it
+    vmaps over both. Run it in float64 (``jax_enable_x64``).
 
     Parameters
     ----------
@@ -62,8 +70,9 @@ def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
         The person's covariates.
     """
     w = c.weight_kg / 70.0
-    oestrogen = _premenopausal(c.age_y) if c.female else 0.0
-    liver_sens = p.liver_sens * (p.female_liver_sens if c.female else 1.0)
+    female = jnp.asarray(c.female, dtype=float)
+    oestrogen = _premenopausal(c.age_y) * female
+    liver_sens = p.liver_sens * (1.0 + (p.female_liver_sens - 1.0) * female)
     new = p._replace(
         body_weight=c.weight_kg,
         gh_cl=p.gh_cl * w**0.75,
@@ -77,14 +86,15 @@ def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
         ghr_function=p.ghr_function * c.ghr_function,
         liver_sens=liver_sens,
     )
-    if c.acromegaly_mean_gh_ng_ml > 0.0:
-        g = c.acromegaly_mean_gh_ng_ml
-        clearance = new.gh_cl + new.gh_vmax / (new.gh_km + g)  # L/h at that level
-        new = new._replace(gh_autonomous=g * clearance / new.gh_vc)
-    young = (min(max(c.age_y, 18.0), 30.0) - 25.0) / 10.0
-    older = max(c.age_y - 30.0, 0.0) / 10.0
+    # acromegaly: autonomous secretion that holds mean GH at the given level (0 when none)
+    g = jnp.asarray(c.acromegaly_mean_gh_ng_ml, dtype=float)
+    clearance = new.gh_cl + new.gh_vmax / (new.gh_km + g)  # L/h at that level
+    new = new._replace(gh_autonomous=jnp.where(g > 0.0, g * clearance / new.gh_vc,
+                                               new.gh_autonomous))  # fmt: skip
+    young = (jnp.clip(c.age_y, 18.0, 30.0) - 25.0) / 10.0
+    older = jnp.maximum(c.age_y - 30.0, 0.0) / 10.0
     log_size = -p.age_amp_decline_young * young - p.age_amp_decline * older
-    size = math.exp(log_size - p.bmi_amp_slope * (c.bmi - p.bmi_ref))
-    size *= 1.0 + (p.female_amp_factor - 1.0) * oestrogen
+    size = jnp.exp(log_size - p.bmi_amp_slope * (c.bmi - p.bmi_ref))
+    size = size * (1.0 + (p.female_amp_factor - 1.0) * oestrogen)
     rate = 1.0 + (p.female_freq_factor - 1.0) * oestrogen
     return new, BurstModulation(rate_factor=rate, size_factor=size)

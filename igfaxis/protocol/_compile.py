@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import jax
 import numpy as np
 
-from igfaxis.model import BASELINE_INPUTS, Inputs, burst_train, personalise
+from igfaxis.model import BASELINE_INPUTS, BurstModulation, Inputs, burst_train, personalise
 from igfaxis.model.pulse_generator import BurstTrain
 from igfaxis.protocol._lifestyle_compile import energy_status_at, lifestyle_events
 from igfaxis.protocol._person import Person
@@ -66,7 +67,10 @@ def compile_protocol(
     -------
     The person's :class:`~igfaxis.model.Params` and the :class:`Forcing`.
     """
-    p, mod = personalise(params, person.covariates())
+    with jax.enable_x64(True):  # the numbers below are plain float64, whatever JAX's mode
+        p_jax, mod_jax = personalise(params, person.covariates())
+        p = type(p_jax)(*(float(x) for x in p_jax))
+        mod = BurstModulation(float(mod_jax.rate_factor), float(mod_jax.size_factor))
     t0, t1 = -float(warmup_h), 24.0 * float(days)
     sleep = _sleep_intervals(protocol, t0, t1)
     life = lifestyle_events(protocol, p, t0, t1)

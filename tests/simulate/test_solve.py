@@ -142,3 +142,21 @@ def test_backend_name_is_checked():
 
     with pytest.raises(ProtocolError, match="backend"):
         simulate(MAN, days=0.25, backend="gpu")
+
+
+def test_personalise_is_differentiable_in_covariates():
+    from igfaxis.model import Covariates, personalise
+
+    base = default_params()
+
+    def cl(weight):
+        c = Covariates(age_y=40.0, female=False, weight_kg=weight, bmi=24.0)
+        return personalise(base, c)[0].gh_cl
+
+    # allometric clearance CL = CL70 (W/70)^0.75 (Thorsted 2016): dCL/dW = 0.75 CL / W
+    w = 82.0
+    assert float(jax.grad(cl)(w)) == pytest.approx(0.75 * float(cl(w)) / w, rel=1e-12)
+    ages = jnp.array([30.0, 50.0, 70.0])
+    sizes = jax.vmap(lambda a: personalise(base, Covariates(age_y=a, female=True, weight_kg=60.0,
+                                                            bmi=22.0))[1].size_factor)(ages)
+    assert np.all(np.diff(np.asarray(sizes)) < 0)  # somatopause: smaller bursts with age
