@@ -202,6 +202,7 @@ def compare_protocols(
     seed: int = 0,
     menopausal: bool | None = None,
     trajectory_modifiers: bool = False,
+    dose_warnings: bool = True,
     progress: Progress = no_progress,
 ) -> Comparison:
     """Simulate ``person`` under each protocol and compare IGF-1, GH, band, risk and cells.
@@ -225,12 +226,21 @@ def compare_protocols(
     trajectory_modifiers
         Add the Sanders 2018 trend and variability modifiers; every run must last at least
         :data:`SANDERS_MIN_DAYS`.
+    dose_warnings
+        Warn (:class:`~igfaxis.errors.DoseWarning`) about doses above their label maximum,
+        before any argument error; an adapter that has already called
+        :func:`igfaxis.protocol.warn_doses` passes ``False``.
     progress
         Called around each simulation (:data:`~igfaxis.app.Progress`).
 
     Returns
     -------
     Comparison
+
+    Warns
+    -----
+    DoseWarning
+        With ``dose_warnings``, a dose above its label maximum.
 
     Raises
     ------
@@ -240,6 +250,9 @@ def compare_protocols(
     """
     if not protocols:
         raise ProtocolError("`protocols` must hold at least one protocol; got none.")
+    if dose_warnings:
+        for protocol in protocols.values():
+            warn_doses(protocol, person)
     if menopausal is not None and person.sex == "male":
         raise ProtocolError("`menopausal` applies to women; the person is male. Pass None.")
     shortest = min(horizon_days(p, days) for p in protocols.values())
@@ -249,8 +262,6 @@ def compare_protocols(
             f"2018 trend is per year); the shortest run is {shortest:g} days. Pass `days` of "
             f"366 or more, or leave out `trajectory_modifiers`."
         )
-    for protocol in protocols.values():
-        warn_doses(protocol, person)
     runs = []
     for label, protocol in protocols.items():
         with progress(label, horizon_days(protocol, days)):

@@ -46,6 +46,7 @@ def make_report(
     menopausal: bool | None = None,
     days: float | None = None,
     seed: int = 0,
+    dose_warnings: bool = True,
     progress: Progress = no_progress,
 ) -> Report:
     """Simulate ``person`` under ``protocol`` and assemble the report's data and figures.
@@ -65,6 +66,10 @@ def make_report(
         Horizon [days]; default the protocol's ``days``, else 1.
     seed
         Seed of the GH burst train and of the Monte Carlo intervals.
+    dose_warnings
+        Warn (:class:`~igfaxis.errors.DoseWarning`) about doses above their label maximum,
+        before any argument error; an adapter that has already called
+        :func:`igfaxis.protocol.warn_doses` passes ``False``.
     progress
         Called around the simulation (:data:`~igfaxis.app.Progress`).
 
@@ -72,14 +77,21 @@ def make_report(
     -------
     Report
 
+    Warns
+    -----
+    DoseWarning, UnitWarning, ExtrapolationWarning
+        With ``dose_warnings``, a dose above its label maximum; for the labs, as
+        :func:`igfaxis.assess` does.
+
     Raises
     ------
     ProtocolError
         ``menopausal`` for a man.
     """
+    if dose_warnings:
+        warn_doses(protocol, person)
     if menopausal is not None and person.sex == "male":
         raise ProtocolError("`menopausal` applies to women; the person is male. Pass None.")
-    warn_doses(protocol, person)
     with progress(protocol.name, horizon_days(protocol, days)):
         traj = simulate(person, protocol, days=days, seed=seed)
     return build_report(person, protocol, traj, labs=labs, menopausal=menopausal, seed=seed)

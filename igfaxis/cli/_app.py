@@ -57,7 +57,7 @@ from igfaxis.errors import (
     ProtocolError,
     UnitWarning,
 )
-from igfaxis.protocol import Person, Protocol, format_regimen
+from igfaxis.protocol import Person, Protocol, format_regimen, warn_doses
 from igfaxis.risk import DISCLAIMER, assess
 from igfaxis.simulate import Trajectory
 
@@ -367,6 +367,8 @@ def compare_cmd(
     if status is not None and person.sex == "male":
         raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")
     protocols = [load_protocol(f) for f in protocol_files]
+    for protocol in protocols:  # warn before the option errors below
+        warn_doses(protocol, person)
     shortest = min(horizon_days(p, days) for p in protocols)
     if sanders and shortest < SANDERS_MIN_DAYS:
         raise ProtocolError(
@@ -386,6 +388,7 @@ def compare_cmd(
         seed=seed,
         menopausal=status,
         trajectory_modifiers=sanders,
+        dose_warnings=False,
         progress=_progress(quiet=as_json),
     )
     trajs = {r.label: r.trajectory for r in comparison.runs}
@@ -474,6 +477,7 @@ def report_cmd(
 
     person = load_person(person_file)
     protocol = load_protocol(protocol_file)
+    warn_doses(protocol, person)  # before the option errors below
     labs = read_labs(labs_file) if labs_file is not None else ()
     status = _yes_no(menopausal, "--menopausal")
     if status is not None and person.sex == "male":
@@ -492,6 +496,7 @@ def report_cmd(
         menopausal=status,
         days=days,
         seed=seed,
+        dose_warnings=False,
         progress=_progress(quiet=as_json),
     )
     written = {k: str(p) for k, p in write_report_files(report, out, pdf=pdf).items()}

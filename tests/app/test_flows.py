@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import warnings
 
 import pytest
 
@@ -22,7 +23,7 @@ from igfaxis.app import (
     simulate_and_summarise,
     summarise_trajectory,
 )
-from igfaxis.errors import ProtocolError
+from igfaxis.errors import DoseWarning, ProtocolError
 from igfaxis.protocol import Dose, Person, Protocol
 from igfaxis.risk import time_in_band
 
@@ -50,6 +51,18 @@ def test_argument_errors_come_before_any_simulation() -> None:
         check_report_path("report.pdf")
     assert check_report_path("out/report.HTML").name == "report.HTML"
     assert SANDERS_MIN_DAYS == 365.25
+
+
+def test_dose_warnings_come_before_argument_errors() -> None:
+    high = Protocol(name="high", days=1, doses=[Dose(drug="tesamorelin", amt=4.0, time_h=22.0)])
+    with pytest.warns(DoseWarning), pytest.raises(ProtocolError, match="spanning a year"):
+        compare_protocols(DEFAULT_PERSON, {"high": high}, trajectory_modifiers=True)
+    with pytest.warns(DoseWarning), pytest.raises(ProtocolError, match="applies to women"):
+        make_report(DEFAULT_PERSON, high, menopausal=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning when the adapter has checked the doses
+        with pytest.raises(ProtocolError, match="applies to women"):
+            make_report(DEFAULT_PERSON, high, menopausal=True, dose_warnings=False)
 
 
 def test_simulate_and_summarise_returns_a_frozen_record() -> None:
