@@ -124,7 +124,8 @@ class Comparison:
     runs
         One :class:`ComparedRun` per protocol, in the order given.
     notes
-        Caveats of the scores (those of the first run; they are the same for each).
+        Caveats of the first run's score (about the person and the evidence; a run of
+        another length may add its own cancer-window note, in its ``score.notes``).
     """
 
     person: Person
