@@ -20,6 +20,7 @@ from igfaxis.model import (
     nutrition,
     pituitary,
 )
+from igfaxis.model._description import MODEL, record_type
 from igfaxis.model.drugs import (
     ghrh_analogues,
     ghs_agonists,
@@ -27,7 +28,6 @@ from igfaxis.model.drugs import (
     pegvisomant,
     somatostatin_analogues,
 )
-from igfaxis.model._description import MODEL, record_type
 from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 
 __all__ = [

@@ -92,7 +92,8 @@ def test_active_layout_gives_the_same_outputs_as_the_full_state():
     protocol = Protocol(doses=(Dose(drug="tesamorelin", amt=2.0, time_h=1.0),))
     params, forcing, y0, ts = _case(protocol)
     active = MODEL.active_states(["tesamorelin"])
-    assert "tesamorelin_depot" in active and "somapacitan_depot" not in active
+    assert "tesamorelin_depot" in active
+    assert "somapacitan_depot" not in active
     drug_states = tuple(s for s in active if s.startswith("tesamorelin"))
     part = solve(params, forcing, y0, SolveConfig(ts, rtol=1e-10, atol=1e-12,
                                                   active=drug_states))  # fmt: skip
