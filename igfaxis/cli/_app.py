@@ -26,6 +26,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
+from igfaxis._cache import cache_dir
 from igfaxis.app import (
     DEFAULT_PERSON,
     SANDERS_MIN_DAYS,
@@ -164,6 +165,9 @@ def _root(
     Model predictions and published associations; not medical advice.
     """
     jax.config.update("jax_enable_x64", True)  # the engine is written for float64 (A10)
+    # compiled JAX programs (cell signalling, the JAX backend) persist across processes
+    jax.config.update("jax_compilation_cache_dir", str(cache_dir("jax")))
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
 
 
 # --------------------------------------------------------------------------------------
