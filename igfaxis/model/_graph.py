@@ -123,7 +123,7 @@ def _num(x: float) -> str:
     return f"({text})" if x < 0 else text
 
 
-def _expr(node: Sym, name: Mapping[int, str]) -> str:
+def _expr(node: Sym, name: Mapping[int, str], power: str) -> str:
     a = [name[id(x)] if isinstance(x, Sym) else _num(x) for x in node.args]
     op = node.op
     if op == "add":
@@ -148,12 +148,15 @@ def _expr(node: Sym, name: Mapping[int, str]) -> str:
             return f"{a[0]} * {a[0]}"
         if not isinstance(e, Sym) and e == 0.5:
             return f"math.sqrt({a[0]})"
+        if power and isinstance(e, Sym):
+            return f"{power}({a[0]}, {a[1]})"
         return f"{a[0]} ** {a[1]}"
     raise ValueError(f"unknown op {op!r}. This is a bug in igfaxis; please report it.")
 
 
 def emit_function(fname: str, args: Sequence[str], leaves: Mapping[str, str],
-                  outputs: Sequence[tuple[str, Any]], decorator: str = "") -> str:  # fmt: skip
+                  outputs: Sequence[tuple[str, Any]], decorator: str = "",
+                  power: str = "") -> str:  # fmt: skip
     """Straight-line Python source of one function.
 
     Parameters
@@ -166,6 +169,9 @@ def emit_function(fname: str, args: Sequence[str], leaves: Mapping[str, str],
         ``(target, value)`` pairs: ``target = value`` is the last block (``"dy[0]"``).
     decorator
         A decorator line without ``@`` (empty for none).
+    power
+        Name of a function ``f(x, n)`` used for powers with a symbolic exponent (empty:
+        ``x ** n``); the native kernel's ``ipow`` takes integer exponents by multiplication.
     """
     order = _walk([v for _, v in outputs])
     name: dict[int, str] = {}
@@ -182,7 +188,7 @@ def emit_function(fname: str, args: Sequence[str], leaves: Mapping[str, str],
     for node in order:
         if node.op != "sym":
             name[id(node)] = f"t{k}"
-            lines.append(f"    t{k} = {_expr(node, name)}")
+            lines.append(f"    t{k} = {_expr(node, name, power)}")
             k += 1
     for target, value in outputs:
         rhs = name[id(value)] if isinstance(value, Sym) else _num(value)
@@ -191,11 +197,12 @@ def emit_function(fname: str, args: Sequence[str], leaves: Mapping[str, str],
     return "\n".join(lines)
 
 
-def python_source(graph: SystemGraph, decorator: str = "") -> str:
+def python_source(graph: SystemGraph, decorator: str = "", power: str = "") -> str:
     """Source of ``rhs(y, u, p, dy)`` and ``obs(y, u, p, o)`` for ``graph``.
 
     ``y`` holds ``graph.states`` in order, ``u`` all :class:`Inputs` fields, ``p`` all
-    :class:`Params` fields, ``o`` receives all :class:`Observables` fields.
+    :class:`Params` fields, ``o`` receives all :class:`Observables` fields. ``decorator`` and
+    ``power`` are passed to :func:`emit_function`.
     """
     leaves = {n: f"y[{i}]" for i, n in enumerate(graph.states)}
     leaves.update({n: f"u[{j}]" for j, n in enumerate(Inputs._fields)})
@@ -204,9 +211,21 @@ def python_source(graph: SystemGraph, decorator: str = "") -> str:
     clash = names.intersection(Params._fields)
     if clash:  # leaves are looked up by name, so the three name spaces must not overlap
         raise ValueError(f"names shared by states/inputs and parameters: {sorted(clash)}")
-    rhs = emit_function("rhs", ("y", "u", "p", "dy"), leaves,
-                        [(f"dy[{i}]", v) for i, v in enumerate(graph.rhs)], decorator)
-    obs = emit_function("obs", ("y", "u", "p", "o"), leaves,
-                        [(f"o[{i}]", v) for i, v in enumerate(graph.observables)], decorator)
+    rhs = emit_function(
+        "rhs",
+        ("y", "u", "p", "dy"),
+        leaves,
+        [(f"dy[{i}]", v) for i, v in enumerate(graph.rhs)],
+        decorator,
+        power,
+    )
+    obs = emit_function(
+        "obs",
+        ("y", "u", "p", "o"),
+        leaves,
+        [(f"o[{i}]", v) for i, v in enumerate(graph.observables)],
+        decorator,
+        power,
+    )
     assert len(graph.observables) == len(Observables._fields)
     return rhs + "\n\n" + obs

@@ -1,0 +1,356 @@
+"""The native backend: the model's expression graph compiled by numba into a fused kernel.
+
+:func:`igfaxis.model._graph.system_graph` gives the vector field over the integrated states
+(the body plus the dosed drugs' compartments; the others are the constant 0 and folded
+away). This module writes Python source for it, prepends the tableau constants and appends
+the integrator of :mod:`igfaxis.simulate._kernel` and a driver, stores the text in a cache
+folder under a name made from its hash (written atomically: temporary file, then
+``os.replace``) and imports it. numba compiles the functions with ``cache=True``, so a new
+process loads the machine code from numba's disk cache next to the generated file.
+
+The cache folder is ``$IGFAXIS_CACHE_DIR`` or ``~/.cache/igfaxis``.
+
+numba is imported here and in the generated modules only (igfaxis.simulate's rule).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from igfaxis.model import Inputs, Observables, Params, State, drugs
+from igfaxis.model._graph import SystemGraph, python_source, system_graph
+from igfaxis.simulate._kernel import KERNEL_MARKER
+from igfaxis.simulate._tableau import DOPRI5
+
+__all__ = ["cache_dir", "solve_cuda_batch", "solve_native", "solve_native_batch"]
+
+#: first step tried [h], as the JAX engine's ``dt0``
+H0 = 1.0 / 60.0
+
+_CPU_HEADER = """\
+import math
+
+import numba
+import numpy as np
+
+device = numba.njit(cache=True, nogil=True, error_model="numpy")
+"""
+
+_CPU_DRIVER = """
+
+@numba.njit(cache=True, nogil=True, error_model="numpy")
+def solve_one(p, y0, bnd, vals, t0, t1, save_ts, rtol, atol, max_steps, h0, out_y, out_o):
+    w = np.empty((10, max(N, 1)))
+    return integrate(p, y0, bnd, vals, t0, t1, save_ts, rtol, atol, max_steps, h0, out_y,
+                     out_o, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9])
+
+
+@numba.njit(cache=True, parallel=True, error_model="numpy")
+def solve_many(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0, out_y,
+               out_o, codes, steps):
+    for s in numba.prange(ps.shape[0]):
+        w = np.empty((10, max(N, 1)))
+        c, n = integrate(ps[s], y0s[s], bnds[s], vals[s], t0s[s], t1s[s], save_ts, rtol,
+                         atol, max_steps, h0, out_y[s], out_o[s], w[0], w[1], w[2], w[3],
+                         w[4], w[5], w[6], w[7], w[8], w[9])
+        codes[s] = c
+        steps[s] = n
+"""
+
+_CUDA_HEADER = """\
+import math
+
+from numba import cuda, float64
+
+device = cuda.jit(device=True)
+"""
+
+_CUDA_DRIVER = """
+
+@cuda.jit
+def solve_kernel(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0, out_y,
+                 out_o, codes, steps):
+    s = cuda.grid(1)
+    if s < ps.shape[0]:
+        y = cuda.local.array(N, float64)
+        y1 = cuda.local.array(N, float64)
+        yt = cuda.local.array(N, float64)
+        k1 = cuda.local.array(N, float64)
+        k2 = cuda.local.array(N, float64)
+        k3 = cuda.local.array(N, float64)
+        k4 = cuda.local.array(N, float64)
+        k5 = cuda.local.array(N, float64)
+        k6 = cuda.local.array(N, float64)
+        k7 = cuda.local.array(N, float64)
+        c, n = integrate(ps[s], y0s[s], bnds[s], vals[s], t0s[s], t1s[s], save_ts, rtol,
+                         atol, max_steps, h0, out_y[s], out_o[s], y, y1, yt, k1, k2, k3, k4,
+                         k5, k6, k7)
+        codes[s] = c
+        steps[s] = n
+"""
+
+
+def cache_dir() -> Path:
+    """Folder of the generated modules: ``$IGFAXIS_CACHE_DIR`` or ``~/.cache/igfaxis``."""
+    env = os.environ.get("IGFAXIS_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "igfaxis"
+
+
+def _kernel_text() -> str:
+    text = Path(__file__).with_name("_kernel.py").read_text(encoding="utf-8")
+    _head, sep, body = text.rpartition(KERNEL_MARKER)
+    if not sep:
+        raise RuntimeError("the kernel marker is missing from _kernel.py. This is a bug in "
+                           "igfaxis; please report it.")  # fmt: skip
+    return body
+
+
+def _active_key(active: Sequence[str] | None) -> tuple[str, ...]:
+    if active is None:
+        return drugs.DRUG_STATES
+    chosen = set(active)
+    unknown = chosen.difference(drugs.DRUG_STATES)
+    if unknown:
+        raise ValueError(
+            f"`active` must name drug compartments of igfaxis.model.drugs.DRUG_STATES; got "
+            f"{sorted(unknown)}. Body states are always integrated; use e.g. "
+            f"active=DRUGS['somapacitan'].states."
+        )
+    return tuple(n for n in drugs.DRUG_STATES if n in chosen)
+
+
+@functools.lru_cache(maxsize=64)
+def _graph(key: tuple[str, ...]) -> SystemGraph:
+    return system_graph(key)
+
+
+def module_source(active: Sequence[str] | None, target: str) -> str:
+    """Full source of the generated module for ``target`` ``"cpu"`` or ``"cuda"``."""
+    graph = _graph(_active_key(active))
+    header, driver = (_CPU_HEADER, _CPU_DRIVER) if target == "cpu" else (_CUDA_HEADER, _CUDA_DRIVER)
+    consts = "".join(f"{k} = {v!r}\n" for k, v in DOPRI5.constants().items())
+    sizes = f"N = {len(graph.states)}\nNO = {len(Observables._fields)}\n"
+    doc = (
+        f'"""Generated by igfaxis.simulate._native for {target}: '
+        f'{len(graph.states)} states ({", ".join(graph.states)}). Do not edit."""\n\n'
+    )
+    code = python_source(graph, decorator="device", power="ipow")
+    return doc + header + "\n" + sizes + consts + "\n\n" + code + "\n" + _kernel_text() + driver
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@functools.lru_cache(maxsize=64)
+def _load(key: tuple[str, ...], target: str) -> ModuleType:
+    text = module_source(key, target)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    name = f"igfaxis_{target}_{digest}"
+    path = cache_dir() / f"{name}.py"
+    # content-addressed: an existing file has this text (keeping its mtime keeps numba's
+    # on-disk cache valid)
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        _write_atomically(path, text)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import the generated module {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- argument packing ------------------------------------------------------------------
+
+
+def _f64(x: Any) -> np.ndarray:
+    return np.ascontiguousarray(np.asarray(x, dtype=np.float64))
+
+
+def _pack_params(p: Any) -> np.ndarray:
+    """Params of floats -> (P,); Params of (n,) arrays -> (n, P)."""
+    return _f64(np.stack([np.asarray(v, dtype=np.float64) for v in p], axis=-1))
+
+
+def _pack_states(y0: Any, graph: SystemGraph) -> np.ndarray:
+    full = np.stack([np.asarray(v, dtype=np.float64) for v in y0], axis=-1)
+    index = {n: i for i, n in enumerate(State._fields)}
+    idle = [n for n in State._fields if n not in graph.states]
+    bad = [n for n in idle if np.any(full[..., index[n]] != 0.0)]
+    if bad:
+        raise ValueError(
+            f"`y0` is non-zero in compartments left out of `active`: {bad}. Add them to "
+            "`active` (or None for all) or start them at 0."
+        )
+    return _f64(full[..., [index[n] for n in graph.states]])
+
+
+def _check_forcing(values: np.ndarray, graph: SystemGraph) -> None:
+    cols = [Inputs._fields.index(n) for n in graph.zero_inputs]
+    if cols and np.any(values[..., cols] != 0.0):
+        names = [n for n, c in zip(graph.zero_inputs, cols, strict=True)
+                 if np.any(values[..., c] != 0.0)]  # fmt: skip
+        raise ValueError(
+            f"the forcing doses inputs {names} whose drug compartments are not in `active`. "
+            "Add the drug's states to `active` (or pass active=None)."
+        )
+
+
+def _unpack(out_y: np.ndarray, out_o: np.ndarray, graph: SystemGraph) -> tuple[Any, Any]:
+    shape = out_y.shape[:-1]
+    pos = {n: i for i, n in enumerate(graph.states)}
+    zeros = np.zeros(shape)
+    ys = State(*(out_y[..., pos[n]].copy() if n in pos else zeros.copy()
+                 for n in State._fields))  # fmt: skip
+    obs = Observables(*(out_o[..., j].copy() for j in range(len(Observables._fields))))
+    return ys, obs
+
+
+def _check_params(p: np.ndarray) -> None:
+    if p.shape[-1] != len(Params._fields):
+        raise ValueError(f"`p` must have the {len(Params._fields)} fields of Params; got "
+                         f"{p.shape[-1]}")  # fmt: skip
+
+
+# --- public ----------------------------------------------------------------------------
+
+
+def solve_native(p, y0, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_steps,
+                 active=None):  # fmt: skip
+    """Integrate one subject with the native (numba, CPU) kernel.
+
+    Parameters
+    ----------
+    p
+        :class:`~igfaxis.model.Params` of floats (personalised).
+    y0
+        :class:`~igfaxis.model.State` of floats (full layout).
+    boundaries, values
+        Piecewise-constant forcing: ``values[i]`` (one column per
+        :class:`~igfaxis.model.Inputs` field) holds on ``[boundaries[i], boundaries[i+1])``,
+        the last row until ``t1``; ``boundaries`` sorted [h].
+    t0, t1
+        Start and end [h].
+    save_ts
+        Output times in ``[t0, t1]``, non-decreasing [h].
+
+    Other Parameters
+    ----------------
+    rtol, atol
+        Tolerances of the error norm (as diffrax's ``PIDController``).
+    max_steps
+        Most steps (accepted plus rejected).
+    active
+        Drug compartments to integrate (``None``: all of ``DRUG_STATES``); the others are
+        held at 0 and their dosing inputs must be 0.
+
+    Returns
+    -------
+    tuple
+        ``(ys, obs, code, steps)``: :class:`State` of ``(S,)`` arrays (inactive
+        compartments 0), :class:`Observables` of ``(S,)`` arrays, result code (0 success,
+        1 max steps reached, 2 step size underflow / non-finite state), steps taken.
+    """
+    key = _active_key(active)
+    graph = _graph(key)
+    mod = _load(key, "cpu")
+    pv = _pack_params(p)
+    _check_params(pv)
+    vals = _f64(values)
+    _check_forcing(vals, graph)
+    ts = _f64(save_ts)
+    out_y = np.empty((ts.size, len(graph.states)))
+    out_o = np.empty((ts.size, len(Observables._fields)))
+    code, steps = mod.solve_one(pv, _pack_states(y0, graph), _f64(boundaries), vals,
+                                float(t0), float(t1), ts, float(rtol), float(atol),
+                                int(max_steps), H0, out_y, out_o)  # fmt: skip
+    ys, obs = _unpack(out_y, out_o, graph)
+    return ys, obs, int(code), int(steps)
+
+
+def _batch_args(ps, y0s, boundaries, values, t0, t1, save_ts, graph):
+    pv = _pack_params(ps)
+    _check_params(pv)
+    n = pv.shape[0]
+    vals = _f64(values)
+    _check_forcing(vals, graph)
+    bnd = _f64(boundaries)
+    if bnd.shape[0] != n or vals.shape[0] != n:
+        raise ValueError(f"`boundaries` and `values` need a leading axis of {n} subjects; got "
+                         f"{bnd.shape} and {vals.shape}")  # fmt: skip
+    t0v = _f64(np.broadcast_to(np.asarray(t0, dtype=float), (n,)))
+    t1v = _f64(np.broadcast_to(np.asarray(t1, dtype=float), (n,)))
+    return pv, _pack_states(y0s, graph), bnd, vals, t0v, t1v, _f64(save_ts), n
+
+
+def solve_native_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_steps,
+                       active=None):  # fmt: skip
+    """:func:`solve_native` for many subjects at once, one thread per subject (``prange``).
+
+    ``ps`` is :class:`~igfaxis.model.Params` of ``(n,)`` arrays, ``y0s``
+    :class:`~igfaxis.model.State` of ``(n,)`` arrays, ``boundaries`` ``(n, B)``, ``values``
+    ``(n, B, len(Inputs._fields))``, ``t0`` and ``t1`` ``(n,)``; ``save_ts`` ``(S,)`` is
+    shared. Returns ``(ys, obs, codes, steps)`` with ``(n, S)`` arrays and ``(n,)`` codes and
+    steps. Uses numba's thread count (``numba.set_num_threads``).
+    """
+    key = _active_key(active)
+    graph = _graph(key)
+    mod = _load(key, "cpu")
+    pv, y0v, bnd, vals, t0v, t1v, ts, n = _batch_args(ps, y0s, boundaries, values, t0, t1,
+                                                      save_ts, graph)  # fmt: skip
+    out_y = np.empty((n, ts.size, len(graph.states)))
+    out_o = np.empty((n, ts.size, len(Observables._fields)))
+    codes = np.zeros(n, dtype=np.int64)
+    steps = np.zeros(n, dtype=np.int64)
+    mod.solve_many(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol), float(atol), int(max_steps),
+                   H0, out_y, out_o, codes, steps)  # fmt: skip
+    ys, obs = _unpack(out_y, out_o, graph)
+    return ys, obs, codes, steps
+
+
+def solve_cuda_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_steps,
+                     active=None, threads_per_block=64):  # fmt: skip
+    """:func:`solve_native_batch` on a CUDA GPU, one GPU thread per subject (numba.cuda).
+
+    Same arguments and results. Runs under numba's CUDA simulator when
+    ``NUMBA_ENABLE_CUDASIM=1`` is set before numba is imported.
+    """
+    from numba import cuda
+
+    key = _active_key(active)
+    graph = _graph(key)
+    mod = _load(key, "cuda")
+    pv, y0v, bnd, vals, t0v, t1v, ts, n = _batch_args(ps, y0s, boundaries, values, t0, t1,
+                                                      save_ts, graph)  # fmt: skip
+    out_y = cuda.device_array((n, ts.size, len(graph.states)))
+    out_o = cuda.device_array((n, ts.size, len(Observables._fields)))
+    codes = cuda.to_device(np.zeros(n, dtype=np.int64))
+    steps = cuda.to_device(np.zeros(n, dtype=np.int64))
+    blocks = (n + threads_per_block - 1) // threads_per_block
+    mod.solve_kernel[blocks, threads_per_block](
+        cuda.to_device(pv), cuda.to_device(y0v), cuda.to_device(bnd), cuda.to_device(vals),
+        cuda.to_device(t0v), cuda.to_device(t1v), cuda.to_device(ts), float(rtol), float(atol),
+        int(max_steps), H0, out_y, out_o, codes, steps,
+    )  # fmt: skip
+    ys, obs = _unpack(out_y.copy_to_host(), out_o.copy_to_host(), graph)
+    return ys, obs, codes.copy_to_host(), steps.copy_to_host()
