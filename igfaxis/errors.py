@@ -71,7 +71,8 @@ class ExtrapolationWarning(UserWarning):
 
 
 class DoseWarning(UserWarning):
-    """A dose exceeds its label maximum (or, unapproved drugs, the largest dose studied)."""
+    """A dose exceeds its label maximum (or, unapproved drugs, the largest dose studied), or
+    a dose record lies wholly after the simulated horizon."""
 
 
 class UnitWarning(UserWarning):

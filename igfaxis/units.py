@@ -19,6 +19,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Final
 
+from igfaxis._messages import short_repr
 from igfaxis.errors import UnitError
 
 IGF1_MOLAR_MASS_G_MOL: Final = 7649.0
@@ -65,7 +66,7 @@ def _did_you_mean(key: str, known: Mapping[str, object]) -> str:
     if not close:
         return ""
     found = known[close[0]]
-    return f" Did you mean {found[0] if isinstance(found, tuple) else found!r}?"
+    return f" Did you mean {short_repr(found[0] if isinstance(found, tuple) else found)}?"
 
 
 def canonical_igf1_unit(unit: str) -> str:
@@ -81,7 +82,8 @@ def canonical_igf1_unit(unit: str) -> str:
     if found is None:
         raise UnitError(
             f"`unit` must be one of ng/mL, µg/L (same as ng/mL) or nmol/L for IGF-1; "
-            f"got {unit!r} ({type(unit).__name__}).{_did_you_mean(key, _IGF1_UNITS)} Check "
+            f"got {short_repr(unit)} "
+            f"({type(unit).__name__}).{_did_you_mean(key, _IGF1_UNITS)} Check "
             f"the lab report's unit column."
         )
     return found
@@ -119,7 +121,8 @@ def canonical_igfbp3_unit(unit: str) -> str:
     if key not in _IGFBP3_UNITS:
         raise UnitError(
             f"`igfbp3_unit` must be one of ng/mL (= µg/L), mg/L (= µg/mL) or nmol/L for "
-            f"IGFBP-3; got {unit!r} ({type(unit).__name__}).{_did_you_mean(key, _IGFBP3_UNITS)}"
+            f"IGFBP-3; got {short_repr(unit)} "
+            f"({type(unit).__name__}).{_did_you_mean(key, _IGFBP3_UNITS)}"
             f" Check the lab report's unit column."
         )
     return _IGFBP3_UNITS[key][0]

@@ -16,8 +16,8 @@ import numpy as np
 
 from igfaxis.app._run import Progress, horizon_days, no_progress
 from igfaxis.errors import ProtocolError
-from igfaxis.protocol import Person, Protocol, warn_doses
-from igfaxis.risk import TrajectoryScore, score_risk
+from igfaxis.protocol import Person, Protocol, check_run, warn_doses
+from igfaxis.risk import TrajectoryScore, check_menopausal, score_risk
 from igfaxis.simulate import Trajectory, cell_daily_metrics, pulsatility, simulate, simulate_cell
 
 __all__ = [
@@ -251,6 +251,9 @@ def compare_protocols(
     """
     if not protocols:
         raise ProtocolError("`protocols` must hold at least one protocol; got none.")
+    for protocol in protocols.values():  # types and values before anything runs
+        person, _, _, seed = check_run(person, protocol, days, seed, warn=False)
+    menopausal = check_menopausal(menopausal)
     if dose_warnings:
         for protocol in protocols.values():
             warn_doses(protocol, person)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from igfaxis._files import staged_outputs
+from igfaxis._messages import short_repr
 from igfaxis.app._run import Progress, horizon_days, no_progress
 from igfaxis.errors import ProtocolError
 from igfaxis.io.labs import LabValue
 from igfaxis.io.pdf import html_to_pdf
 from igfaxis.io.report import Report, build_report, write_report
-from igfaxis.protocol import Person, Protocol, warn_doses
+from igfaxis.protocol import Person, Protocol, check_run, warn_doses
+from igfaxis.risk import check_menopausal
 from igfaxis.simulate import simulate
 
 __all__ = ["check_report_path", "make_report", "write_report_files"]
@@ -32,7 +35,8 @@ def check_report_path(out: str | Path) -> Path:
     path = Path(out)
     if path.suffix.lower() not in _HTML_SUFFIXES:
         raise ProtocolError(
-            f"`out` must end in .html; got {str(path)!r}. The PDF is written next to it with "
+            f"`out` must end in .html; got {short_repr(str(path))}. The PDF is written next "
+            "to it with "
             "the suffix .pdf."
         )
     return path
@@ -88,6 +92,8 @@ def make_report(
     ProtocolError
         ``menopausal`` for a man.
     """
+    person, protocol, _, seed = check_run(person, protocol, days, seed, warn=False)
+    menopausal = check_menopausal(menopausal)
     if dose_warnings:
         warn_doses(protocol, person)
     if menopausal is not None and person.sex == "male":
@@ -108,9 +114,13 @@ def write_report_files(report: Report, out: str | Path, *, pdf: bool = False) ->
     ------
     ProtocolError
         ``out`` is not an ``.html`` file.
+    ExportError
+        The PDF could not be printed; then neither file is written (or changed).
     """
     path = check_report_path(out)
-    written = {"html": write_report(report, path)}
-    if pdf:
-        written["pdf"] = html_to_pdf(path, path.with_suffix(".pdf"))
-    return written
+    outputs = {"html": path, "pdf": path.with_suffix(".pdf")} if pdf else {"html": path}
+    with staged_outputs(*outputs.values()) as temps:  # both files or neither
+        write_report(report, temps[0])
+        if pdf:
+            html_to_pdf(temps[0], temps[1])
+    return outputs

@@ -10,7 +10,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from igfaxis.protocol import Person, Protocol, warn_doses
+from igfaxis.protocol import Person, Protocol, check_run, warn_doses
 from igfaxis.risk import TARGET_BAND_NG_ML, time_in_band
 from igfaxis.simulate import Trajectory, simulate
 
@@ -170,6 +170,7 @@ def simulate_and_summarise(
     DoseWarning
         A dose above its label maximum (:func:`igfaxis.protocol.warn_doses`).
     """
+    person, protocol, _, seed = check_run(person, protocol, days, seed, warn=False)
     warn_doses(protocol, person)
     with progress(protocol.name, horizon_days(protocol, days)):
         traj = simulate(person, protocol, days=days, seed=seed)

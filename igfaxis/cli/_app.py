@@ -27,6 +27,8 @@ from rich.progress import (
 from rich.text import Text
 
 from igfaxis._cache import cache_dir
+from igfaxis._files import staged_outputs, write_text_atomic
+from igfaxis._messages import one_line, short_repr
 from igfaxis.app import (
     DEFAULT_PERSON,
     SANDERS_MIN_DAYS,
@@ -84,12 +86,13 @@ app = typer.Typer(
 )
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException | Warning | str) -> str:
+    """The message on one line, at most :data:`igfaxis._messages.MAX_MESSAGE_CHARS` long."""
     if isinstance(exc, OSError) and exc.filename is not None:
         text = f"{exc.strerror or exc}: {exc.filename}"
     else:
         text = str(exc) or type(exc).__name__
-    return " ".join(text.split())
+    return one_line(text)
 
 
 def _handled(func: _F) -> _F:
@@ -149,7 +152,6 @@ def _person_text(p: Person) -> str:
 
 
 def _write_csv(traj: Trajectory, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
     traj.to_dataframe().to_csv(path, index=False, float_format="%.8g")
     return path
 
@@ -219,18 +221,22 @@ def simulate_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Simulate a person under a protocol and summarise GH and IGF-1."""
+    from igfaxis.io.plots import check_plot_path, plot_trajectory
+
     protocol = load_protocol(protocol_file)
     person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
+    if plot is not None:
+        check_plot_path(plot)  # before simulating: a wrong suffix writes nothing
     run = simulate_and_summarise(person, protocol, days=days, seed=seed, progress=_progress())
     traj = run.trajectory
-    written: dict[str, str] = {}
-    if out is not None:
-        written["csv"] = str(_write_csv(traj, out))
-    if plot is not None:
-        from igfaxis.io.plots import plot_trajectory
-
-        plot.parent.mkdir(parents=True, exist_ok=True)
-        written["plot"] = str(plot_trajectory(traj, plot, title=protocol.name))
+    outputs = {k: p for k, p in (("csv", out), ("plot", plot)) if p is not None}
+    with staged_outputs(*outputs.values()) as temps:  # all files or none
+        staged = dict(zip(outputs, temps, strict=True))
+        if "csv" in staged:
+            _write_csv(traj, staged["csv"])
+        if "plot" in staged:
+            plot_trajectory(traj, staged["plot"], title=protocol.name)
+    written = {k: str(p) for k, p in outputs.items()}
     summary = run.summary.to_dict()
     if as_json:
         print_json(
@@ -261,7 +267,7 @@ def _yes_no(value: str | None, option: str) -> bool | None:
     if key in _YES | _NO:
         return key in _YES
     raise ProtocolError(
-        f"`{option}` must be yes or no (post/pre also work); got {value!r}. "
+        f"`{option}` must be yes or no (post/pre also work); got {short_repr(value)}. "
         f"Leave it out when the menopausal status is unknown."
     )
 
@@ -370,6 +376,10 @@ def compare_cmd(
     status = _yes_no(menopausal, "--menopausal")
     if status is not None and person.sex == "male":
         raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")
+    if plot is not None:
+        from igfaxis.io.plots import check_plot_path
+
+        check_plot_path(plot)
     protocols = [load_protocol(f) for f in protocol_files]
     for protocol in protocols:  # warn before the option errors below
         warn_doses(protocol, person)
@@ -402,7 +412,6 @@ def compare_cmd(
     if plot is not None:
         from igfaxis.io.plots import plot_compare
 
-        plot.parent.mkdir(parents=True, exist_ok=True)
         title = f"Daily mean IGF-1, {_person_text(person)}"
         written["plot"] = str(plot_compare(trajs, plot, title=title))
     if as_json:
@@ -490,9 +499,18 @@ def report_cmd(
         check_report_path(out)
     except ProtocolError:
         raise ProtocolError(
-            f"`--out` must end in .html; got {str(out)!r}. The PDF (--pdf) is "
+            f"`--out` must end in .html; got {short_repr(str(out))}. The PDF (--pdf) is "
             "written next to it with the suffix .pdf."
         ) from None
+    if pdf:
+        from igfaxis.io.pdf import find_chromium
+
+        if find_chromium() is None:
+            raise ExportError(
+                "`--pdf` needs Chromium on PATH (chromium, chromium-browser or "
+                "google-chrome); none was found. Install it, or leave out `--pdf` and print "
+                "the HTML report from a browser."
+            )
     report = make_report(
         person,
         protocol,
@@ -600,7 +618,6 @@ def export_sbml_cmd(
         from igfaxis.io.sbml import write_sbml
     except ImportError as exc:  # an optional dependency is missing: say which
         raise ExportError(str(exc)) from exc
-    out.parent.mkdir(parents=True, exist_ok=True)
     try:
         path = write_sbml(out, person, protocol, days=horizon_days(protocol, days), seed=seed)
     except ImportError as exc:
@@ -624,15 +641,17 @@ def demo_cmd(
     demo = run_demo(days=days, progress=_progress(quiet=as_json))
     protocols = demo.protocols
     trajs = {label: run.trajectory for label, run in demo.runs.items()}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = {label: str(_write_csv(t, out_dir / f"{label}.csv")) for label, t in trajs.items()}
-    files["plot"] = str(
+    outputs = {label: out_dir / f"{label}.csv" for label in trajs} | {"plot": out_dir / "demo.png"}
+    with staged_outputs(*outputs.values()) as temps:  # all files or none
+        staged = dict(zip(outputs, temps, strict=True))
+        for label, t in trajs.items():
+            _write_csv(t, staged[label])
         plot_compare(
             {protocols[k].name: t for k, t in trajs.items()},
-            out_dir / "demo.png",
+            staged["plot"],
             title=f"Daily mean IGF-1, {_person_text(demo.person)}",
         )
-    )
+    files = {k: str(p) for k, p in outputs.items()}
     summaries = {label: run.summary.to_dict() for label, run in demo.runs.items()}
     if as_json:
         print_json(
@@ -713,9 +732,8 @@ def doses_import_cmd(
     doses = read_dosing_csv(table, subject_id=subject_id)
     protocol = Protocol(name=name or table.stem, doses=doses)
     data = {"name": protocol.name, "doses": [d.model_dump(exclude_none=True) for d in doses]}
-    out.parent.mkdir(parents=True, exist_ok=True)
     header = f"# doses imported from {table.name} by `igfaxis doses import`\n"
-    out.write_text(header + yaml.safe_dump(data, sort_keys=False, default_flow_style=None), "utf-8")
+    write_text_atomic(out, header + yaml.safe_dump(data, sort_keys=False, default_flow_style=None))
     console = out_console()
     for dose in doses:
         try:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
+from igfaxis._files import MAX_YAML_BYTES, load_json, load_yaml, read_text
+from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError
 from igfaxis.protocol import Person, Protocol, format_validation_error
 
@@ -16,18 +16,20 @@ __all__ = ["load_person", "load_protocol"]
 
 
 def _read_mapping(path: Path, what: str) -> dict[str, Any]:
-    if not path.is_file():
-        raise ProtocolError(f"{what} file {str(path)!r} does not exist; check the path.")
-    text = path.read_text("utf-8")
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        detail = " ".join(str(exc).split())
-        raise ProtocolError(f"{path.name} is not valid YAML/JSON: {detail}") from None
+    text = read_text(path, what, max_bytes=MAX_YAML_BYTES)
+    if path.suffix.lower() == ".json":
+        data = load_json(text, path.name)
+    else:
+        data = load_yaml(text, path.name)
+    if data is None:
+        raise ProtocolError(
+            f"{short_repr(path.name)} is empty; write the {what}'s fields, e.g. `age_y: 45` "
+            "on its own line."
+        )
     if not isinstance(data, dict):
         raise ProtocolError(
-            f"{path.name} must hold a mapping of {what} fields; got {type(data).__name__}. "
-            "Write e.g. `age_y: 45` on its own line."
+            f"{short_repr(path.name)} must hold a mapping of {what} fields; got "
+            f"{type(data).__name__}. Write e.g. `age_y: 45` on its own line."
         )
     return data
 

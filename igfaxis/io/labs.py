@@ -30,13 +30,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from igfaxis._files import MAX_CSV_BYTES, read_text
+from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError, UnitError
 from igfaxis.units import canonical_igf1_unit, igf1_to_ng_ml
 
-__all__ = ["LabValue", "read_labs"]
+__all__ = ["MAX_LAB_ROWS", "LabValue", "read_labs"]
 
 _ALLOWED: Final = frozenset({"date", "day", "igf1", "unit"})
 _DAYS_PER_YEAR: Final = 365.25
+#: most measurements in one labs file
+MAX_LAB_ROWS: Final = 10_000
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,9 @@ def _number(name: str, line: int, column: str, text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise _fail(name, line, f"`{column}` must be a number; got {text!r}.") from None
+        raise _fail(name, line, f"`{column}` must be a number; got {short_repr(text)}.") from None
     if not math.isfinite(value):
-        raise _fail(name, line, f"`{column}` must be finite; got {text!r}.")
+        raise _fail(name, line, f"`{column}` must be finite; got {short_repr(text)}.")
     return value
 
 
@@ -97,7 +101,9 @@ def _row(name: str, line: int, row: dict[str, str], time_col: str) -> tuple[obje
             )
     value = _number(name, line, "igf1", cells["igf1"])
     if value <= 0.0:
-        raise _fail(name, line, f"`igf1` must be > 0; got {cells['igf1']!r}. Check the value.")
+        raise _fail(
+            name, line, f"`igf1` must be > 0; got {short_repr(cells['igf1'])}. Check the value."
+        )
     try:
         unit = canonical_igf1_unit(cells["unit"])
     except UnitError as exc:
@@ -109,7 +115,8 @@ def _row(name: str, line: int, row: dict[str, str], time_col: str) -> tuple[obje
             raise _fail(
                 name,
                 line,
-                f"`date` must be an ISO date YYYY-MM-DD; got {cells['date']!r}, e.g. 2024-03-04.",
+                f"`date` must be an ISO date YYYY-MM-DD; got {short_repr(cells['date'])}, "
+                "e.g. 2024-03-04.",
             ) from None
         day, date = 0.0, cells["date"]
     else:
@@ -124,6 +131,36 @@ def _row(name: str, line: int, row: dict[str, str], time_col: str) -> tuple[obje
         line=line,
     )
     return key, lab
+
+
+def _read_rows(name: str, text: str) -> tuple[str, list[tuple[object, LabValue]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    if not header:
+        raise ProtocolError(
+            f"{name} is empty; write a header `date,igf1,unit` and one row per measurement."
+        )
+    unknown = sorted(set(header) - _ALLOWED)
+    times = [c for c in ("date", "day") if c in header]
+    if unknown or len(times) != 1 or not {"igf1", "unit"} <= set(header):
+        raise ProtocolError(
+            f"{name}: the header must name `date` or `day` (one of them), `igf1` and "
+            f"`unit`; got {short_repr(header)}"
+            + (f" (unknown: {short_repr(unknown)})" if unknown else "")
+            + ". Example: date,igf1,unit"
+        )
+    reader.fieldnames = header
+    rows: list[tuple[object, LabValue]] = []
+    for row in reader:
+        if len(rows) == MAX_LAB_ROWS:
+            raise ProtocolError(
+                f"{name} has more than {MAX_LAB_ROWS} measurements; keep the ones to show "
+                "(a report places each on the centile chart)."
+            )
+        if None in row:  # more cells than header names
+            raise _fail(name, reader.line_num, "more cells than header columns.")
+        rows.append(_row(name, reader.line_num, row, times[0]))
+    return times[0], rows
 
 
 def read_labs(path: str | Path) -> tuple[LabValue, ...]:
@@ -141,38 +178,20 @@ def read_labs(path: str | Path) -> tuple[LabValue, ...]:
     Raises
     ------
     ProtocolError
-        The file is missing, empty or malformed; a column is missing or unknown; a value,
+        The file is missing, larger than 4 MiB, binary, not UTF-8, empty or malformed, or
+        holds more than :data:`MAX_LAB_ROWS` rows; a column is missing or unknown; a value,
         date or unit is invalid (:class:`~igfaxis.errors.UnitError` for a unit).
     """
     p = Path(path)
-    if not p.is_file():
-        raise ProtocolError(f"labs file {str(p)!r} does not exist; check the path.")
-    text = p.read_text("utf-8-sig")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    if not header:
-        raise ProtocolError(
-            f"{p.name} is empty; write a header `date,igf1,unit` and one row per measurement."
-        )
-    unknown = sorted(set(header) - _ALLOWED)
-    times = [c for c in ("date", "day") if c in header]
-    if unknown or len(times) != 1 or not {"igf1", "unit"} <= set(header):
-        raise ProtocolError(
-            f"{p.name}: the header must name `date` or `day` (one of them), `igf1` and "
-            f"`unit`; got {header}"
-            + (f" (unknown: {unknown})" if unknown else "")
-            + ". Example: date,igf1,unit"
-        )
-    reader.fieldnames = header
-    rows = []
-    for row in reader:
-        if None in row:  # more cells than header names
-            raise _fail(p.name, reader.line_num, "more cells than header columns.")
-        rows.append(_row(p.name, reader.line_num, row, times[0]))
+    text = read_text(p, "labs", max_bytes=MAX_CSV_BYTES)
+    try:
+        time_col, rows = _read_rows(p.name, text)
+    except csv.Error as exc:
+        raise ProtocolError(f"{p.name} is not a readable CSV table: {exc}.") from None
     if not rows:
         raise ProtocolError(f"{p.name} has a header but no measurements; add one row per lab.")
     rows.sort(key=lambda kv: kv[0])  # type: ignore[arg-type, return-value]
-    if times[0] == "date":
+    if time_col == "date":
         latest = dt.date.fromisoformat(str(rows[-1][1].date))
         labs = [
             LabValue(

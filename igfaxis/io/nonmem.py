@@ -34,8 +34,10 @@ True
 
 from __future__ import annotations
 
+import csv
 import decimal
 import fractions
+import io
 import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -44,6 +46,8 @@ from typing import Final
 import pandas as pd
 from pydantic import ValidationError
 
+from igfaxis._files import MAX_CSV_BYTES, read_text, write_text_atomic
+from igfaxis._messages import one_line, short_repr
 from igfaxis.errors import ProtocolError
 from igfaxis.model.drugs import DRUGS, DrugInfo, resolve
 from igfaxis.protocol import (
@@ -54,7 +58,7 @@ from igfaxis.protocol import (
     normalize_unit,
 )
 
-__all__ = ["COLUMNS", "doses_to_table", "read_dosing_csv", "write_dosing_csv"]
+__all__ = ["COLUMNS", "MAX_DOSING_ROWS", "doses_to_table", "read_dosing_csv", "write_dosing_csv"]
 
 #: columns written, in order
 COLUMNS: Final = (
@@ -81,6 +85,9 @@ _INPUTS: Final = {r.input: (d.name, k) for d in DRUGS.values() for k, r in d.rou
 
 _EMPTY: Final = frozenset({"", "."})
 
+#: most rows read from one dosing table
+MAX_DOSING_ROWS: Final = 10_000
+
 
 def _rate_text(amt: float, dur_h: float | None) -> str:
     """The shortest ``RATE`` text from which :func:`_duration_h` gives back ``dur_h`` exactly.
@@ -99,7 +106,8 @@ def _rate_text(amt: float, dur_h: float | None) -> str:
         if _duration_h(amt, text) == dur_h:
             return text
     raise AssertionError(  # pragma: no cover - 40 digits always suffice
-        f"no RATE text for AMT {amt!r} over {dur_h!r} h. This is a bug in igfaxis; please "
+        f"no RATE text for AMT {short_repr(amt)} over {short_repr(dur_h)} h. This is a bug "
+        "in igfaxis; please "
         "report it with the protocol."
     )
 
@@ -164,10 +172,7 @@ def write_dosing_csv(
     doses = _doses(protocol_or_doses)
     table = doses_to_table(doses, subject_id=subject_id).astype({"RATE": object})
     table["RATE"] = [_rate_text(d.amt, d.dur_h) for d in sorted(doses, key=lambda d: d.time_h)]
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(out, index=False)
-    return out
+    return write_text_atomic(path, table.to_csv(index=False))
 
 
 class _Row:
@@ -192,22 +197,24 @@ class _Row:
         try:
             value = float(text)
         except ValueError:
-            raise self.error(column, f"{text!r} is not a number; write e.g. 24 or 0.5.") from None
+            raise self.error(
+                column, f"{short_repr(text)} is not a number; write e.g. 24 or 0.5."
+            ) from None
         if not math.isfinite(value):
-            raise self.error(column, f"{text!r} is not a finite number.")
+            raise self.error(column, f"{short_repr(text)} is not a finite number.")
         return value
 
     def count(self, column: str) -> int:
         value = self.number(column, 0.0)
         if value != int(value):
-            raise self.error(column, f"{value!r} is not a whole number.")
+            raise self.error(column, f"{short_repr(value)} is not a whole number.")
         return int(value)
 
 
 def _amount(row: _Row) -> float:
     amt = row.number("AMT")
     if amt < 0.0:
-        raise row.error("AMT", f"{amt!r} is negative; a dose needs a positive amount.")
+        raise row.error("AMT", f"{short_repr(amt)} is negative; a dose needs a positive amount.")
     if amt == 0.0:
         raise row.error(
             "AMT",
@@ -223,14 +230,14 @@ def _drug_route(row: _Row) -> tuple[DrugInfo, str]:
         if from_cmt is None:
             raise row.error(
                 "DRUG",
-                f"is missing and `CMT` {cmt!r} names no model input; add a DRUG column "
+                f"is missing and `CMT` {short_repr(cmt)} names no model input; add a DRUG column "
                 f"(one of {', '.join(DRUGS)}) or use a model input name as CMT, e.g. "
                 "'tesamorelin_sc'.",
             )
         name = from_cmt[0]
     info = resolve(name)
     if info is None:
-        raise row.error("DRUG", f"unknown drug {name!r}; use one of {', '.join(DRUGS)}.")
+        raise row.error("DRUG", f"unknown drug {short_repr(name)}; use one of {', '.join(DRUGS)}.")
     if not route:
         if from_cmt is not None and from_cmt[0] == info.name:
             route = from_cmt[1]
@@ -243,14 +250,15 @@ def _drug_route(row: _Row) -> tuple[DrugInfo, str]:
     if route not in info.routes:
         raise row.error(
             "ROUTE",
-            f"{route!r} is not a route of {info.name}; use one of {', '.join(info.routes)}.",
+            f"{short_repr(route)} is not a route of {info.name}; use one of "
+            f"{', '.join(info.routes)}.",
         )
     expected = info.routes[route].input
     if from_cmt is not None and cmt != expected:
         raise row.error(
             "CMT",
-            f"{cmt!r} is the input of {from_cmt[0]} {from_cmt[1]}, not of {info.name} "
-            f"{route} ({expected!r}); fix CMT or leave it empty.",
+            f"{short_repr(cmt)} is the input of {from_cmt[0]} {from_cmt[1]}, not of {info.name} "
+            f"{route} ({short_repr(expected)}); fix CMT or leave it empty.",
         )
     return info, route
 
@@ -263,7 +271,7 @@ def _dose(row: _Row) -> Dose:
     if unit is None:
         raise row.error(
             "AMT_UNIT",
-            f"unknown unit {unit_text!r}; use mg, ug, nmol, mg/kg, ug/kg or nmol/kg.",
+            f"unknown unit {short_repr(unit_text)}; use mg, ug, nmol, mg/kg, ug/kg or nmol/kg.",
         )
     time_h = row.number("TIME")
     ii_h = row.number("II", 0.0)
@@ -276,11 +284,11 @@ def _dose(row: _Row) -> Dose:
         )
     for column, value in (("TIME", time_h), ("II", ii_h), ("ADDL", addl)):
         if value < 0.0:
-            raise row.error(column, f"{value!r} is negative; use 0 or more.")
+            raise row.error(column, f"{short_repr(value)} is negative; use 0 or more.")
     if rate < 0.0:
         raise row.error(
             "RATE",
-            f"{rate!r} (a modelled rate or duration) is not supported; give the "
+            f"{short_repr(rate)} (a modelled rate or duration) is not supported; give the "
             "infusion rate AMT / duration [AMT_UNIT/h], or 0 for a bolus.",
         )
     if addl > 0 and ii_h == 0.0:
@@ -306,24 +314,32 @@ def _dose(row: _Row) -> Dose:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise ProtocolError(f"dosing table {str(path)!r} does not exist; check the path.")
+    text = read_text(path, "dosing table", max_bytes=MAX_CSV_BYTES)
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        detail = " ".join(str(exc).split())
+        table = pd.read_csv(
+            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
+        )
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        detail = one_line(str(exc), 300)
         raise ProtocolError(f"{path.name} is not a readable CSV table: {detail}") from None
+    if len(table) > MAX_DOSING_ROWS:
+        raise ProtocolError(
+            f"{path.name} has {len(table)} rows; at most {MAX_DOSING_ROWS} are read. Use "
+            "`ADDL` and `II` for repeated doses, or split the table by subject."
+        )
     columns = [str(c).strip().upper() for c in table.columns]
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     if repeated:
         raise ProtocolError(
-            f"{path.name}: column(s) {', '.join(repeated)} appear twice (headers are read "
+            f"{path.name}: column(s) {one_line(', '.join(repeated), 200)} appear twice "
+            "(headers are read "
             "in any case); keep one of each."
         )
     unknown = [c for c in columns if c not in _KNOWN]
     if unknown:
         raise ProtocolError(
-            f"{path.name}: unknown column(s) {', '.join(unknown)}; a dosing table has "
+            f"{path.name}: unknown column(s) {one_line(', '.join(unknown), 200)}; a dosing "
+            "table has "
             f"{', '.join(COLUMNS)}, SS (must be 0) and the skipped {', '.join(sorted(_IGNORED))}"
             "; rename or remove them."
         )
@@ -357,14 +373,15 @@ def read_dosing_csv(path: str | Path, *, subject_id: int | None = None) -> tuple
         ids = list(dict.fromkeys(int(r.number("ID")) for r in rows))
         if subject_id is None and len(ids) > 1:
             raise ProtocolError(
-                f"{p.name} holds the doses of several subjects (ID {', '.join(map(str, ids))});"
+                f"{p.name} holds the doses of several subjects (ID "
+                f"{one_line(', '.join(map(str, ids)), 200)});"
                 " pass `subject_id` to read one."
             )
         if subject_id is not None:
             if subject_id not in ids:
                 raise ProtocolError(
                     f"{p.name} has no ID {subject_id}; it holds ID "
-                    f"{', '.join(map(str, ids))}. Pass one of them as `subject_id`."
+                    f"{one_line(', '.join(map(str, ids)), 200)}. Pass one of them as `subject_id`."
                 )
             rows = [r for r in rows if r.number("ID") == subject_id]
     doses = []

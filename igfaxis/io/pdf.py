@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Final
 
+from igfaxis._files import staged_outputs
+from igfaxis._messages import one_line
 from igfaxis.errors import ExportError
 
 __all__ = ["CHROMIUM_FLAGS", "find_chromium", "html_to_pdf"]
@@ -73,14 +75,16 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout_s: float
             "HTML report in a browser and print it."
         )
     src, out = Path(html_path).resolve(), Path(pdf_path).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="igfaxis-chromium-") as profile:
+    with (
+        staged_outputs(out) as (tmp,),
+        tempfile.TemporaryDirectory(prefix="igfaxis-chromium-") as profile,
+    ):
         cmd = [
             browser,
             *CHROMIUM_FLAGS,
             f"--user-data-dir={profile}",
             "--no-pdf-header-footer",
-            f"--print-to-pdf={out}",
+            f"--print-to-pdf={tmp}",
             src.as_uri(),
         ]
         try:
@@ -92,9 +96,10 @@ def html_to_pdf(html_path: str | Path, pdf_path: str | Path, *, timeout_s: float
                 f"Chromium did not finish printing {src.name} within "
                 f"{timeout_s:g} s; try again or print from a browser."
             ) from None
-    if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
-        tail = " ".join(proc.stderr.strip().splitlines()[-1:]) if proc.stderr else ""
-        raise ExportError(
-            f"Chromium failed to print {src.name} to PDF (exit code {proc.returncode}). {tail}"
-        )
+        if proc.returncode != 0 or tmp.stat().st_size == 0:
+            tail = " ".join(proc.stderr.strip().splitlines()[-1:]) if proc.stderr else ""
+            raise ExportError(
+                f"Chromium failed to print {src.name} to PDF (exit code {proc.returncode}). "
+                f"{one_line(tail, 300)}"
+            )
     return out

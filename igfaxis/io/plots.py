@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from igfaxis._files import staged_outputs
+from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError
 from igfaxis.risk import TARGET_BAND_NG_ML, ReferenceTable, centile_value, reference_table
 
 if TYPE_CHECKING:
     from igfaxis.simulate import Trajectory
 
-__all__ = ["CentilePoint", "plot_centiles", "plot_compare", "plot_trajectory"]
+__all__ = ["CentilePoint", "check_plot_path", "plot_centiles", "plot_compare", "plot_trajectory"]
 
 FOOTER: Final = "Model prediction, not medical advice"
 
@@ -28,6 +30,35 @@ _GH: Final = "gh_ng_ml"
 _IGF1: Final = "igf1_total_ng_ml"
 _BAND_COLOUR: Final = "#2ca02c"
 _DPI: Final = 150
+
+
+def _plain(text: str) -> str:
+    """``text`` shown as written: a ``$`` would start matplotlib's math text (and a
+    protocol name such as ``"$5 $x^"`` would fail to draw)."""
+    return text.replace("$", r"\$")
+
+
+def check_plot_path(path: str | Path) -> Path:
+    """``path`` as a :class:`~pathlib.Path` if matplotlib can write its format (suffix).
+
+    Call it before simulating, so that a wrong suffix fails fast and writes nothing.
+
+    Raises
+    ------
+    ProtocolError
+        The suffix names no format matplotlib writes (e.g. ``.xyz``, or none).
+    """
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    out = Path(path)
+    formats = FigureCanvasBase.get_supported_filetypes()
+    if out.suffix.lower().lstrip(".") not in formats:
+        raise ProtocolError(
+            f"the figure file {short_repr(str(out))} must end in one of "
+            f"{', '.join('.' + f for f in sorted(formats))} (the suffix picks the format); "
+            "e.g. plot.png."
+        )
+    return out
 
 
 def _new_figure(n_rows: int, height_in: float) -> Any:
@@ -56,8 +87,9 @@ def _save(fig: Any, path: str | Path) -> Path:
     fig.text(
         0.995, 0.005, FOOTER, ha="right", va="bottom", fontsize=8, color="0.35", style="italic"
     )
-    out = Path(path)
-    fig.savefig(out, dpi=_DPI)
+    out = check_plot_path(path)
+    with staged_outputs(out) as (tmp,):
+        fig.savefig(tmp, dpi=_DPI, format=out.suffix.lower().lstrip("."))
     return out
 
 
@@ -106,7 +138,7 @@ def plot_trajectory(traj: Trajectory, path: str | Path, *, title: str | None = N
     for ax in fig.axes:
         ax.grid(alpha=0.3, lw=0.5)
     name = traj.metadata.get("protocol", {}).get("name", "simulation")
-    fig.suptitle(title if title is not None else name, fontsize=12)
+    fig.suptitle(_plain(title if title is not None else name), fontsize=12)
     return _save(fig, path)
 
 
@@ -151,7 +183,7 @@ def plot_compare(
                 "one whole day. Simulate with `days >= 1`."
             )
         days = np.arange(1, daily.size + 1)
-        ax.plot(days, daily, marker="o", ms=3.5, lw=1.5, label=label)
+        ax.plot(days, daily, marker="o", ms=3.5, lw=1.5, label=_plain(label))
         n_days = max(n_days, daily.size)
         lows.append(float(daily.min()))
         highs.append(float(daily.max()))
@@ -163,7 +195,7 @@ def plot_compare(
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.grid(alpha=0.3, lw=0.5)
     ax.legend(loc="best", fontsize=8, frameon=False)
-    fig.suptitle(title if title is not None else "Daily mean IGF-1", fontsize=12)
+    fig.suptitle(_plain(title if title is not None else "Daily mean IGF-1"), fontsize=12)
     return _save(fig, path)
 
 
@@ -253,7 +285,9 @@ def plot_centiles(
                 ms=7,
                 color=colour,
                 ls="none",
-                label=(("measured (labs)" if kind == "lab" else p.label) if k == 0 else None),
+                label=(
+                    ("measured (labs)" if kind == "lab" else _plain(p.label)) if k == 0 else None
+                ),
                 zorder=5,
             )
     ax.set_xlim(lo_age, hi_age + 4.0)
@@ -268,5 +302,5 @@ def plot_centiles(
         loc="left",
         fontsize=9,
     )
-    fig.suptitle(title if title is not None else "IGF-1 for age and sex", fontsize=12)
+    fig.suptitle(_plain(title if title is not None else "IGF-1 for age and sex"), fontsize=12)
     return _save(fig, path)

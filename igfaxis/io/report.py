@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from igfaxis._files import write_text_atomic
 from igfaxis._version import __version__
 from igfaxis.errors import UnitWarning
 from igfaxis.io._html import render_html
@@ -218,9 +219,6 @@ def write_report(report: Report, path: str | Path) -> Path:
 
     Returns
     -------
-    The path written.
+    The path written (atomically: the old file or the whole new one, never a part).
     """
-    out = Path(path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(render_html(report), encoding="utf-8")
-    return out
+    return write_text_atomic(path, render_html(report))

@@ -43,9 +43,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-import numpy as np
-
 import igfaxis
+from igfaxis._files import write_text_atomic
 from igfaxis.errors import ExportError, FeatureNotSupportedError, ProtocolError
 from igfaxis.model import (
     INPUT_UNITS,
@@ -62,7 +61,7 @@ from igfaxis.model import (
     param_hash,
     vector_field,
 )
-from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol
+from igfaxis.protocol import Forcing, Person, Protocol, check_run, compile_protocol
 
 __all__ = ["to_sbml", "write_sbml"]
 
@@ -472,18 +471,13 @@ def to_sbml(
         libsbml rejected the generated document (a bug in igfaxis).
     """
     lib = _libsbml()
-    if not (isinstance(days, numbers.Real) and np.isfinite(days) and 0.0 < days <= 36500.0):
-        raise ProtocolError(
-            f"`days` must be a number in (0, 36500]; got {days!r} ({type(days).__name__}). "
-            "Pass e.g. `days=7`."
-        )
+    person, protocol, days, seed = check_run(person, protocol, days, seed, warn=False)
     if not (isinstance(warmup_days, numbers.Real) and 0.0 <= warmup_days <= 3650.0):
         raise ProtocolError(
             f"`warmup_days` must be a number in [0, 3650]; got {warmup_days!r} "
             f"({type(warmup_days).__name__}). Pass e.g. `warmup_days=21`."
         )
     _check_ids()
-    protocol = protocol if protocol is not None else Protocol(name="usual day")
     base = params if params is not None else default_params()
     p, forcing = compile_protocol(
         protocol, person, base, days=float(days), seed=seed, warmup_h=24.0 * warmup_days
@@ -520,6 +514,4 @@ def write_sbml(
     """
     text = to_sbml(person, protocol, days=days, seed=seed, params=params,
                    warmup_days=warmup_days)  # fmt: skip
-    out = Path(path)
-    out.write_text(text, encoding="utf-8")
-    return out
+    return write_text_atomic(path, text)

@@ -23,3 +23,10 @@ from igfaxis.protocol._regimen import (
     normalize_unit as normalize_unit,
     parse_regimen as parse_regimen,
 )
+from igfaxis.protocol._run_checks import (
+    CALIBRATED_AGE_Y as CALIBRATED_AGE_Y,
+    MAX_DAYS as MAX_DAYS,
+    MAX_SEED as MAX_SEED,
+    check_run as check_run,
+    check_seed as check_seed,
+)

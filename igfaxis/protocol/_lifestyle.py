@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+
+from igfaxis._messages import short_repr
+from igfaxis.protocol._errors import InputModel
 
 __all__ = ["Diet", "DietPhase", "Exercise", "Fast"]
 
-_CFG = ConfigDict(frozen=True, extra="forbid")
+_CFG = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
-class Diet(BaseModel):
+class Diet(InputModel):
     """Habitual or phase diet: daily energy and protein, and when meals are eaten.
 
     Examples
@@ -59,7 +62,7 @@ class Diet(BaseModel):
         return self
 
 
-class DietPhase(BaseModel):
+class DietPhase(InputModel):
     """A diet that replaces the habitual one from ``start_day`` to ``end_day``."""
 
     model_config = _CFG
@@ -81,7 +84,7 @@ _FAST_KINDS = Literal["water", "fmd", "tre", "5:2", "adf"]
 _REFEEDS = Literal["normal", "protein_deficient", "protein_energy_deficient"]
 
 
-class Fast(BaseModel):
+class Fast(InputModel):
     """A fasting schedule.
 
     Kinds:
@@ -124,7 +127,8 @@ class Fast(BaseModel):
         k = self.kind
         if k in ("water", "fmd"):
             if self.window_h is not None:
-                raise ValueError(f"`window_h` applies to kind 'tre', not {k!r}; remove it.")
+                raise ValueError(f"`window_h` applies to kind 'tre', not {short_repr(k)}; "
+                                 "remove it.")
             if self.cycles > 1 and self.every_days is None:
                 raise ValueError(
                     f"`cycles` = {self.cycles} needs `every_days` (e.g. 30 for a monthly "
@@ -146,7 +150,8 @@ class Fast(BaseModel):
                     f"got {list(self.window_h)}."
                 )
         if k in ("5:2", "adf") and self.energy_fraction is None:
-            raise ValueError(f"kind {k!r} needs `energy_fraction` on fasting days, e.g. 0.25.")
+            raise ValueError(f"kind {short_repr(k)} needs `energy_fraction` on fasting "
+                             "days, e.g. 0.25.")
         if self.refeed != "normal" and k != "water":
             raise ValueError("`refeed` applies to kind 'water' only; remove it.")
         if self.end_day is not None and self.end_day <= self.start_day:
@@ -179,7 +184,7 @@ _KINDS = Literal["resistance", "endurance", "intervals"]
 DEFAULT_INTENSITY = {"resistance": 1.3, "endurance": 0.8, "intervals": 1.5}
 
 
-class Exercise(BaseModel):
+class Exercise(InputModel):
     """A weekly exercise schedule.
 
     Examples

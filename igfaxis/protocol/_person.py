@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
+from igfaxis._messages import short_repr
 from igfaxis.model import Covariates
+from igfaxis.protocol._errors import InputModel
 
 __all__ = ["Person"]
 
 _DEFAULT_HEIGHT_M = {"male": 1.78, "female": 1.65}
 
 
-class Person(BaseModel):
+class Person(InputModel):
     """A person: age, sex, body size and an optional GH-axis condition.
 
     Examples
@@ -22,7 +24,7 @@ class Person(BaseModel):
     True
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     age_y: float = Field(30.0, gt=0.0, le=120.0, description="Age [years].")
     sex: Literal["male", "female"] = Field("male", description="Sex at birth.")
@@ -48,12 +50,14 @@ class Person(BaseModel):
         if self.ghd_severity is not None and self.condition != "gh_deficiency":
             raise ValueError(
                 f"`ghd_severity` applies only to condition 'gh_deficiency'; got condition "
-                f"{self.condition!r}. Set `condition: gh_deficiency` or remove `ghd_severity`."
+                f"{short_repr(self.condition)}. Set `condition: gh_deficiency` or remove "
+                "`ghd_severity`."
             )
         if self.acromegaly_mean_gh_ng_ml is not None and self.condition != "acromegaly":
             raise ValueError(
                 f"`acromegaly_mean_gh_ng_ml` applies only to condition 'acromegaly'; got "
-                f"condition {self.condition!r}. Set `condition: acromegaly` or remove the field."
+                f"condition {short_repr(self.condition)}. Set `condition: acromegaly` or "
+                "remove the field."
             )
         return self
 

@@ -9,12 +9,11 @@ for a bolus).
 from __future__ import annotations
 
 import itertools
+import math
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import (
-    BaseModel,
     ConfigDict,
     Field,
     ValidationError,
@@ -22,9 +21,11 @@ from pydantic import (
     model_validator,
 )
 
+from igfaxis._files import MAX_YAML_BYTES, load_yaml, read_text
+from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError
 from igfaxis.model.drugs import DRUGS, DrugInfo, resolve
-from igfaxis.protocol._errors import format_validation_error
+from igfaxis.protocol._errors import InputModel, format_validation_error
 from igfaxis.protocol._lifestyle import Diet, DietPhase, Exercise, Fast
 from igfaxis.protocol._regimen import expand_regimen
 
@@ -33,17 +34,20 @@ __all__ = ["BOLUS_DURATION_H", "Dose", "Protocol", "Sleep"]
 #: a bolus is delivered as a zero-order input over one minute (design_notes/doses.md)
 BOLUS_DURATION_H = 1.0 / 60.0
 
+#: latest dose time and longest interval: the longest horizon, 100 years [h]
+_MAX_TIME_H = 24.0 * 36500.0
 
-class Sleep(BaseModel):
+
+class Sleep(InputModel):
     """Daily sleep window; sleep onset times the large slow-wave-sleep GH burst."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     onset_h: float = Field(23.0, ge=0.0, lt=24.0, description="Clock time of sleep onset [h].")
     duration_h: float = Field(8.0, gt=0.0, le=16.0, description="Sleep duration [h].")
 
 
-class Dose(BaseModel):
+class Dose(InputModel):
     """One dosing record in NONMEM terms (``amt``, ``time``, ``ii``, ``addl``, route).
 
     Examples
@@ -53,7 +57,7 @@ class Dose(BaseModel):
     [22.0, 46.0, 70.0]
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     drug: str = Field(
         description="Drug name (canonical or alias, any case); see `igfaxis.model.drugs.DRUGS`."
@@ -62,8 +66,10 @@ class Dose(BaseModel):
     amt_unit: Literal["mg", "ug", "nmol", "mg/kg", "ug/kg", "nmol/kg"] = Field(
         "mg", description="Unit of `amt`; nmol doses use the drug's molar mass."
     )
-    time_h: float = Field(0.0, ge=0.0, description="Time of the first dose after start [h].")
-    ii_h: float | None = Field(None, gt=0.0, description="Interdose interval [h].")
+    time_h: float = Field(
+        0.0, ge=0.0, le=_MAX_TIME_H, description="Time of the first dose after start [h]."
+    )
+    ii_h: float | None = Field(None, gt=0.0, le=_MAX_TIME_H, description="Interdose interval [h].")
     addl: int = Field(0, ge=0, le=100_000, description="Number of additional doses.")
     route: Literal["sc", "iv", "im", "po"] = Field(
         "sc", description="Route: sc, iv, im (depot formulations) or po (oral)."
@@ -84,7 +90,7 @@ class Dose(BaseModel):
         info = resolve(value)
         if info is None:
             raise ValueError(
-                f"unknown drug {value!r}; use one of {', '.join(sorted(DRUGS))} "
+                f"unknown drug {short_repr(value)}; use one of {', '.join(sorted(DRUGS))} "
                 "(aliases such as 'ibutamoren' or 'sirolimus' are accepted)."
             )
         return info.name
@@ -104,7 +110,7 @@ class Dose(BaseModel):
         routes = DRUGS[self.drug].routes
         if self.route not in routes:
             raise ValueError(
-                f"`route` {self.route!r} is not supported for {self.drug}; "
+                f"`route` {short_repr(self.route)} is not supported for {self.drug}; "
                 f"use one of {', '.join(routes)}."
             )
         if self.ii_h is not None and self.dur_h is not None and self.dur_h > self.ii_h:
@@ -135,7 +141,22 @@ class Dose(BaseModel):
         return self.dur_h if self.dur_h is not None else BOLUS_DURATION_H
 
 
-class Protocol(BaseModel):
+def _shared_session_day(a: Exercise, b: Exercise) -> int | None:
+    """The first day on which sessions of ``a`` and ``b`` overlap in time, or ``None``.
+
+    Sessions end before midnight (:class:`Exercise` checks it), so only sessions on the
+    same day, a weekday of both schedules while both are active, can overlap.
+    """
+    if not (a.at_h < b.at_h + b.duration_min / 60.0 and b.at_h < a.at_h + a.duration_min / 60.0):
+        return None
+    weekdays = set(a.weekdays) & set(b.weekdays)
+    first = math.ceil(max(a.start_day, b.start_day))
+    ends = [e for e in (a.end_day, b.end_day) if e is not None]
+    end = min(ends) if ends else math.inf
+    return next((d for d in range(first, first + 7) if d < end and d % 7 in weekdays), None)
+
+
+class Protocol(InputModel):
     """What happens to the person: sleep, diet, fasting, exercise, doses, clamps.
 
     More drugs extend this schema in later versions; unknown fields are refused, never
@@ -148,7 +169,7 @@ class Protocol(BaseModel):
     400.0
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     name: str = Field("protocol", min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
@@ -200,6 +221,15 @@ class Protocol(BaseModel):
                     f"fasts overlap: one runs {a0}-{b0} h, the next starts at {a1} h. "
                     "Move `start_h` or merge them into one longer fast."
                 )
+        for (i, a), (j, b) in itertools.combinations(enumerate(self.exercise), 2):
+            day = _shared_session_day(a, b)
+            if day is not None:
+                raise ValueError(
+                    f"exercise sessions overlap: `exercise.{i}` ({a.kind}, {a.at_h:g} h for "
+                    f"{a.duration_min:g} min) and `exercise.{j}` ({b.kind}, {b.at_h:g} h for "
+                    f"{b.duration_min:g} min) both run on day {day}. Move `at_h`, change "
+                    "`weekdays` or merge them into one session."
+                )
         tre = [f for f in self.fasting if f.kind == "tre"]
         if len(tre) > 1:
             raise ValueError("only one `tre` schedule is allowed; merge the eating windows.")
@@ -231,7 +261,18 @@ class Protocol(BaseModel):
 
     @classmethod
     def from_yaml(cls, path_or_text: str | Path) -> Protocol:
-        """Read a protocol from a YAML file path or YAML text."""
+        """Read a protocol from a YAML file path or YAML text.
+
+        A file is read through :func:`igfaxis._files.read_text` (at most 1 MiB of UTF-8)
+        and parsed with bounded alias expansion; an empty file, or one with only comments,
+        is an error (an empty mapping, ``{}``, is a usual day with no intervention).
+
+        Raises
+        ------
+        ProtocolError
+            The file is missing, too large, binary, not UTF-8, not YAML, empty, or a field
+            is invalid.
+        """
         source = "protocol"
         text = str(path_or_text)
         if isinstance(path_or_text, Path) or (
@@ -240,15 +281,21 @@ class Protocol(BaseModel):
             path = Path(path_or_text)
             if not path.is_file():
                 raise ProtocolError(
-                    f"protocol file {str(path)!r} does not exist; check the path "
+                    f"protocol file {short_repr(str(path))} does not exist; check the path "
                     "(examples/ holds ready-made protocols)."
                 )
-            text, source = path.read_text("utf-8"), path.name
-        try:
-            data = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ProtocolError(f"{source} is not valid YAML: {exc}") from None
-        return cls.from_dict(data if data is not None else {}, source=source)
+            text, source = read_text(path, "protocol", max_bytes=MAX_YAML_BYTES), path.name
+        elif len(text) > MAX_YAML_BYTES:
+            raise ProtocolError(
+                f"protocol text is {len(text)} characters; at most {MAX_YAML_BYTES} are read."
+            )
+        data = load_yaml(text, source)
+        if data is None:
+            raise ProtocolError(
+                f"{source} is empty (no YAML content); write the protocol's fields, e.g. "
+                "`name: my-protocol`, or `{}` for a usual day with no intervention."
+            )
+        return cls.from_dict(data, source=source)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-compatible mapping that :meth:`from_dict` reads back to an equal protocol."""

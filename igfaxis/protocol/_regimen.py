@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import ValidationError
 
+from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError
 from igfaxis.model.drugs import DRUGS, DrugInfo, resolve
 from igfaxis.protocol._errors import format_validation_error
@@ -103,6 +104,9 @@ _CLAUSE_PATTERNS: Final = (
     ),
 )
 
+#: longest regimen string read
+_MAX_REGIMEN_CHARS = 500
+
 
 def normalize_unit(text: str) -> str | None:
     """The ``Dose.amt_unit`` spelling of a dose unit (``"mcg/kg"`` -> ``"ug/kg"``), or None."""
@@ -110,7 +114,7 @@ def normalize_unit(text: str) -> str | None:
 
 
 def _fail(text: str, problem: str) -> ProtocolError:
-    return ProtocolError(f"`regimen` {text!r}: {problem}")
+    return ProtocolError(f"`regimen` {short_repr(text)}: {problem}")
 
 
 def default_route(info: DrugInfo) -> str | None:
@@ -147,7 +151,8 @@ def _head(text: str, low: str) -> tuple[str, float, str, int]:
         hint = " (somatropin: 1 mg = 3 IU)" if m["unit"] == "iu" else ""
         raise _fail(
             text,
-            f"unknown dose unit {m['unit']!r}; use mg, ug, nmol, mg/kg, ug/kg or nmol/kg{hint}.",
+            f"unknown dose unit {short_repr(m['unit'])}; use mg, ug, nmol, mg/kg, ug/kg or "
+            f"nmol/kg{hint}.",
         )
     return m["drug"].strip(), float(m["amt"]), unit, m.end()
 
@@ -167,13 +172,14 @@ def _clauses(text: str, low: str, pos: int) -> dict[str, re.Match[str]]:
         else:
             raise _fail(
                 text,
-                f"cannot read {low[pos:]!r}; after the amount and unit come {_CLAUSES}, "
+                f"cannot read {short_repr(low[pos:])}; after the amount and unit come {_CLAUSES}, "
                 f"{_EXAMPLE}.",
             )
         if kind in found:
             raise _fail(
                 text,
-                f"the {kind} is given twice ({found[kind][0]!r} and {m[0]!r}); keep one.",
+                f"the {kind} is given twice ({short_repr(found[kind][0])} and "
+                f"{short_repr(m[0])}); keep one.",
             )
         found[kind] = m
         pos = m.end()
@@ -186,7 +192,7 @@ def _interval_h(text: str, m: re.Match[str] | None) -> float | None:
         return _NAMED_FREQUENCIES.get(m["named"])  # None for 'once'
     every = float(m["every"])
     if not every > 0.0:
-        raise _fail(text, f"the interval in {m[0]!r} must be positive, e.g. q24h.")
+        raise _fail(text, f"the interval in {short_repr(m[0])} must be positive, e.g. q24h.")
     return every * _FREQUENCY_UNIT_H[m["per"]]
 
 
@@ -198,19 +204,19 @@ def _doses(text: str, found: dict[str, re.Match[str]], ii_h: float | None) -> in
         if ii_h is not None:
             raise _fail(
                 text,
-                f"{freq!r} repeats, so the regimen needs the total number of doses; add "
+                f"{short_repr(freq)} repeats, so the regimen needs the total number of doses; add "
                 "e.g. 'x 28' (or write 'once' for a single dose).",
             )
         return 1
     n = int(count["count"])
     if n < 1:
-        raise _fail(text, f"{count[0]!r} gives no dose; the count is the total number of "
+        raise _fail(text, f"{short_repr(count[0])} gives no dose; the count is the total number of "
                           "doses, at least 1 ('x 1' or 'once').")  # fmt: skip
     if n > 1 and ii_h is None:
         what = "'once'" if freq is not None else "no frequency"
         raise _fail(
             text,
-            f"{count[0]!r} asks for {n} doses but the regimen has {what}; add how often, "
+            f"{short_repr(count[0])} asks for {n} doses but the regimen has {what}; add how often, "
             "e.g. 'q24h', 'daily' or 'weekly'.",
         )
     return n
@@ -221,14 +227,14 @@ def _time_h(text: str, found: dict[str, re.Match[str]]) -> float:
     if (clock := found.get("clock")) is not None:
         hh, mm = int(clock["hh"]), int(clock["mm"])
         if hh > 23 or mm > 59:
-            raise _fail(text, f"{clock[0]!r} is not a clock time; use 00:00 to 23:59.")
+            raise _fail(text, f"{short_repr(clock[0])} is not a clock time; use 00:00 to 23:59.")
         minutes = 60 * hh + mm
     if (start := found.get("start")) is not None:
         day = int(start["day"])
         if day < 1:
             raise _fail(
                 text,
-                f"{start[0]!r}: regimen days count from 1 (day 1 starts at t = 0); "
+                f"{short_repr(start[0])}: regimen days count from 1 (day 1 starts at t = 0); "
                 "write 'from day 1' or leave the clause out.",
             )
         minutes += 1440 * (day - 1)
@@ -240,7 +246,8 @@ def _dur_h(text: str, m: re.Match[str] | None) -> float | None:
         return None
     value = float(m["over"])
     if not value > 0.0:
-        raise _fail(text, f"{m[0]!r}: the infusion duration must be positive; leave 'over' "
+        raise _fail(text, f"{short_repr(m[0])}: the infusion duration must be positive; "
+                          "leave 'over' "
                           "out for a bolus.")  # fmt: skip
     return value / 60.0 if m["over_unit"].startswith("min") else value
 
@@ -256,8 +263,14 @@ def regimen_fields(text: str, drug: str | None = None) -> dict[str, Any]:
     """
     if not isinstance(text, str):
         raise ProtocolError(
-            f"`regimen` must be a string such as '2 mg sc daily x 28'; got {text!r} "
+            f"`regimen` must be a string such as '2 mg sc daily x 28'; got {short_repr(text)} "
             f"({type(text).__name__})."
+        )
+    if len(text) > _MAX_REGIMEN_CHARS:
+        raise _fail(
+            text,
+            f"is {len(text)} characters long; a regimen is one line of at most "
+            f"{_MAX_REGIMEN_CHARS} characters, e.g. '2 mg sc daily x 28'.",
         )
     low = " ".join(text.lower().split())
     named, amt, unit, pos = _head(text, low)
@@ -266,7 +279,8 @@ def regimen_fields(text: str, drug: str | None = None) -> dict[str, Any]:
         if a is None or b is None or a.name != b.name:
             raise _fail(
                 text,
-                f"names the drug {named!r} but `drug` is {drug!r}; remove one of them.",
+                f"names the drug {short_repr(named)} but `drug` is {short_repr(drug)}; "
+                "remove one of them.",
             )
     name = named or drug
     if not name:
@@ -316,7 +330,7 @@ def parse_regimen(text: str, drug: str | None = None) -> Dose:
     try:
         return Dose.model_validate(fields)
     except ValidationError as exc:
-        raise ProtocolError(format_validation_error(exc, f"regimen {text!r}")) from None
+        raise ProtocolError(format_validation_error(exc, f"regimen {short_repr(text)}")) from None
 
 
 def _num(x: float) -> str:
@@ -361,7 +375,8 @@ def format_regimen(dose: Dose, *, drug: bool = True) -> str:
     minutes = _whole_minutes(dose.time_h)
     if minutes is None:
         raise ProtocolError(
-            f"`time_h` = {dose.time_h!r} is not a whole minute, which a regimen's 'at HH:MM' "
+            f"`time_h` = {short_repr(dose.time_h)} is not a whole minute, which a regimen's "
+            "'at HH:MM' "
             "cannot express; round `time_h` to whole minutes or keep the mapping form."
         )
     parts = [dose.drug] if drug else []
@@ -404,7 +419,7 @@ def expand_regimen(data: Any) -> Any:
     drug = data.get("drug")
     if drug is not None and not isinstance(drug, str):
         raise ProtocolError(
-            f"`drug` must be a drug name such as 'tesamorelin'; got {drug!r} "
+            f"`drug` must be a drug name such as 'tesamorelin'; got {short_repr(drug)} "
             f"({type(drug).__name__})."
         )
     return regimen_fields(data["regimen"], drug)

@@ -40,6 +40,7 @@ from igfaxis.risk._hazards import (
 from igfaxis.risk._plausibility import suspect_unit as suspect_unit
 from igfaxis.risk._ratios import (
     HazardRatio as HazardRatio,
+    check_menopausal as check_menopausal,
     hazard_ratio as hazard_ratio,
     population_mean_hr as population_mean_hr,
     select_curves as select_curves,
@@ -86,6 +87,7 @@ __all__ = [
     "bcpe_pdf",
     "bcpe_quantile",
     "centile_value",
+    "check_menopausal",
     "draw_curves",
     "hazard_curve",
     "hazard_curves",

@@ -24,11 +24,18 @@ import warnings
 from dataclasses import asdict, dataclass
 from typing import Any, Final, Literal
 
+from igfaxis._messages import short_repr
 from igfaxis.errors import ModelError, ProtocolError, UnitWarning
 from igfaxis.risk._hazard_data import hazard_curve
 from igfaxis.risk._hazards import LogLinearHazard, QuadraticSdsHazard
 from igfaxis.risk._plausibility import suspect_unit
-from igfaxis.risk._ratios import DEFAULT_DRAWS, HazardRatio, hazard_ratio, select_curves
+from igfaxis.risk._ratios import (
+    DEFAULT_DRAWS,
+    HazardRatio,
+    check_menopausal,
+    hazard_ratio,
+    select_curves,
+)
 from igfaxis.risk._reference import centile_value, percentile, sds
 from igfaxis.risk._tables import ReferenceTable, _normalise_sex, _resolve
 from igfaxis.units import (
@@ -148,7 +155,7 @@ class Assessment:
         for r in self.hazard_ratios:
             if r.curve_id == curve_id:
                 return r
-        raise KeyError(f"no hazard ratio {curve_id!r} in this assessment")
+        raise KeyError(f"no hazard ratio {short_repr(curve_id)} in this assessment")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-compatible mapping of every field."""
@@ -205,13 +212,14 @@ def _risk_zone(x: float, bounds: tuple[float, float]) -> RiskZone:
 def _positive(name: str, value: object, unit: str, example: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ProtocolError(
-            f"`{name}` must be a number; got {value!r} ({type(value).__name__}). Pass the "
+            f"`{name}` must be a number; got {short_repr(value)} ({type(value).__name__}). "
+            "Pass the "
             f"measured concentration, e.g. {example}."
         )
     v = float(value)
     if not math.isfinite(v) or v <= 0.0:
         raise ProtocolError(
-            f"`{name}` must be a finite concentration > 0 {unit}; got {value!r} "
+            f"`{name}` must be a finite concentration > 0 {unit}; got {short_repr(value)} "
             f"({type(value).__name__}). Check the lab value (e.g. {example})."
         )
     return v
@@ -316,10 +324,11 @@ def assess(
     value = _positive("igf1", igf1, str(unit), "150 ng/mL or 19.6 nmol/L")
     canonical = canonical_igf1_unit(unit)  # raises UnitError with the accepted spellings
     sex_ = _normalise_sex(sex)
+    menopausal = check_menopausal(menopausal)
     if menopausal is not None and sex_ == "male":
         raise ProtocolError(
             "`menopausal` applies to women only; got menopausal="
-            f"{menopausal!r} with sex 'male'. Leave it unset for men."
+            f"{short_repr(menopausal)} with sex 'male'. Leave it unset for men."
         )
     table = _resolve("igf1", assay)
     ng_ml = igf1_to_ng_ml(value, canonical)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError
 from igfaxis.risk._assess import TARGET_BAND_NG_ML
 
@@ -108,7 +109,7 @@ def time_in_band(
             "samples by time and drop missing values."
         )
     if not low <= high:
-        raise ProtocolError(f"`band` must be (low, high) with low <= high; got {band!r}.")
+        raise ProtocolError(f"`band` must be (low, high) with low <= high; got {short_repr(band)}.")
     if t.size == 1:
         zone = np.array([v[0] < low, low <= v[0] <= high, v[0] > high], dtype=np.float64)
         return BandTime((low, high), 0.0, 0.0, 0.0, 0.0, *map(float, zone))

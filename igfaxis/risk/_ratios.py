@@ -9,6 +9,7 @@ on which other curves are computed alongside it.
 
 from __future__ import annotations
 
+import numbers
 import zlib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -18,7 +19,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError
+from igfaxis.protocol import check_seed
 from igfaxis.risk._hazard_data import hazard_curves
 from igfaxis.risk._hazards import AbstractHazardCurve, Use, draw_curves
 
@@ -32,6 +35,8 @@ __all__ = [
 
 #: Monte Carlo draws per curve; the 2.5/97.5 percentiles then move by under 1% between seeds
 DEFAULT_DRAWS: Final = 10_000
+#: most Monte Carlo draws per interval (memory: draws x values)
+MAX_DRAWS: Final = 1_000_000
 
 _ONE_TOL: Final = 1e-9
 
@@ -153,8 +158,16 @@ def hazard_ratio(
     values = np.atleast_1d(np.asarray(x, dtype=np.float64)).ravel()
     if values.size == 0 or not np.all(np.isfinite(values)):
         raise ProtocolError(f"`x` must be finite numbers; got {values[:3].tolist()}.")
-    if n_draws < 100:
-        raise ProtocolError(f"`n_draws` must be at least 100; got {n_draws!r}.")
+    if (
+        isinstance(n_draws, bool)
+        or not isinstance(n_draws, numbers.Integral)
+        or not 100 <= n_draws <= MAX_DRAWS
+    ):
+        raise ProtocolError(
+            f"`n_draws` must be a whole number from 100 to {MAX_DRAWS}; got "
+            f"{short_repr(n_draws)} ({type(n_draws).__name__})."
+        )
+    seed = check_seed(seed)
     w = _weights(values, weights)
     point = float(np.sum(w * np.exp(curve.log_hr(values))))
     draws = np.exp(draw_curves(curve, _rng(seed, curve.info.id), n_draws).log_hr(values)) @ w
@@ -176,6 +189,26 @@ def hazard_ratio(
         source=info.source,
         evidence=info.evidence,
         assumption=info.assumption,
+    )
+
+
+def check_menopausal(menopausal: object) -> bool | None:
+    """``menopausal`` if it is ``True``, ``False`` or ``None``; anything else is refused.
+
+    A string such as ``"no"`` is truthy, so it would silently pick the postmenopausal
+    curve.
+
+    Raises
+    ------
+    ProtocolError
+        ``menopausal`` is not a bool or ``None``.
+    """
+    if menopausal is None or isinstance(menopausal, bool | np.bool_):
+        return None if menopausal is None else bool(menopausal)
+    raise ProtocolError(
+        f"`menopausal` must be True (postmenopausal), False (premenopausal) or None "
+        f"(unknown); got {short_repr(menopausal)} ({type(menopausal).__name__}). Pass a "
+        "bool, not a string."
     )
 
 
@@ -209,6 +242,7 @@ def select_curves(
     The selected point curves.
     """
     wanted = set(uses)
+    menopausal = check_menopausal(menopausal)
     status = "any" if menopausal is None else ("post" if menopausal else "pre")
     pool = hazard_curves() if curves is None else curves
     return tuple(

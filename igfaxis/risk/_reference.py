@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError
 from igfaxis.risk._bcpe import _bcpe_tails, _quantile_from_tail
 from igfaxis.risk._tables import ReferenceTable, _real, _resolve
@@ -41,7 +42,8 @@ def _concentration(value: object, table: ReferenceTable) -> float:
     y = _real("value_ng_ml", value, table.unit, fix)
     if not math.isfinite(y) or y <= 0.0:
         raise ProtocolError(
-            f"`value_ng_ml` must be a finite concentration > 0 {table.unit}; got {value!r} "
+            f"`value_ng_ml` must be a finite concentration > 0 {table.unit}; got "
+            f"{short_repr(value)} "
             f"({type(value).__name__}). {fix}"
         )
     return y
@@ -208,7 +210,7 @@ def centile_value(
         z = _real("z_or_p", z_or_p, "-", "Pass an SDS such as 0 (median) or -2.")
         if not math.isfinite(z):
             raise ProtocolError(
-                f"`z_or_p` must be a finite SDS with `scale='sds'`; got {z_or_p!r} "
+                f"`z_or_p` must be a finite SDS with `scale='sds'`; got {short_repr(z_or_p)} "
                 f"({type(z_or_p).__name__}). Pass e.g. -2, 0 or 2."
             )
         lower, upper = float(special.ndtr(z)), float(special.ndtr(-z))
@@ -217,13 +219,15 @@ def centile_value(
         if not 0.0 < p < 100.0:
             raise ProtocolError(
                 f"`z_or_p` must be a percentile strictly between 0 and 100 [%] with "
-                f"`scale='percentile'`; got {z_or_p!r} ({type(z_or_p).__name__}). Pass e.g. "
+                f"`scale='percentile'`; got {short_repr(z_or_p)} ({type(z_or_p).__name__}). "
+                "Pass e.g. "
                 f"2.5, 50 or 97.5 (percent, not a fraction)."
             )
         lower, upper = p / 100.0, 1.0 - p / 100.0
     else:
         raise ProtocolError(
-            f"`scale` must be 'sds' or 'percentile'; got {scale!r} ({type(scale).__name__}). "
+            f"`scale` must be 'sds' or 'percentile'; got {short_repr(scale)} "
+            f"({type(scale).__name__}). "
             f"Use scale='percentile' when `z_or_p` is a percentile in percent."
         )
     params = table._lookup(age_y, sex, stacklevel=3)

@@ -30,6 +30,8 @@ import numpy as np
 import yaml
 from numpy.typing import ArrayLike, NDArray
 
+from igfaxis._files import MAX_CSV_BYTES, read_text
+from igfaxis._messages import short_repr
 from igfaxis.errors import ExtrapolationWarning, ModelError, ProtocolError, UnitError
 from igfaxis.risk._bcpe import BCPEParameters
 from igfaxis.units import IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
@@ -77,7 +79,7 @@ _AGE_TOLERANCE_Y: Final = 1e-5
 def _real(name: str, value: object, unit: str, fix: str) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ProtocolError(
-            f"`{name}` must be a real number [{unit}]; got {value!r} "
+            f"`{name}` must be a real number [{unit}]; got {short_repr(value)} "
             f"({type(value).__name__}). {fix}"
         )
     return float(value)
@@ -87,7 +89,7 @@ def _normalise_sex(sex: object) -> Sex:
     key = sex.strip().lower() if isinstance(sex, str) else None
     if key is None or key not in _SEX_ALIASES:
         raise ProtocolError(
-            f"`sex` must be 'male' or 'female' (or 'm'/'f', any case); got {sex!r} "
+            f"`sex` must be 'male' or 'female' (or 'm'/'f', any case); got {short_repr(sex)} "
             f"({type(sex).__name__}). The reference tables are sex-specific; pass the sex "
             f"the laboratory reference applies to."
         )
@@ -102,7 +104,7 @@ def _normalise_analyte(analyte: object) -> str:
     )
     if key is None or key not in _ANALYTES:
         raise ProtocolError(
-            f"`analyte` must be one of {list(_ANALYTES)}; got {analyte!r} "
+            f"`analyte` must be one of {list(_ANALYTES)}; got {short_repr(analyte)} "
             f"({type(analyte).__name__}). Use 'igf1' for IGF-1 or 'igfbp3' for IGFBP-3."
         )
     return key
@@ -206,7 +208,7 @@ class ReferenceTable:
             raise ProtocolError(
                 f"`age_y` must be a finite age from {youngest:.2f} y (2 months) to "
                 f"{MAX_AGE_Y:g} y for the {self.analyte} reference table ({self.source}); got "
-                f"{got!r} ({type(got).__name__}). Pass the age in years, e.g. 60 for an "
+                f"{short_repr(got)} ({type(got).__name__}). Pass the age in years, e.g. 60 for an "
                 f"adult or 0.5 for a 6-month-old."
             )
         above = ages > oldest + _AGE_TOLERANCE_Y
@@ -249,20 +251,26 @@ def _parse_table(
     text: str, source: str, error: type[Exception], hint: str, mu_scale: float = 1.0
 ) -> dict[str, _SexRows]:
     reader = csv.reader(io.StringIO(text))
-    header = tuple(h.strip() for h in next(reader, ()))
-    if header != _COLUMNS:
-        raise error(f"{source}: expected the columns {','.join(_COLUMNS)}; got {header}. {hint}")
     raw: dict[str, list[list[float]]] = {"male": [], "female": []}
-    for line_no, row in enumerate(reader, start=2):
-        try:
-            if len(row) != len(_COLUMNS) or row[0].strip() not in raw:
-                raise ValueError
-            raw[row[0].strip()].append([float(v) for v in row[1:]])
-        except ValueError:
+    try:
+        header = tuple(h.strip() for h in next(reader, ()))
+        if header != _COLUMNS:
             raise error(
-                f"{source}, line {line_no}: expected sex (male/female) and five numbers; "
-                f"got {row}. {hint}"
-            ) from None
+                f"{source}: expected the columns {','.join(_COLUMNS)}; got "
+                f"{short_repr(header)}. {hint}"
+            )
+        for line_no, row in enumerate(reader, start=2):
+            try:
+                if len(row) != len(_COLUMNS) or row[0].strip() not in raw:
+                    raise ValueError
+                raw[row[0].strip()].append([float(v) for v in row[1:]])
+            except ValueError:
+                raise error(
+                    f"{source}, line {line_no}: expected sex (male/female) and five numbers; "
+                    f"got {short_repr(row)}. {hint}"
+                ) from None
+    except csv.Error as exc:
+        raise error(f"{source} is not a readable CSV table: {exc}. {hint}") from None
     by_sex: dict[str, _SexRows] = {}
     for sex, values in raw.items():
         data = np.asarray(values, dtype=np.float64)
@@ -289,7 +297,7 @@ def _mu_scale(analyte: str, unit: str, where: str) -> float:
     if key == "nmol/l":
         return 1.0 / _NMOL_PER_NG[analyte]
     raise UnitError(
-        f"{where}: `unit` must be ng/mL, µg/L, mg/L, µg/mL or nmol/L; got {unit!r} "
+        f"{where}: `unit` must be ng/mL, µg/L, mg/L, µg/mL or nmol/L; got {short_repr(unit)} "
         f"({type(unit).__name__}). State the unit of the table's mu column."
     )
 
@@ -301,7 +309,9 @@ def _manifest() -> Mapping[tuple[str, str], Mapping[str, str]]:
     out: dict[tuple[str, str], Mapping[str, str]] = {}
     for entry in entries:
         if not isinstance(entry, dict) or set(entry) != _MANIFEST_KEYS:
-            raise ModelError(f"{_MANIFEST}: entry {entry!r} needs {sorted(_MANIFEST_KEYS)}. {_BUG}")
+            raise ModelError(
+                f"{_MANIFEST}: entry {short_repr(entry)} needs {sorted(_MANIFEST_KEYS)}. {_BUG}"
+            )
         key = (_normalise_analyte(entry["analyte"]), str(entry["name"]))
         if key in out:
             raise ModelError(f"{_MANIFEST}: table {key} is listed twice. {_BUG}")
@@ -355,7 +365,7 @@ def reference_table(analyte: str = "igf1", name: str = DEFAULT_TABLE) -> Referen
     if (key, table_name) not in _manifest():
         known = sorted(n for a, n in _manifest() if a == key)
         raise ProtocolError(
-            f"`assay` (reference table) must be one of {known} for {key}; got {name!r} "
+            f"`assay` (reference table) must be one of {known} for {key}; got {short_repr(name)} "
             f"({type(name).__name__}). Use a packaged table, or read your laboratory's own "
             f"with igfaxis.risk.load_reference_table(path, ...)."
         )
@@ -407,16 +417,13 @@ def load_reference_table(
     for field_name, value in (("name", name), ("assay", assay), ("citation", citation)):
         if not isinstance(value, str) or not value.strip():
             raise ProtocolError(
-                f"`{field_name}` must be a non-empty string; got {value!r} "
+                f"`{field_name}` must be a non-empty string; got {short_repr(value)} "
                 f"({type(value).__name__}). A reference table is data plus its source."
             )
     p = Path(path)
-    if not p.is_file():
-        raise ProtocolError(f"reference table file {str(p)!r} does not exist; check the path.")
+    text = read_text(p, "reference table", max_bytes=MAX_CSV_BYTES)
     hint = "Fix the file: one row per sex and age, columns sex,age,mu,sigma,nu,tau."
-    rows = _parse_table(
-        p.read_text("utf-8"), p.name, ProtocolError, hint, _mu_scale(key, unit, p.name)
-    )
+    rows = _parse_table(text, p.name, ProtocolError, hint, _mu_scale(key, unit, p.name))
     return ReferenceTable(
         analyte=key,
         name=name.strip(),
@@ -442,6 +449,6 @@ def _resolve(analyte: str, reference: ReferenceTable | str | None) -> ReferenceT
             )
         return reference
     raise ProtocolError(
-        f"`reference` must be None, a table name or a ReferenceTable; got {reference!r} "
+        f"`reference` must be None, a table name or a ReferenceTable; got {short_repr(reference)} "
         f"({type(reference).__name__})."
     )

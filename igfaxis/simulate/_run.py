@@ -21,7 +21,14 @@ from igfaxis.model import (
     param_hash,
 )
 from igfaxis.model.drugs import DRUGS
-from igfaxis.protocol import Forcing, Person, Protocol, compile_protocol, warn_doses
+from igfaxis.protocol import (
+    Forcing,
+    Person,
+    Protocol,
+    check_run,
+    compile_protocol,
+    warn_doses,
+)
 from igfaxis.simulate._config import Outcome, SolverConfig
 from igfaxis.simulate._engine import (
     ForcingArrays,
@@ -205,7 +212,8 @@ def simulate(
     >>> bool(50 < traj.mean("igf1_total_ng_ml", 0, 24) < 500)
     True
     """
-    protocol = protocol if protocol is not None else Protocol(name="usual day")
+    person, protocol, days, seed = check_run(person, protocol, days, seed,
+                                             save_every_h=solver.save_every_h)  # fmt: skip
     engine = _backend(backend)
     warn_doses(protocol, person, stacklevel=2)
     d = _horizon(protocol, days)
@@ -249,6 +257,14 @@ def simulate_batch(
 
     Equivalent to ``[simulate(x, protocol, seed=s) for x, s in zip(persons, seeds)]``.
     """
+    seeds = list(seeds) if seeds is not None else list(range(len(persons)))
+    if len(seeds) != len(persons):
+        raise ProtocolError(
+            f"`seeds` must have one seed per person ({len(persons)}); got {len(seeds)}."
+        )
+    checked = [check_run(x, protocol, days, sd, save_every_h=solver.save_every_h)
+               for x, sd in zip(persons, seeds, strict=True)]  # fmt: skip
+    persons, seeds = [c[0] for c in checked], [c[3] for c in checked]
     protocol = protocol if protocol is not None else Protocol(name="usual day")
     engine = _backend(backend)
     for x in persons:

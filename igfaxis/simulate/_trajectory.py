@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 __all__ = ["Trajectory"]
+
+#: units of quantities that cannot be negative (concentrations, amounts, secretion rates)
+NON_NEGATIVE_UNITS: Final = frozenset(
+    {"ng/mL", "pg/mL", "ug/L", "nmol/L", "ng/mL/h", "ug", "mg", "g/kg/d"}
+)
+#: round-off below zero that is set to zero: relative to the variable's largest magnitude,
+#: plus an absolute floor [-]
+_ROUND_OFF_REL: Final = 1e-6
+_ROUND_OFF_ABS: Final = 1e-9
+
+
+def _clip_round_off(values: np.ndarray) -> np.ndarray:
+    """``values`` with tiny negative round-off (|v| <= 1e-6 max|v| + 1e-9) set to 0.
+
+    The solver's error control lets a concentration that decays to zero undershoot by a
+    few ulps of the tolerance (-2.5e-12 to -4.8e-10 ng/mL were seen); larger negative
+    values are left as they are, so that a real sign error stays visible.
+    """
+    v = np.asarray(values)
+    if v.size == 0 or not np.issubdtype(v.dtype, np.floating) or not np.any(v < 0.0):
+        return v
+    scale = float(np.max(np.abs(v[np.isfinite(v)]), initial=0.0))
+    tol = _ROUND_OFF_REL * scale + _ROUND_OFF_ABS
+    return np.where((v < 0.0) & (v >= -tol), 0.0, v)
 
 
 @dataclass(frozen=True)
@@ -22,7 +46,9 @@ class Trajectory:
     variables
         Observable and state name -> values at ``times_h``.
     units
-        Variable name -> unit string (like xarray ``attrs["units"]``).
+        Variable name -> unit string (like xarray ``attrs["units"]``). Variables in a
+        non-negative unit (concentrations, amounts) have round-off below zero (down to
+        -1e-6 of their largest value) set to 0 when the trajectory is built.
     bursts_h
         Onsets of the endogenous GHRH bursts that drove this run [h].
     metadata
@@ -35,6 +61,15 @@ class Trajectory:
     units: dict[str, str]
     bursts_h: np.ndarray
     metadata: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Output, not state: the solver integrates what it integrates; what users read
+        # never shows a concentration of -1e-10 ng/mL (issue 16, item 4).
+        variables = {
+            k: _clip_round_off(v) if self.units.get(k) in NON_NEGATIVE_UNITS else v
+            for k, v in self.variables.items()
+        }
+        object.__setattr__(self, "variables", variables)
 
     def __getitem__(self, name: str) -> np.ndarray:
         try:

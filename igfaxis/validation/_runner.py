@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from igfaxis._files import MAX_YAML_BYTES, load_yaml, read_text
+from igfaxis._messages import short_repr
 from igfaxis.errors import DoseWarning, ProtocolError
 from igfaxis.protocol import Person, Protocol, format_validation_error
 from igfaxis.simulate import SolverConfig, Trajectory, simulate
@@ -25,7 +26,7 @@ __all__ = ["Scenario", "Target", "TargetResult", "ValidationReport", "load_targe
 class Scenario(BaseModel):
     """A person, a protocol, a horizon and a seed."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     person: Person = Field(default_factory=Person)
     protocol: Protocol = Field(default_factory=Protocol)
@@ -40,7 +41,7 @@ class Scenario(BaseModel):
 class Target(BaseModel):
     """One published observation as data."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     id: str = Field(min_length=1)
     group: str = ""
@@ -51,7 +52,7 @@ class Target(BaseModel):
     unit: str
     source: str = ""
     facts: list[str] = Field(default_factory=list)
-    scenarios: dict[str, Scenario]
+    scenarios: dict[str, Scenario] = Field(min_length=1)
     metric: dict[str, Any]
     note: str = ""
 
@@ -62,7 +63,8 @@ class Target(BaseModel):
         kind = self.metric.get("kind")
         if kind not in METRICS:
             raise ValueError(
-                f"`metric.kind` must be one of {', '.join(sorted(METRICS))}; got {kind!r}."
+                f"`metric.kind` must be one of {', '.join(sorted(METRICS))}; got "
+                f"{short_repr(kind)}."
             )
         return self
 
@@ -107,14 +109,13 @@ def default_targets_path() -> Path:
 def load_targets(path: str | Path | None = None) -> list[Target]:
     """Read and validate a targets file (YAML list of targets)."""
     p = Path(path) if path is not None else default_targets_path()
-    if not p.is_file():
-        raise ProtocolError(f"targets file {str(p)!r} does not exist; check the path.")
-    try:
-        data = yaml.safe_load(p.read_text("utf-8"))
-    except yaml.YAMLError as exc:
-        raise ProtocolError(f"{p.name} is not valid YAML: {exc}") from None
+    data = load_yaml(read_text(p, "targets", max_bytes=MAX_YAML_BYTES), p.name)
     if not isinstance(data, list):
         raise ProtocolError(f"{p.name} must be a YAML list of targets; got {type(data).__name__}.")
+    if not data:
+        raise ProtocolError(
+            f"{p.name} holds no targets; add at least one (see igfaxis/validation/targets.yaml)."
+        )
     out = []
     for i, item in enumerate(data):
         try:
@@ -157,6 +158,11 @@ def validate(
     targets = load_targets(path)
     if ids:
         targets = [t for t in targets if any(t.id == i or t.id.startswith(i) for i in ids)]
+        if not targets:
+            raise ProtocolError(
+                f"no target id is or starts with {short_repr(list(ids))}; pick ids from the "
+                "targets file (`igfaxis validate --json` lists them)."
+            )
     cache: dict[str, Trajectory] = {}
     rows = []
     for k, t in enumerate(targets):
