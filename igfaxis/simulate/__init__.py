@@ -6,13 +6,7 @@ from igfaxis.simulate._cell import (
     simulate_cell as simulate_cell,
 )
 from igfaxis.simulate._config import Outcome as Outcome, SolverConfig as SolverConfig
-from igfaxis.simulate._engine import (
-    ForcingArrays as ForcingArrays,
-    Solution as Solution,
-    SolveConfig as SolveConfig,
-    pad_forcing as pad_forcing,
-    solve as solve,
-)
+from igfaxis.simulate._forcing import pad_forcing as pad_forcing
 from igfaxis.simulate._pulsatility import (
     GH_RESOLUTION_NG_ML as GH_RESOLUTION_NG_ML,
     approximate_entropy as approximate_entropy,
@@ -29,3 +23,19 @@ from igfaxis.simulate._run import (
     simulate_batch as simulate_batch,
 )
 from igfaxis.simulate._trajectory import Trajectory as Trajectory
+
+# The JAX/diffrax engine is imported on first use: `import igfaxis` stays fast for the
+# native backend, and diffrax loads only when a JAX solve is asked for.
+_ENGINE = ("ForcingArrays", "Solution", "SolveConfig", "solve", "solve_batch")
+
+
+def __getattr__(name: str):  # noqa: ANN202
+    if name in _ENGINE:
+        from igfaxis.simulate import _engine
+
+        return getattr(_engine, name)
+    raise AttributeError(f"module 'igfaxis.simulate' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_ENGINE])

@@ -21,11 +21,10 @@ import diffrax
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-import numpy as np
-
 from igfaxis.errors import ConfigurationError
 from igfaxis.model import MODEL, Inputs, Observables, State, observables, vector_field
 from igfaxis.simulate._config import Outcome
+from igfaxis.simulate._forcing import pad_forcing
 
 __all__ = ["ForcingArrays", "Solution", "SolveConfig", "pad_forcing", "solve", "solve_batch"]
 
@@ -218,17 +217,6 @@ _solve_jit = eqx.filter_jit(solve)
 @eqx.filter_jit
 def _solve_vmap(params: Any, forcing: ForcingArrays, y0: Any, config: SolveConfig) -> Solution:
     return jax.vmap(solve, in_axes=(0, 0, 0, None))(params, forcing, y0, config)
-
-
-def pad_forcing(boundaries: np.ndarray, values: np.ndarray, t1: float, size: int) -> tuple:
-    """Pad the step function to ``size`` boundaries (fewer recompilations, vmap-able)."""
-    n = boundaries.size
-    extra = size - n
-    if extra < 0:
-        raise ValueError(f"size {size} < number of boundaries {n}")
-    b = np.concatenate([boundaries, t1 + 1.0 + np.arange(extra, dtype=float)])
-    v = np.concatenate([values, np.repeat(values[-1:], extra, axis=0)])
-    return b, v
 
 
 def solve_batch(params: Any, forcing: ForcingArrays, y0: Any, config: SolveConfig) -> Solution:

@@ -30,13 +30,7 @@ from igfaxis.protocol import (
     warn_doses,
 )
 from igfaxis.simulate._config import Outcome, SolverConfig
-from igfaxis.simulate._engine import (
-    ForcingArrays,
-    SolveConfig,
-    pad_forcing,
-    solve_batch,
-    solve_compiled,
-)
+from igfaxis.simulate._forcing import pad_forcing
 from igfaxis.simulate._trajectory import Trajectory
 
 __all__ = ["BACKENDS", "simulate", "simulate_batch"]
@@ -230,6 +224,8 @@ def simulate(
                 rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps, active=active,
             )  # fmt: skip
         else:
+            from igfaxis.simulate._engine import ForcingArrays, SolveConfig, solve_compiled
+
             cfg = SolveConfig(jnp.asarray(_padded_save_ts(save_ts)), rtol=solver.rtol,
                               atol=solver.atol, max_steps=solver.max_steps, active=active)
             ys, obs, code, steps = solve_compiled(
@@ -294,6 +290,8 @@ def simulate_batch(
                 atol=solver.atol, max_steps=solver.max_steps, active=active,
             )  # fmt: skip
         else:
+            from igfaxis.simulate._engine import ForcingArrays, SolveConfig, solve_batch
+
             cfg = SolveConfig(jnp.asarray(_padded_save_ts(save_ts)), rtol=solver.rtol,
                               atol=solver.atol, max_steps=solver.max_steps, active=active)
             ys, obs, codes, steps = solve_batch(
