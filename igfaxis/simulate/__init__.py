@@ -29,7 +29,7 @@ from igfaxis.simulate._trajectory import Trajectory as Trajectory
 _ENGINE = ("ForcingArrays", "Solution", "SolveConfig", "solve", "solve_batch")
 
 
-def __getattr__(name: str):  # noqa: ANN202
+def __getattr__(name: str):
     if name in _ENGINE:
         from igfaxis.simulate import _engine
 

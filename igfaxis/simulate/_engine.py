@@ -21,6 +21,7 @@ import diffrax
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+
 from igfaxis.errors import ConfigurationError
 from igfaxis.model import MODEL, Inputs, Observables, State, observables, vector_field
 from igfaxis.simulate._config import Outcome
