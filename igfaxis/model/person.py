@@ -22,7 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
 __all__ = ["BurstModulation", "Covariates", "personalise"]
 
@@ -52,15 +54,24 @@ class BurstModulation:
     size_factor: float
 
 
-def _premenopausal(age_y: Any) -> Any:
-    return 1.0 / (1.0 + jnp.exp((age_y - 50.0) / 2.5))
+def _array_module(p: Any, c: Covariates) -> Any:
+    """:mod:`jax.numpy` when any input is a JAX value (traced or not), else :mod:`numpy`
+    (float64, and no per-operation dispatch cost for the plain numbers of a simulation)."""
+    leaves = (*p, *vars(c).values())
+    return jnp if any(isinstance(x, jax.Array) for x in leaves) else np
+
+
+def _premenopausal(xp: Any, age_y: Any) -> Any:
+    return 1.0 / (1.0 + xp.exp((age_y - 50.0) / 2.5))
 
 
 def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
     """Return the person's parameters and burst modulation.
 
-    Written with :mod:`jax.numpy`: gradients flow from ``p`` and ``c`` to the result, and it
-    vmaps over both. Run it in float64 (``jax_enable_x64``).
+    Array-module generic: given JAX values (or under ``jax.grad``/``jax.vmap``) it runs in
+    :mod:`jax.numpy`, so gradients flow from ``p`` and ``c`` to the result; given plain
+    numbers it runs the same expressions in :mod:`numpy` (float64). Run JAX in float64
+    (``jax_enable_x64``).
 
     Parameters
     ----------
@@ -69,9 +80,10 @@ def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
     c
         The person's covariates.
     """
+    xp = _array_module(p, c)
     w = c.weight_kg / 70.0
-    female = jnp.asarray(c.female, dtype=float)
-    oestrogen = _premenopausal(c.age_y) * female
+    female = xp.asarray(c.female, dtype=float)
+    oestrogen = _premenopausal(xp, c.age_y) * female
     liver_sens = p.liver_sens * (1.0 + (p.female_liver_sens - 1.0) * female)
     new = p._replace(
         body_weight=c.weight_kg,
@@ -87,14 +99,14 @@ def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
         liver_sens=liver_sens,
     )
     # acromegaly: autonomous secretion that holds mean GH at the given level (0 when none)
-    g = jnp.asarray(c.acromegaly_mean_gh_ng_ml, dtype=float)
+    g = xp.asarray(c.acromegaly_mean_gh_ng_ml, dtype=float)
     clearance = new.gh_cl + new.gh_vmax / (new.gh_km + g)  # L/h at that level
-    new = new._replace(gh_autonomous=jnp.where(g > 0.0, g * clearance / new.gh_vc,
+    new = new._replace(gh_autonomous=xp.where(g > 0.0, g * clearance / new.gh_vc,
                                                new.gh_autonomous))  # fmt: skip
-    young = (jnp.clip(c.age_y, 18.0, 30.0) - 25.0) / 10.0
-    older = jnp.maximum(c.age_y - 30.0, 0.0) / 10.0
+    young = (xp.clip(c.age_y, 18.0, 30.0) - 25.0) / 10.0
+    older = xp.maximum(c.age_y - 30.0, 0.0) / 10.0
     log_size = -p.age_amp_decline_young * young - p.age_amp_decline * older
-    size = jnp.exp(log_size - p.bmi_amp_slope * (c.bmi - p.bmi_ref))
+    size = xp.exp(log_size - p.bmi_amp_slope * (c.bmi - p.bmi_ref))
     size = size * (1.0 + (p.female_amp_factor - 1.0) * oestrogen)
     rate = 1.0 + (p.female_freq_factor - 1.0) * oestrogen
     return new, BurstModulation(rate_factor=rate, size_factor=size)
