@@ -2,40 +2,54 @@
 
 Reduction. The only path from the fast subsystem (GHRH, somatostatin, GH, SC depots,
 short-lived drugs; minutes to hours) to the slow IGF-1 system is the hepatic GH-receptor
-signal ``E`` of :func:`igfaxis.model.liver.gh_liver_effect`, and the only path back is the
-IGF-1 feedback on the pituitary (total IGF-1). Everything else that the fast subsystem
-reads (energy, protein, hepatic nutrition, ghrelin, training, IGFBP-1, every drug
-compartment: the *exogenous* states) follows the protocol alone. So:
+signal ``E`` of :func:`igfaxis.model.liver.gh_liver_effect`; the only path back is the
+IGF-1 feedback on the pituitary (total IGF-1). Everything else the fast subsystem reads
+(energy, protein, hepatic nutrition, ghrelin, training, IGFBP-1, every drug compartment:
+the *exogenous* states) follows the protocol alone. So:
 
-1. **Tabulate the daily-mean GH effect.** For each distinct day (its non-burst forcing
-   relative to midnight, the exogenous states at midnight rounded to ``key_rtol``, and the
-   age node) the pulse-resolved model is run over that day with total IGF-1 clamped at the
-   levels ``levels x`` the habitual level (the IGF-1 rate constants are set to 0, so the
-   pools hold), for ``seeds`` burst trains. IGFBP-3 is turned into an integrator of the
-   effect (``bp3_k = 0``, no binding): ``BP3(24 h) = liver_sens bp3_syn_max (24 basal +
-   integral of E)``, which gives the exact daily mean of ``E``. The mean over burst trains
-   is stored per level, with the daily-mean GH, the exogenous states at the next midnight,
-   their daily means and the hourly hepatic modulation ``liver_nutrition (1 +
-   train_igf_gain training)``.
-2. **Integrate the slow liver system** (free, binary and ternary IGF-1, IGFBP-3, ALS) with
-   the equations of :mod:`igfaxis.model.liver`, driven by ``E = Ebar_day(I(t))`` (log-log
-   linear interpolation in total IGF-1 between the clamped levels, extrapolated beyond
-   them), the hourly hepatic modulation and any IV IGF-1: classical RK4 with
-   ``substeps`` steps a day, compiled with ``jax.lax.scan`` over days.
+1. **Tabulate the hourly GH effect of each distinct day.** A day is identified by its
+   non-burst forcing relative to midnight (meals, exercise, doses, clamps) and its
+   exogenous states at midnight (rounded to ``key_rtol``). For a new day the
+   pulse-resolved model (native kernel, else JAX) is run over it with total IGF-1 clamped
+   at ``levels`` x the habitual level (the IGF-1 rate constants set to 0, so the pools hold)
+   for ``seeds`` burst trains, from the habitual fast states at midnight. IGFBP-3 is turned
+   into an integrator of the effect (``bp3_k = 0``, no binding), which gives the exact daily
+   integral of ``E``; its hourly shape comes from ``E`` on the 5-minute output grid. Stored
+   per level: the hourly mean of ``E`` over the burst trains, the daily-mean GH; and the
+   exogenous states at the next midnight, their daily means and the hourly hepatic
+   modulation ``liver_nutrition (1 + train_igf_gain training)``.
+2. **Integrate the slow liver system** (free, binary and ternary IGF-1, IGFBP-3, ALS; the
+   equations of :mod:`igfaxis.model.liver`) driven by the hour's ``E`` at the current total
+   IGF-1 (log-log linear between the clamped levels, extrapolated beyond them), the hourly
+   modulation and any IV IGF-1: classical RK4 with ``substeps`` steps a day, compiled by
+   numba from the same rate-law functions of :mod:`igfaxis.model.liver`.
 
-Repeated days cost nothing (a habitual day is tabulated once per age node); a day whose
-exogenous state is new (a fast, a dose, the decay after a regimen) costs ``seeds x
-len(levels)`` pulse-resolved days. The person is re-personalised every ``age_step_years``
-(one age node, one table). The result does not resolve the random burst train: it is the
-burst-averaged daily mean (``seed`` only chooses which burst trains are averaged). A single
-pulse-resolved run scatters about it day to day (daily-mean total IGF-1 by 2-4% SD in a
-healthy adult, from the bursts of that day and the day before).
+Why hourly and not a daily mean of ``E``: GH comes mostly at night, IGF-1 total swings by
+about 15% over the day, and the binding is bilinear; a constant daily-mean ``E`` biases the
+daily-mean IGF-1 low by about 3%, the hourly profile by under 0.2% (measured on single
+pulse-resolved days).
+
+Ageing: the person is re-personalised every ``age_step_years`` (liver constants and the
+age node of the table). The GH-effect tables are computed at age nodes every
+``table_age_step_years`` and interpolated (log E, linear in age) between nodes.
+
+Repeated days cost nothing (a habitual day is tabulated once per age node); a new day
+costs ``seeds x len(levels)`` pulse-resolved days. The result is the burst-averaged daily
+mean (``seed`` chooses the averaged burst trains). A single pulse-resolved run scatters
+about it day to day (daily-mean total IGF-1 by 2-4% SD in a healthy adult, up to about 12%
+on the worst day of a year). ``same_bursts=True`` instead tabulates every day from the very
+burst train of ``simulate(..., seed=seed)`` (one train, no reuse): the reduction without
+the burst averaging, for checking it against the pulse-resolved run day by day.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from dataclasses import dataclass
+import json
+import math
+from collections import Counter
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -58,24 +72,53 @@ _REPORTED = ("energy_status", "protein_status", "liver_nutrition", "ghrelin", "t
              "igfbp1")  # fmt: skip
 _CLAMP = dict.fromkeys(("igf_syn_max", "igf_k_free", "igf_kon3", "igf_kon_als",
                         "igf_koff_als", "igf_k_binary", "igf_k_ternary", "bp3_k"), 0.0)  # fmt: skip
+_UNITS = {"igf1_total_ng_ml": "ng/mL", "igf1_free_ng_ml": "ng/mL",
+          "igfbp3_total_ng_ml": "ng/mL", "als_free_ng_ml": "ng/mL", "gh_ng_ml": "ng/mL",
+          "state_energy_status": "1", "state_protein_status": "g/kg/d",
+          "state_liver_nutrition": "1", "state_ghrelin": "1", "state_training": "1",
+          "state_igfbp1": "ng/mL"}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class DayConfig:
-    """Settings of the day-resolution reduction (module docstring)."""
+    """Settings of the day-resolution reduction (module docstring).
 
-    seeds: int = 16
-    levels: tuple[float, ...] = (0.5, 1.0, 2.0)
+    Attributes
+    ----------
+    seeds
+        Burst trains averaged for each tabulated day.
+    max_seeds
+        A day that recurs ``n`` times in a re-personalisation interval is refined to
+        ``min(max_seeds, 2**floor(log2 n))`` burst trains (less noise where it counts).
+    levels
+        Clamped total IGF-1 levels, relative to the habitual level.
+    age_step_years
+        Re-personalisation interval.
+    table_age_step_years
+        Spacing of the age nodes of the GH-effect tables.
+    substeps
+        RK4 steps a day of the liver system.
+    key_rtol
+        Rounding of the exogenous states that identify a day.
+    same_bursts
+        Tabulate every day from the burst train of ``simulate(..., seed=seed)`` (checks).
+    """
+
+    seeds: int = 8
+    max_seeds: int = 32
+    levels: tuple[float, ...] = (0.5, 0.71, 1.0, 1.41, 2.0)
     age_step_years: float = 1.0
+    table_age_step_years: float = 10.0
     substeps: int = 96
     key_rtol: float = 0.01
+    same_bursts: bool = False
 
 
 @dataclass(frozen=True)
 class _Day:
-    log_i: np.ndarray  # clamped total IGF-1 levels [log ng/mL]
-    log_e: np.ndarray  # (levels, 24) log hourly-mean GH effect at each level
-    gh: np.ndarray  # daily-mean GH at each level [ng/mL]
+    log_i: np.ndarray  # (L,) clamped total IGF-1 levels [log ng/mL]
+    log_e: np.ndarray  # (L, 24) logit of the hourly-mean GH effect (E / ghr_function)
+    gh: np.ndarray  # (L,) daily-mean GH at each level [ng/mL]
     x_end: np.ndarray  # exogenous states at the next midnight
     means: np.ndarray  # daily means of _REPORTED
     modulation: np.ndarray  # (24,) hourly hepatic modulation
@@ -83,6 +126,7 @@ class _Day:
 
 
 def _window(b: np.ndarray, v: np.ndarray, a: float, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """The step function restricted to [a, z)."""
     i = int(np.searchsorted(b, a, side="right") - 1)
     j = int(np.searchsorted(b, z, side="left"))
     bb = b[i:j].copy()
@@ -91,107 +135,12 @@ def _window(b: np.ndarray, v: np.ndarray, a: float, z: float) -> tuple[np.ndarra
 
 
 def _hourly(b: np.ndarray, col: np.ndarray, a: float) -> np.ndarray:
+    """Hourly means over [a, a + 24) of one column of a step function."""
     edges = a + np.arange(25.0)
     grid = np.unique(np.concatenate([edges, b[(b > a) & (b < a + 24.0)]]))
     vals = col[np.clip(np.searchsorted(b, grid[:-1], side="right") - 1, 0, col.size - 1)]
     cum = np.concatenate([[0.0], np.cumsum(vals * np.diff(grid))])
     return np.diff(np.interp(edges, grid, cum))
-
-
-class _Tables:
-    """Lazily tabulated days of one age node."""
-
-    def __init__(self, person, protocol, base, cfg, solver, seed, start_day, end_day, active,
-                 habit) -> None:  # fmt: skip
-        from igfaxis.model import Inputs
-
-        self.cfg, self.solver, self.active, self.habit = cfg, solver, active, habit
-        self.person, self.protocol, self.base, self.seed = person, protocol, base, seed
-        self.p, _ = personalise(base, person.covariates())
-        self.col_drive = Inputs._fields.index("ghrh_drive")
-        self.col_iv = Inputs._fields.index("igf1_iv_rate")
-        self.table: dict[bytes, _Day] = {}
-        self.exo = [n for n in habit._fields if n not in _FAST and n not in _LIVER]
-        self.i_ref = (habit.igf_free + habit.igf_binary + habit.igf_ternary) / IGF1_NMOL_PER_NG
-
-    def _signature(self, day: int, x: np.ndarray) -> bytes:
-        """The day's non-burst forcing relative to midnight, and its rounded start state."""
-        a = 24.0 * day
-        ev = lifestyle_events(self.protocol, self.p, a, a + 24.0)
-        rows = [(s - a, z - a, n, r) for s, z, n, r in zip(ev.start, ev.stop, ev.name,
-                                                          ev.rate, strict=True) if s < a + 24.0]
-        doses = [(d.input_name(), round(t - a, 6), d.amount_ug(self.person.weight_kg),
-                  d.duration_h()) for d in self.protocol.doses for t in d.times_h()
-                 if a - 24.0 <= t < a + 24.0]  # fmt: skip
-        tol = np.log1p(self.cfg.key_rtol)
-        xq = np.round(np.log(np.abs(x) + 1e-4) / tol).astype(int).tolist()
-        text = repr((sorted(rows), sorted(doses), self.protocol.endogenous_gh_suppressed, xq))
-        return hashlib.sha1(text.encode()).digest()
-
-    def _forcings(self, day: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Forcing of each burst train on a window ending with ``day`` (3 days before it,
-        so that the burst rate's fasting factor and the previous evening are in place)."""
-        out = []
-        for k in range(self.cfg.seeds):
-            _, f = compile_protocol(self.protocol, self.person, self.base, days=float(day + 1),
-                                    seed=1000 * self.seed + 97 * day + k,
-                                    warmup_h=24.0 * (3.0 - day))  # fmt: skip
-            out.append((f.boundaries, f.values))
-        return out
-
-    def day(self, day: int, x: np.ndarray) -> _Day:
-        key = self._signature(day, x)
-        if key not in self.table:
-            self.table[key] = self._tabulate(day, x)
-        return self.table[key]
-
-    def _tabulate(self, day: int, x: np.ndarray) -> _Day:
-        p, habit, a = self.p, self.habit, 24.0 * day
-        forcings = self._forcings(day)
-        pc = p._replace(**_CLAMP)
-        levels = self.i_ref * np.asarray(self.cfg.levels)
-        ps, y0s, fs = [], [], []
-        for lev in levels:
-            scale = lev / self.i_ref
-            y0 = habit._replace(**dict(zip(self.exo, map(float, x), strict=True)),
-                                igf_free=habit.igf_free * scale,
-                                igf_binary=habit.igf_binary * scale,
-                                igf_ternary=habit.igf_ternary * scale, bp3=0.0)  # fmt: skip
-            for b, v in forcings:
-                bb, vv = _window(b, v, a, a + 24.0)
-                vv[:, self.col_iv] = 0.0
-                ps.append(pc)
-                y0s.append(y0)
-                fs.append((bb, vv, a, a + 24.0))
-        ts = a + np.linspace(0.0, 24.0, 24 * 12 + 1)
-        ys, obs, codes = solve_any(ps, y0s, fs, ts, self.solver, active=self.active)
-        if np.any(codes != 0):
-            from igfaxis.errors import SimulationError
-
-            raise SimulationError(f"a day-resolution table run failed on day {day}",
-                                  int(np.max(codes)))  # fmt: skip
-        k, n_lev = self.cfg.seeds, len(levels)
-        exact = (np.asarray(ys.bp3)[:, -1] / (24.0 * p.liver_sens * p.bp3_syn_max)
-                 - p.bp3_basal_frac)  # fmt: skip
-        e_t = np.asarray(_effect(ys, p))  # (runs, 289) on the 5-min grid
-        hourly = np.stack([np.trapezoid(e_t[:, 12 * h:12 * h + 13], ts[12 * h:12 * h + 13],
-                                        axis=1) for h in range(24)], axis=1)  # fmt: skip
-        # shape from the 5-min grid, daily integral exact (from the IGFBP-3 integrator)
-        hourly *= (exact / np.maximum(hourly.sum(axis=1) / 24.0, 1e-300))[:, None]
-        effect = np.maximum(hourly.reshape(n_lev, k, 24).mean(axis=1), 1e-12)
-        gh = np.trapezoid(np.asarray(obs.gh_ng_ml), ts, axis=1) / 24.0
-        x_end = np.array([float(np.asarray(getattr(ys, n))[0, -1]) for n in self.exo])
-        means = np.array([np.trapezoid(np.asarray(getattr(ys, n))[0], ts) / 24.0
-                          for n in _REPORTED])  # fmt: skip
-        mod = np.asarray(ys.liver_nutrition)[0] * (1.0 + p.train_igf_gain
-                                                   * np.asarray(ys.training)[0])  # fmt: skip
-        hourly_mod = np.array([np.trapezoid(mod[12 * h:12 * h + 13], ts[12 * h:12 * h + 13])
-                               for h in range(24)])  # fmt: skip
-        b, v = forcings[0]
-        iv = _hourly(b, v[:, self.col_iv], a) * IGF1_NMOL_PER_NG / (p.plasma_volume
-                                                                   * p.body_weight)  # fmt: skip
-        return _Day(np.log(levels), np.log(effect), gh.reshape(n_lev, k).mean(axis=1),
-                    x_end, means, hourly_mod, iv)  # fmt: skip
 
 
 def _effect(ys: Any, p: Any) -> Any:
@@ -203,84 +152,237 @@ def _effect(ys: Any, p: Any) -> Any:
                                  pegvisomant.concentration(ys, p))  # fmt: skip
 
 
-def _liver_scan(substeps: int) -> Any:
-    import jax
-    import jax.numpy as jnp
+def _signatures(protocol: Protocol, person: Person, p: Any, start: int, end: int) -> list[str]:
+    """Non-burst forcing of each day in [start, end), relative to its midnight."""
+    ev = lifestyle_events(protocol, p, 24.0 * start, 24.0 * end)
+    names = {n: i for i, n in enumerate(sorted(set(ev.name)))}
+    t0, t1 = np.asarray(ev.start, dtype=float), np.asarray(ev.stop, dtype=float)
+    cols = [t0, t1, np.array([names[n] for n in ev.name], dtype=float),
+            np.asarray(ev.rate, dtype=float)]  # fmt: skip
+    for i, dose in enumerate(protocol.doses):
+        times = np.asarray(dose.times_h(), dtype=float)
+        amount, dur = dose.amount_ug(person.weight_kg), dose.duration_h()
+        cols = [np.concatenate([cols[0], times]), np.concatenate([cols[1], times + dur]),
+                np.concatenate([cols[2], np.full(times.size, -1.0 - i)]),
+                np.concatenate([cols[3], np.full(times.size, amount)])]  # fmt: skip
+    day = np.floor(cols[0] / 24.0).astype(np.int64)
+    rows = np.column_stack([cols[0] - 24.0 * day, cols[1] - 24.0 * day, cols[2], cols[3]])
+    rows = np.round(rows, 6)
+    keep = (day >= start) & (day < end)
+    day, rows = day[keep], rows[keep]
+    order = np.argsort(day, kind="stable")
+    day, rows = day[order], rows[order]
+    cuts = np.searchsorted(day, np.arange(start, end + 1))
+    gate = "g" if protocol.endogenous_gh_suppressed else "-"
+    return [gate + rows[cuts[i]:cuts[i + 1]].tobytes().hex() for i in range(end - start)]
+
+
+class _Node:
+    """The GH-effect tables of one person at one age (filled lazily)."""
+
+    def __init__(self, person, protocol, base, cfg, solver, seed, active, habit) -> None:
+        self.person, self.protocol, self.base, self.cfg = person, protocol, base, cfg
+        self.solver, self.seed, self.active, self.habit = solver, seed, active, habit
+        self.p, _ = personalise(base, person.covariates())
+        self.exo = [n for n in habit._fields if n not in _FAST and n not in _LIVER]
+        self.i_ref = (habit.igf_free + habit.igf_binary + habit.igf_ternary) / IGF1_NMOL_PER_NG
+        self.table: dict[str, _Day] = {}
+        self.raw: dict[str, tuple] = {}
+        self.full: tuple[np.ndarray, np.ndarray] | None = None
+        self.fast: dict[str, float] | None = None  # same_bursts: last table run's fast end
+
+    def _forcings(self, day: int, horizon: int, k0: int, k1: int) -> list[tuple]:
+        if self.cfg.same_bursts:
+            if self.full is None:
+                _, f = compile_protocol(self.protocol, self.person, self.base,
+                                        days=float(horizon), seed=self.seed,
+                                        warmup_h=24.0 * self.solver.warmup_days)  # fmt: skip
+                self.full = (f.boundaries, f.values)
+            return [self.full]
+        out = []
+        for k in range(k0, k1):
+            # a window from 3 days before: the burst rate's fasting factor and the previous
+            # evening's bursts are in place at midnight
+            _, f = compile_protocol(self.protocol, self.person, self.base, days=float(day + 1),
+                                    seed=10_000 * self.seed + k,
+                                    warmup_h=24.0 * (3.0 - day))  # fmt: skip
+            out.append((f.boundaries, f.values))
+        return out
+
+    def day(self, key: str, day: int, x: np.ndarray, horizon: int) -> _Day:
+        if key not in self.table:
+            self.raw[key] = (day, x, *self._tabulate(day, x, horizon, 0, self.cfg.seeds))
+            self.table[key] = self._entry(key)
+        return self.table[key]
+
+    def refine(self, key: str, target: int) -> None:
+        """Average ``target`` burst trains for ``key`` (adds the missing ones)."""
+        day, x, hourly, gh, rest, n = self.raw[key]
+        if self.cfg.same_bursts or n >= target:
+            return
+        h2, g2, _, n2 = self._tabulate(day, x, None, n, target)
+        self.raw[key] = (day, x, hourly + h2, gh + g2, rest, n + n2)
+        self.table[key] = self._entry(key)
+
+    def _entry(self, key: str) -> _Day:
+        _, _, hourly, gh, rest, n = self.raw[key]
+        top = max(float(self.p.ghr_function), 1e-12)
+        effect = np.clip(hourly / n, 1e-12 * top, top * (1.0 - 1e-9))
+        # E = top s / (1 + s): the GH-receptor saturation taken out, so that what is
+        # interpolated in log IGF-1 is nearly linear
+        logit = np.log(effect / (top - effect))
+        return _Day(rest[0], logit, gh / n, *rest[1:])
+
+    def _tabulate(self, day: int, x: np.ndarray, horizon: int | None, k0: int, k1: int) -> tuple:
+        from igfaxis.errors import SimulationError
+        from igfaxis.model import Inputs
+
+        p, habit, a = self.p, self.habit, 24.0 * day
+        forcings = self._forcings(day, horizon, k0, k1)
+        col_iv = Inputs._fields.index("igf1_iv_rate")
+        levels = self.i_ref * np.asarray(self.cfg.levels)
+        ps, y0s, fs = [], [], []
+        pc = p._replace(**_CLAMP)
+        for lev in levels:
+            scale = lev / self.i_ref
+            y0 = habit._replace(**(self.fast or {}),
+                                **dict(zip(self.exo, map(float, x), strict=True)),
+                                igf_free=habit.igf_free * scale,
+                                igf_binary=habit.igf_binary * scale,
+                                igf_ternary=habit.igf_ternary * scale, bp3=0.0)  # fmt: skip
+            for b, v in forcings:
+                bb, vv = _window(b, v, a, a + 24.0)
+                vv[:, col_iv] = 0.0  # IV IGF-1 enters the liver system, not the clamp
+                ps.append(pc)
+                y0s.append(y0)
+                fs.append((bb, vv, a, a + 24.0))
+        ts = a + np.linspace(0.0, 24.0, 24 * 12 + 1)
+        ys, obs, codes = solve_any(ps, y0s, fs, ts, self.solver, active=self.active)
+        if np.any(codes != 0):
+            raise SimulationError(f"a day-resolution table run failed on day {day}",
+                                  int(np.max(codes)))  # fmt: skip
+        k, n_lev = len(forcings), len(levels)
+        if self.cfg.same_bursts:  # carry the fast states of the level nearest 1 into tomorrow
+            r = int(np.argmin(np.abs(np.log(np.asarray(self.cfg.levels))))) * k
+            self.fast = {n: float(np.asarray(getattr(ys, n))[r, -1]) for n in _FAST}
+        exact = (np.asarray(ys.bp3)[:, -1] / (24.0 * p.liver_sens * p.bp3_syn_max)
+                 - p.bp3_basal_frac)  # fmt: skip
+        e_t = np.asarray(_effect(ys, p))
+        hourly = np.stack([np.trapezoid(e_t[:, 12 * h:12 * h + 13], ts[12 * h:12 * h + 13],
+                                        axis=1) for h in range(24)], axis=1)  # fmt: skip
+        # the hourly shape from the 5-min grid, the daily integral exact (IGFBP-3 integrator)
+        hourly *= (exact / np.maximum(hourly.sum(axis=1) / 24.0, 1e-300))[:, None]
+        sum_e = hourly.reshape(n_lev, k, 24).sum(axis=1)
+        gh = np.trapezoid(np.asarray(obs.gh_ng_ml), ts, axis=1) / 24.0
+        x_end = np.array([float(np.asarray(getattr(ys, n))[0, -1]) for n in self.exo])
+        means = np.array([np.trapezoid(np.asarray(getattr(ys, n))[0], ts) / 24.0
+                          for n in _REPORTED])  # fmt: skip
+        mod = np.asarray(ys.liver_nutrition)[0] * (1.0 + p.train_igf_gain
+                                                   * np.asarray(ys.training)[0])  # fmt: skip
+        hourly_mod = np.array([np.trapezoid(mod[12 * h:12 * h + 13], ts[12 * h:12 * h + 13])
+                               for h in range(24)])  # fmt: skip
+        b, v = forcings[0]
+        iv = _hourly(b, v[:, col_iv], a) * IGF1_NMOL_PER_NG / (p.plasma_volume * p.body_weight)
+        rest = (np.log(levels), x_end, means, hourly_mod, iv)
+        return sum_e, gh.reshape(n_lev, k).sum(axis=1), rest, k
+
+
+@functools.cache
+def _liver_kernel() -> Any:
+    """The slow liver system, RK4 over days, compiled by numba from the rate laws of
+    :mod:`igfaxis.model.liver` (the physiology is not rewritten here)."""
+    import numba
 
     from igfaxis.model import liver
 
-    dt = 24.0 / substeps
+    jit = numba.njit(cache=False, error_model="numpy")
+    binding, capture = jit(liver.igf1_binding), jit(liver.ternary_formation)
+    free_r, binary_r, ternary_r = (jit(liver.free_igf1_rate), jit(liver.binary_rate),
+                                   jit(liver.ternary_rate))  # fmt: skip
+    bp3_r, als_r = jit(liver.bp3_rate), jit(liver.als_rate)
+    to_nmol = IGF1_NMOL_PER_NG
 
-    def interp(li, xs, ys):
-        # log-log linear between the clamped levels, extrapolated beyond the end levels
-        j = jnp.clip(jnp.searchsorted(xs, li) - 1, 0, xs.size - 2)
-        w = (li - xs[j]) / (xs[j + 1] - xs[j])
-        return ys[j] + w * (ys[j + 1] - ys[j])
+    @jit
+    def rhs(p, y, li, le, hour, top, m, r_iv, out):
+        total = (y[0] + y[1] + y[2]) / to_nmol
+        x = math.log(total)
+        n = li.size
+        j = 0
+        while j < n - 2 and x > li[j + 1]:
+            j += 1
+        w = (x - li[j]) / (li[j + 1] - li[j])  # log-log linear, extrapolated at the ends
+        s = math.exp(le[j, hour] + w * (le[j + 1, hour] - le[j, hour]))
+        e = top * s / (1.0 + s)
+        r_b = binding(y[0], y[1], y[3], p)
+        r_t = capture(y[1], y[2], y[4], p)
+        out[0] = free_r(y[0], e, r_b, r_iv, m, p)
+        out[1] = binary_r(y[1], r_b, r_t, p)
+        out[2] = ternary_r(y[2], r_t, p)
+        out[3] = bp3_r(y[3], e, r_b, p)
+        out[4] = als_r(y[4], e, r_t, p)
 
-    def rhs(p, y, e, m, r_iv):
-        f, b, t, bp3, als = y
-        r_b = liver.igf1_binding(f, b, bp3, p)
-        r_t = liver.ternary_formation(b, t, als, p)
-        return jnp.stack([
-            liver.free_igf1_rate(f, e, r_b, r_iv, m, p),
-            liver.binary_rate(b, r_b, r_t, p),
-            liver.ternary_rate(t, r_t, p),
-            liver.bp3_rate(bp3, e, r_b, p),
-            liver.als_rate(als, e, r_t, p),
-        ])  # fmt: skip
-
-    @jax.jit
-    def run(p, y0, log_i, log_e, mod, iv):
-        def day(y, inp):
-            li, le, m24, iv24 = inp
-
-            def effect(yy, hour):
-                total = (yy[0] + yy[1] + yy[2]) / IGF1_NMOL_PER_NG
-                return jnp.exp(interp(jnp.log(total), li, le[:, hour]))
-
-            def sub(carry, k):
-                yy, acc = carry
-                hour = jnp.clip(jnp.floor(k * dt).astype(int), 0, 23)
-                m, r = m24[hour], iv24[hour]
-                k1 = rhs(p, yy, effect(yy, hour), m, r)
-                y2 = yy + 0.5 * dt * k1
-                k2 = rhs(p, y2, effect(y2, hour), m, r)
-                y3 = yy + 0.5 * dt * k2
-                k3 = rhs(p, y3, effect(y3, hour), m, r)
-                y4 = yy + dt * k3
-                k4 = rhs(p, y4, effect(y4, hour), m, r)
-                y_new = yy + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-                return (y_new, acc + 0.5 * dt * (yy + y_new)), None
-
-            (y_end, acc), _ = jax.lax.scan(sub, (y, jnp.zeros(5)), jnp.arange(substeps))
-            return y_end, (acc / 24.0, y_end)
-
-        return jax.lax.scan(day, y0, (log_i, log_e, mod, iv))[1]
+    @jit
+    def run(p, y0, log_i, log_e, mod, iv, substeps, top, means, ends):
+        dt = 24.0 / substeps
+        y = y0.copy()
+        k1, k2, k3, k4, tmp = (np.empty(5), np.empty(5), np.empty(5), np.empty(5),
+                               np.empty(5))  # fmt: skip
+        for d in range(log_e.shape[0]):
+            acc = np.zeros(5)
+            for k in range(substeps):
+                hour = min(int(k * dt), 23)
+                m, r = mod[d, hour], iv[d, hour]
+                li, le = log_i[d], log_e[d]
+                rhs(p, y, li, le, hour, top, m, r, k1)
+                tmp[:] = y + 0.5 * dt * k1
+                rhs(p, tmp, li, le, hour, top, m, r, k2)
+                tmp[:] = y + 0.5 * dt * k2
+                rhs(p, tmp, li, le, hour, top, m, r, k3)
+                tmp[:] = y + dt * k3
+                rhs(p, tmp, li, le, hour, top, m, r, k4)
+                y_new = y + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+                acc += 0.5 * dt * (y + y_new)
+                y = y_new
+            means[d] = acc / 24.0
+            ends[d] = y
 
     return run
 
 
-_SCAN: dict[int, Any] = {}
+#: GH-effect tables by (person at the node age, protocol, parameters, config, seed)
+_NODES: dict[str, _Node] = {}
 
 
 def _run_liver(p: Any, y0: np.ndarray, seq: list[_Day], substeps: int) -> tuple:
     """Daily means (n, 5) of the liver states and the state at the end of the last day."""
-    import jax
-    import jax.numpy as jnp
-
-    if substeps not in _SCAN:
-        _SCAN[substeps] = _liver_scan(substeps)
     n = len(seq)
-    size = 1 << max(int(np.ceil(np.log2(max(n, 1)))), 4)  # padded: fewer recompilations
-    pad = seq + [seq[-1]] * (size - n)
-    with jax.enable_x64(True):
-        stack = lambda f: jnp.asarray(np.stack([f(d) for d in pad]))  # noqa: E731
-        means, ends = _SCAN[substeps](
-            type(p)(*(jnp.asarray(float(v)) for v in p)), jnp.asarray(y0, dtype=float),
-            stack(lambda d: d.log_i), stack(lambda d: d.log_e), stack(lambda d: d.modulation),
-            stack(lambda d: d.iv),
-        )  # fmt: skip
-        return np.asarray(means)[:n], np.asarray(ends)[n - 1]
+    means, ends = np.empty((n, 5)), np.empty((n, 5))
+    stack = lambda f: np.ascontiguousarray(np.stack([f(d) for d in seq]), dtype=float)  # noqa: E731
+    pf = type(p)(*(float(v) for v in p))
+    _liver_kernel()(pf, np.asarray(y0, dtype=float), stack(lambda d: d.log_i),
+                    stack(lambda d: d.log_e), stack(lambda d: d.modulation),
+                    stack(lambda d: d.iv), int(substeps), max(float(p.ghr_function), 1e-12),
+                    means, ends)  # fmt: skip
+    return means, ends[n - 1]
+
+
+def _node(person, protocol, base, cfg, solver, seed, active, habit) -> _Node:
+    key = json.dumps({"person": person.model_dump(mode="json"), "protocol": protocol.to_dict(),
+                      "params": param_hash(base), "cfg": asdict(cfg), "seed": seed,
+                      "rtol": solver.rtol, "atol": solver.atol,
+                      "warmup": solver.warmup_days}, sort_keys=True, default=str)  # fmt: skip
+    if cfg.same_bursts:
+        return _Node(person, protocol, base, cfg, solver, seed, active, habit)
+    if key not in _NODES:
+        _NODES[key] = _Node(person, protocol, base, cfg, solver, seed, active, habit)
+    return _NODES[key]
+
+
+def _blend(a: _Day, b: _Day | None, w: float) -> _Day:
+    if b is None or w == 0.0:
+        return a
+    return _Day(a.log_i, (1.0 - w) * a.log_e + w * b.log_e, (1.0 - w) * a.gh + w * b.gh,
+                a.x_end, a.means, a.modulation, a.iv)  # fmt: skip
 
 
 def simulate_days(
@@ -295,66 +397,104 @@ def simulate_days(
 ) -> Trajectory:
     """Simulate at day resolution (module docstring): one sample per day.
 
+    Parameters
+    ----------
+    person
+        Who; their age is the age at t = 0 (re-personalised as they age).
+    protocol
+        What happens; ``None`` is the habitual lifestyle.
+
+    Other Parameters
+    ----------------
+    days
+        Horizon [days] (whole days are simulated).
+    seed
+        Chooses the burst trains that are averaged (``config.same_bursts``: the train).
+    params
+        Base :class:`~igfaxis.model.Params`; table defaults if None.
+    solver
+        Tolerances of the pulse-resolved table runs.
+    config
+        :class:`DayConfig`.
+
     Returns
     -------
     Trajectory
-        ``times_h[d] = 24 d``; each value is the mean over ``[24 d, 24 d + 24)`` h;
-        ``metadata["resolution"] == "day"``.
+        ``times_h[d] = 24 d``; each value is the mean over ``[24 d, 24 d + 24)`` h of the
+        IGF-1 outputs, IGFBP-3, ALS, GH and the nutrition and training states;
+        ``metadata["resolution"] == "day"``. Starts at the habitual state.
     """
     protocol = protocol if protocol is not None else Protocol(name="usual day")
     base = params if params is not None else default_params()
-    n_days = int(np.floor(days + 1e-9))
-    active = tuple(s for d in {resolve(x.drug).name for x in protocol.doses}
-                   for s in resolve(d).states)  # fmt: skip
-    habit0 = habitual_state(person, protocol, base, solver=solver)
-    y_liver = np.array([float(getattr(habit0, n)) for n in _LIVER])
-    exo_names = [n for n in habit0._fields if n not in _FAST and n not in _LIVER]
-    x = np.array([float(getattr(habit0, n)) for n in exo_names])
-    step = max(round(365.25 * config.age_step_years), 1)
-    out: dict[str, list[np.ndarray]] = {k: [] for k in (
-        "igf1_total_ng_ml", "igf1_free_ng_ml", "igfbp3_total_ng_ml", "als_free_ng_ml",
-        "gh_ng_ml", *(f"state_{n}" for n in _REPORTED))}  # fmt: skip
-    p_last = None
+    n_days = math.floor(days + 1e-9)
+    drugs = {resolve(x.drug).name for x in protocol.doses}
+    active = tuple(s for d in sorted(drugs) for s in resolve(d).states)
+    habit = habitual_state(person, protocol, base, solver=solver)
+    y_liver = np.array([float(getattr(habit, n)) for n in _LIVER])
+    exo = [n for n in habit._fields if n not in _FAST and n not in _LIVER]
+    x = np.array([float(getattr(habit, n)) for n in exo])
+    step = max(round(365.25 * config.age_step_years), 1) if not config.same_bursts else n_days
+    node_step = config.table_age_step_years
+    tol = math.log1p(config.key_rtol)
+    out: dict[str, list[np.ndarray]] = {k: [] for k in _UNITS}
+    p = None
+    runs: list[tuple[tuple, list[_Day]]] = []
     for start in range(0, n_days, step):
         end = min(start + step, n_days)
-        aged = person.model_copy(update={"age_y": person.age_y + start / 365.25})
-        habit = habitual_state(aged, protocol, base, solver=solver)
-        tables = _Tables(aged, protocol, base, config, solver, seed, start, end, active, habit)
-        seq = []
+        age = person.age_y + start / 365.25
+        j = math.floor((age - person.age_y) / node_step + 1e-9)
+        w = (age - person.age_y) / node_step - j
+        nodes = [_node(person.model_copy(update={"age_y": person.age_y + (j + i) * node_step}),
+                       protocol, base, config, solver, seed, active, habit)
+                 for i in ((0, 1) if w > 1e-9 else (0,))]  # fmt: skip
+        p, _ = personalise(base, person.model_copy(update={"age_y": age}).covariates())
+        sigs = _signatures(protocol, person, p, start, end)
+        keys = []
+        last_x, xq = None, b""
         for d in range(start, end):
-            entry = tables.day(d, x)
-            seq.append(entry)
+            if x is not last_x:  # a repeated day hands on the same array: no re-rounding
+                xq = np.round(np.log(np.abs(x) + 1e-4) / tol).astype(np.int64).tobytes()
+                last_x = x
+            key = f"{d}" if config.same_bursts else hashlib.sha1(
+                sigs[d - start].encode() + xq).hexdigest()
+            for nd in nodes:
+                entry = nd.day(key, d, x, n_days)
+            keys.append(key)
             x = entry.x_end
-        p = tables.p
-        p_last = p
+        for key, count in Counter(keys).items():
+            target = min(config.max_seeds, 1 << math.floor(math.log2(count)))
+            for nd in nodes:
+                nd.refine(key, target)
+        blends = {k: _blend(nodes[0].table[k], nodes[1].table[k] if len(nodes) > 1 else None, w)
+                  for k in set(keys)}  # fmt: skip
+        seq = [blends[k] for k in keys]
+        if runs and runs[-1][0] == tuple(p):
+            runs[-1][1].extend(seq)
+        else:
+            runs.append((tuple(p), seq))
+    for pt, seq in runs:
+        # personalise does not make the liver constants depend on age, so one scan covers
+        # every year; a change of parameters starts a new scan from the last state
+        p = type(p)(*pt)
         means, y_liver = _run_liver(p, y_liver, seq, config.substeps)
         f, b, t, bp3, als = means.T
-        log_total = np.log((f + b + t) / IGF1_NMOL_PER_NG)
-        gh = np.array([np.interp(li, e.log_i, e.gh) for li, e in zip(log_total, seq,
-                                                                      strict=True)])  # fmt: skip
         out["igf1_total_ng_ml"].append((f + b + t) / IGF1_NMOL_PER_NG)
         out["igf1_free_ng_ml"].append(f / IGF1_NMOL_PER_NG)
         out["igfbp3_total_ng_ml"].append((bp3 + b + t) / IGFBP3_NMOL_PER_NG)
         out["als_free_ng_ml"].append(als / ALS_NMOL_PER_NG)
-        out["gh_ng_ml"].append(gh)
-        for j, n in enumerate(_REPORTED):
-            out[f"state_{n}"].append(np.array([e.means[j] for e in seq]))
-    variables = {k: np.concatenate(v) for k, v in out.items()}
-    units = {"igf1_total_ng_ml": "ng/mL", "igf1_free_ng_ml": "ng/mL",
-             "igfbp3_total_ng_ml": "ng/mL", "als_free_ng_ml": "ng/mL", "gh_ng_ml": "ng/mL",
-             "state_energy_status": "1", "state_protein_status": "g/kg/d",
-             "state_liver_nutrition": "1", "state_ghrelin": "1", "state_training": "1",
-             "state_igfbp1": "ng/mL"}  # fmt: skip
+        log_total = np.log((f + b + t) / IGF1_NMOL_PER_NG)
+        gh = [np.interp(li, e.log_i, e.gh) for li, e in zip(log_total, seq, strict=True)]
+        out["gh_ng_ml"].append(np.array(gh))
+        for i, n in enumerate(_REPORTED):
+            out[f"state_{n}"].append(np.array([e.means[i] for e in seq]))
+    variables = {k: np.concatenate(v) if v else np.array([]) for k, v in out.items()}
     meta = {
         "igfaxis_version": __version__, "resolution": "day",
-        "person": person.model_dump(mode="json"), "protocol": protocol.to_dict(),
-        "seed": seed, "param_hash": param_hash(p_last) if p_last is not None else "",
+        "sample": "mean over [t, t + 24 h)", "person": person.model_dump(mode="json"),
+        "protocol": protocol.to_dict(), "seed": seed,
+        "param_hash": param_hash(p) if p is not None else "",
         "solver": {"rtol": solver.rtol, "atol": solver.atol},
-        "day": {"seeds": config.seeds, "levels": list(config.levels),
-                "age_step_years": config.age_step_years, "substeps": config.substeps,
-                "key_rtol": config.key_rtol},
+        "day": {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(config).items()},
     }  # fmt: skip
-    return Trajectory(24.0 * np.arange(n_days, dtype=float), variables, units,
+    return Trajectory(24.0 * np.arange(n_days, dtype=float), variables, dict(_UNITS),
                       np.array([]), meta)  # fmt: skip
-
-

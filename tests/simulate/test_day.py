@@ -1,9 +1,22 @@
 """Day resolution against the pulse-resolved model (issue 10, item 5).
 
-The reference is the mean of ``N_REF`` pulse-resolved runs (seeds 0..N_REF-1): one run's
-daily-mean total IGF-1 scatters by 2-4% SD about the burst-averaged value that the day
-resolution computes (8-12% at worst over a year), so a single seed is no reference.
-Tolerance (issue 10): 3% on every day's mean total IGF-1 and IGFBP-3 over one year.
+Tolerance (issue 10): 3% on every day's mean total IGF-1 and IGFBP-3 over one year, for
+every protocol in examples/ and every validation scenario longer than 7 days.
+
+Two comparisons, because the burst train is random:
+
+* ``same_bursts``: the day resolution tabulated from the very burst train of the
+  pulse-resolved run (seed 0), and that run started from the same habitual state; every
+  day must agree within 3%. This checks the reduction itself (clamped IGF-1 feedback,
+  hourly GH effect, slow liver system) day by day.
+* the default, burst-averaged day resolution against the mean of ``N_REF`` pulse-resolved
+  runs (seeds 0..N_REF-1). One run's daily-mean total IGF-1 scatters by 2-4% SD about the
+  burst average (up to about 12% on the worst day of a year), so the mean of 4 runs still
+  scatters by up to about 5% on single days: that reference cannot hold a day-by-day 3%.
+  The check is on 28-day means of the daily means (3%).
+
+The year-long comparisons are ``slow`` (about 1 min a case on a loaded 2-core machine); the
+fast test runs the ``same_bursts`` check over 60 days on three cases.
 """
 
 from __future__ import annotations
@@ -17,12 +30,18 @@ import numpy as np
 import pytest
 import yaml
 
-from igfaxis.protocol import Person, Protocol
+from igfaxis.model import default_params
+from igfaxis.model.drugs import resolve
+from igfaxis.protocol import Person, Protocol, compile_protocol
 from igfaxis.simulate import SolverConfig, simulate
-from igfaxis.simulate._day import simulate_days
+from igfaxis.simulate._day import DayConfig, _window, simulate_days
+from igfaxis.simulate._steady import habitual_state, solve_any
 from igfaxis.validation import load_targets
 
 N_REF = 4
+TOL = 0.03
+OUTPUTS = ("igf1_total_ng_ml", "igfbp3_total_ng_ml")
+SOLVER = SolverConfig(max_steps=10**8)
 PERSONS = {
     "pegvisomant-acromegaly": "examples/persons/acromegaly.yaml",
     "somapacitan-weekly": "examples/persons/adult-ghd.yaml",
@@ -35,8 +54,7 @@ def _cases():
     for f in sorted(glob.glob("examples/*.yaml")):
         name = os.path.basename(f)[:-5]
         text = Path(PERSONS[name]).read_text("utf-8") if name in PERSONS else "{}"
-        person = Person(**yaml.safe_load(text))
-        out.append((name, person, Protocol.from_yaml(f)))
+        out.append((name, Person(**yaml.safe_load(text)), Protocol.from_yaml(f)))
     for t in load_targets():
         out += [(f"{t.id}:{k}", s.person, s.protocol) for k, s in t.scenarios.items()
                 if s.days > 7]  # fmt: skip
@@ -44,6 +62,8 @@ def _cases():
 
 
 CASES = _cases()
+IDS = [c[0] for c in CASES]
+FAST = ["water-fast-3-day", "somapacitan-weekly", "resistance-3x-week"]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,14 +74,35 @@ def _cache(tmp_path_factory):
     mp.undo()
 
 
-def _reference(person, protocol, days):
-    solver = SolverConfig(save_every_h=1.0 / 12.0, max_steps=10**8)
+def _pulse_same_bursts(person, protocol, days, seed=0):
+    """Daily means of the pulse-resolved run with ``simulate``'s burst train of ``seed``,
+    started at t = 0 from the habitual state (as the day resolution is)."""
+    p, f = compile_protocol(protocol, person, default_params(), days=days, seed=seed,
+                            warmup_h=24.0 * SOLVER.warmup_days)  # fmt: skip
+    b, v = _window(f.boundaries, f.values, 0.0, 24.0 * days + 1.0)
+    active = tuple(s for d in sorted({resolve(x.drug).name for x in protocol.doses})
+                   for s in resolve(d).states)  # fmt: skip
+    ts = np.linspace(0.0, 24.0 * days, 288 * days + 1)
+    y0 = habitual_state(person, protocol)
+    _, obs, codes = solve_any([p], [y0], [(b, v, 0.0, 24.0 * days)], ts, SOLVER, active=active)
+    assert np.all(codes == 0)
+    out = {}
+    for k in OUTPUTS:
+        y = np.asarray(getattr(obs, k))[0]
+        out[k] = np.array([np.trapezoid(y[288 * d:288 * d + 289], ts[288 * d:288 * d + 289])
+                           / 24.0 for d in range(days)])  # fmt: skip
+    return out
+
+
+def _check_same_bursts(name, person, protocol, days):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        runs = [simulate(person, protocol, days=days, seed=s, solver=solver)
-                for s in range(N_REF)]  # fmt: skip
-    return {k: np.mean([r.daily_mean(k) for r in runs], axis=0)
-            for k in ("igf1_total_ng_ml", "igfbp3_total_ng_ml")}  # fmt: skip
+        day = simulate_days(person, protocol, days=days, config=DayConfig(same_bursts=True))
+        ref = _pulse_same_bursts(person, protocol, days)
+    for k in OUTPUTS:
+        err = np.abs(day[k] / ref[k] - 1.0)
+        print(f"{name} {k}: max {100 * err.max():.2f}% (day {int(err.argmax())})")
+        assert err.max() < TOL, (name, k, float(err.max()), int(err.argmax()))
 
 
 def test_day_trajectory_shape_and_metadata():
@@ -77,14 +118,37 @@ def test_day_trajectory_shape_and_metadata():
     np.testing.assert_array_equal(again["igf1_total_ng_ml"], tr["igf1_total_ng_ml"])
 
 
+def test_day_resolution_ages_the_person():
+    tr = simulate_days(Person(age_y=30), days=365.25 * 20)
+    first, last = tr["igf1_total_ng_ml"][:365].mean(), tr["igf1_total_ng_ml"][-365:].mean()
+    assert last < first  # somatopause
+
+
+@pytest.mark.parametrize("name", FAST)
+def test_same_bursts_agrees_over_60_days(name):
+    _, person, protocol = CASES[IDS.index(name)]
+    _check_same_bursts(name, person, protocol, 60)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("i", range(len(CASES)), ids=[c[0] for c in CASES])
-def test_day_resolution_agrees_with_pulse_resolved_over_one_year(i):
-    _, person, protocol = CASES[i]
+@pytest.mark.parametrize("i", range(len(CASES)), ids=IDS)
+def test_same_bursts_agrees_day_by_day_over_one_year(i):
+    _check_same_bursts(*CASES[i], 365)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("i", range(len(CASES)), ids=IDS)
+def test_burst_averaged_agrees_with_pulse_ensemble_over_one_year(i):
+    name, person, protocol = CASES[i]
+    solver = SolverConfig(save_every_h=1.0 / 12.0, max_steps=10**8)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         day = simulate_days(person, protocol, days=365)
-    ref = _reference(person, protocol, 365)
-    for k, r in ref.items():
-        err = np.abs(day[k] / r - 1.0)
-        assert err.max() < 0.03, (CASES[i][0], k, float(err.max()), int(err.argmax()))
+        runs = [simulate(person, protocol, days=365, seed=s, solver=solver)
+                for s in range(N_REF)]  # fmt: skip
+    for k in OUTPUTS:
+        ref = np.mean([r.daily_mean(k) for r in runs], axis=0)
+        n = 365 // 28 * 28
+        err = np.abs(day[k][:n].reshape(-1, 28).mean(1) / ref[:n].reshape(-1, 28).mean(1) - 1)
+        print(f"{name} {k}: 28-day max {100 * err.max():.2f}%")
+        assert err.max() < TOL, (name, k, float(err.max()))
