@@ -209,6 +209,16 @@ def staged_outputs(*paths: str | Path) -> Iterator[tuple[Path, ...]]:
     'done'
     """
     finals = [Path(p) for p in paths]
+    for final in finals:  # what would fail at the rename, refused before anything is written
+        if final.is_dir():
+            raise ProtocolError(
+                f"the output {short_repr(str(final))} is a folder; give a file name."
+            )
+    if len(set(finals)) != len(finals):
+        raise ProtocolError(
+            f"two outputs would be the same file ({short_repr([str(f) for f in finals])}); "
+            "give each its own name."
+        )
     temps: list[Path] = []
     try:
         for final in finals:

@@ -618,6 +618,7 @@ def export_sbml_cmd(
         from igfaxis.io.sbml import write_sbml
     except ImportError as exc:  # an optional dependency is missing: say which
         raise ExportError(str(exc)) from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
     try:
         path = write_sbml(out, person, protocol, days=horizon_days(protocol, days), seed=seed)
     except ImportError as exc:
