@@ -56,12 +56,12 @@ from igfaxis.model import (
     State,
     Sym,
     default_params,
-    initial_state,
     observables,
     param_hash,
     vector_field,
 )
 from igfaxis.protocol import Forcing, Person, Protocol, check_run, compile_protocol
+from igfaxis.simulate import SolverConfig, start_state
 
 __all__ = ["to_sbml", "write_sbml"]
 
@@ -283,8 +283,7 @@ def _consistency_errors(lib: Any, doc: Any) -> list[str]:
 # --- the document ----------------------------------------------------------------------
 
 
-def _add_species(lib: Any, model: Any, p: Any) -> None:
-    y0 = initial_state(p)
+def _add_species(lib: Any, model: Any, y0: Any) -> None:
     rates = vector_field(*_symbols())
     for name in State._fields:
         unit = getattr(STATE_UNITS, name)
@@ -373,7 +372,7 @@ def _model_notes(person: Person, protocol: Protocol, days: float, seed: int, p: 
     )
 
 
-def _build(lib: Any, person: Person, protocol: Protocol, p: Any, forcing: Forcing,
+def _build(lib: Any, person: Person, protocol: Protocol, p: Any, y0: Any, forcing: Forcing,
            days: float, seed: int) -> Any:  # fmt: skip
     doc = lib.SBMLDocument(3, 2)
     model = doc.createModel()
@@ -391,7 +390,7 @@ def _build(lib: Any, person: Person, protocol: Protocol, p: Any, forcing: Forcin
     _ok(c.setUnits("litre"), "compartment units")
     _ok(c.setConstant(True), "compartment")
 
-    _add_species(lib, model, p)
+    _add_species(lib, model, y0)
     for name in Params._fields:
         spec = PARAMETERS[name]
         _add_parameter(model, units, name, getattr(p, name), spec.unit, True,
@@ -428,7 +427,8 @@ def to_sbml(
     days: float,
     seed: int = 0,
     params: Any = None,
-    warmup_days: float = 21.0,
+    warmup_days: float = 2.0,
+    start: str = "habitual",
 ) -> str:
     """Export one person's model under one protocol as an SBML Level 3 Version 2 document.
 
@@ -455,6 +455,10 @@ def to_sbml(
         Base :class:`~igfaxis.model.Params` (before personalisation); table defaults if None.
     warmup_days
         Warm-up [days] before model time 0; SBML time 0 is model time ``-24 warmup_days`` h.
+    start
+        Initial species amounts: ``"habitual"`` (the person's habitual state, as
+        :func:`igfaxis.simulate` starts) or ``"initial"`` (the model description's rough
+        initial state); see :class:`igfaxis.SolverConfig`.
 
     Returns
     -------
@@ -475,14 +479,15 @@ def to_sbml(
     if not (isinstance(warmup_days, numbers.Real) and 0.0 <= warmup_days <= 3650.0):
         raise ProtocolError(
             f"`warmup_days` must be a number in [0, 3650]; got {warmup_days!r} "
-            f"({type(warmup_days).__name__}). Pass e.g. `warmup_days=21`."
+            f"({type(warmup_days).__name__}). Pass e.g. `warmup_days=2`."
         )
     _check_ids()
     base = params if params is not None else default_params()
     p, forcing = compile_protocol(
         protocol, person, base, days=float(days), seed=seed, warmup_h=24.0 * warmup_days
     )
-    doc = _build(lib, person, protocol, p, forcing, float(days), seed)
+    y0 = start_state(person, protocol, params, p, SolverConfig(start=start))
+    doc = _build(lib, person, protocol, p, y0, forcing, float(days), seed)
     errors = _consistency_errors(lib, doc)
     if errors:
         raise ExportError(
@@ -501,7 +506,8 @@ def write_sbml(
     days: float,
     seed: int = 0,
     params: Any = None,
-    warmup_days: float = 21.0,
+    warmup_days: float = 2.0,
+    start: str = "habitual",
 ) -> Path:
     """Write :func:`to_sbml` of the arguments to ``path`` (UTF-8) and return the path.
 
@@ -513,5 +519,5 @@ def write_sbml(
         As in :func:`to_sbml`.
     """
     text = to_sbml(person, protocol, days=days, seed=seed, params=params,
-                   warmup_days=warmup_days)  # fmt: skip
+                   warmup_days=warmup_days, start=start)  # fmt: skip
     return write_text_atomic(path, text)

@@ -21,7 +21,9 @@ from igfaxis.simulate._run import (
     BACKENDS as BACKENDS,
     simulate as simulate,
     simulate_batch as simulate_batch,
+    start_state as start_state,
 )
+from igfaxis.simulate._steady import habitual_state as habitual_state
 from igfaxis.simulate._trajectory import Trajectory as Trajectory
 
 # The JAX/diffrax engine is imported on first use: `import igfaxis` stays fast for the

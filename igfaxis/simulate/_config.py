@@ -51,11 +51,24 @@ class SolverConfig:
     save_every_h
         Spacing of saved output [h] (5 minutes by default, which resolves GH bursts).
     warmup_days
-        Days simulated before t = 0 so that the person starts at their habitual state.
+        Pulse-resolved days simulated before t = 0, under the habitual lifestyle, from the
+        start state: they let the fast states and the seed's recent bursts act.
+    start
+        ``"habitual"``: the run starts from the person's habitual state
+        (:func:`igfaxis.simulate.habitual_state`, cached); ``"initial"``: from the model
+        description's rough healthy-adult state, which needs a warm-up of about three
+        weeks to forget.
     """
 
     rtol: float = 1e-6
     atol: float = 1e-8
     max_steps: int = 2_000_000
     save_every_h: float = 5.0 / 60.0
-    warmup_days: float = 21.0
+    warmup_days: float = 2.0
+    start: str = "habitual"
+
+    def __post_init__(self) -> None:
+        if self.start not in ("habitual", "initial"):
+            raise ValueError(
+                f"`SolverConfig.start` must be 'habitual' or 'initial'; got {self.start!r}."
+            )

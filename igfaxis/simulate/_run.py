@@ -33,7 +33,7 @@ from igfaxis.simulate._config import Outcome, SolverConfig
 from igfaxis.simulate._forcing import pad_forcing
 from igfaxis.simulate._trajectory import Trajectory
 
-__all__ = ["BACKENDS", "simulate", "simulate_batch"]
+__all__ = ["BACKENDS", "simulate", "simulate_batch", "start_state"]
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +121,26 @@ def _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, cfg, s
     }  # fmt: skip
     bursts = forcing.bursts.onsets_h
     return Trajectory(save_ts, variables, units, bursts[bursts >= 0.0], meta)
+
+
+#: tolerances of the runs that define the habitual state (part of its definition, not of
+#: the run that starts from it, so every run and the SBML export share one start)
+_HABITUAL_SOLVER = SolverConfig(rtol=1e-8, atol=1e-10, warmup_days=0.0)
+
+
+def start_state(person: Person, protocol: Protocol | None, params: Any, p: Any,
+                solver: SolverConfig) -> Any:
+    """The state at the forcing's ``t0``: the person's habitual state (``solver.start ==
+    "habitual"``) or the description's initial state (``"initial"``).
+
+    ``params`` are the base parameters (``None``: table defaults) and ``p`` the person's
+    personalised ones.
+    """
+    if solver.start == "initial":
+        return initial_state(p)
+    from igfaxis.simulate._steady import habitual_state
+
+    return habitual_state(person, protocol, params, solver=_HABITUAL_SOLVER)
 
 
 def _active(protocol: Protocol) -> tuple[str, ...]:
@@ -217,7 +237,7 @@ def simulate(
                            _pad_size(forcing.boundaries.size))  # fmt: skip
         save_ts = _save_ts(d, solver.save_every_h)
         active = _active(protocol)
-        y0 = initial_state(p)
+        y0 = start_state(person, protocol, params, p, solver)
         if engine == "native":
             ys, obs, code, steps = _native_module().solve_native(
                 p, y0, b, v, forcing.t0, forcing.t1, _padded_save_ts(save_ts),
@@ -278,7 +298,10 @@ def simulate_batch(
         padded = [pad_forcing(f.boundaries, f.values, f.t1, size) for _, f in compiled]
         stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
         ps = type(compiled[0][0])(*stack([tuple(p) for p, _ in compiled]).T)
-        y0 = type(initial_state(None))(*stack([tuple(initial_state(p)) for p, _ in compiled]).T)
+        y0 = type(initial_state(None))(*stack([
+            tuple(start_state(x, protocol, params, p, solver))
+            for (p, _), x in zip(compiled, persons, strict=True)
+        ]).T)  # fmt: skip
         save_ts = _save_ts(d, solver.save_every_h)
         bs, vs = stack([b for b, _ in padded]), stack([v for _, v in padded])
         t0s = np.array([f.t0 for _, f in compiled])

@@ -98,7 +98,7 @@ def test_write_sbml(tmp_path, sbml_text):
 
 
 def test_bad_days_is_protocol_error():
-    with pytest.raises(ProtocolError, match=r"`days` must be a number in \(0, 36500\]"):
+    with pytest.raises(ProtocolError, match=r"`days` must be a number in \[0.003472, 36500\]"):
         to_sbml(PERSON, PROTOCOL, days=-1.0)
 
 

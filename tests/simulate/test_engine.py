@@ -7,8 +7,9 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from igfaxis import Dose, Person, Protocol, SolverConfig, simulate, simulate_batch
-from igfaxis.model import Inputs, State, default_params, initial_state, vector_field
+from igfaxis.model import Inputs, State, default_params, vector_field
 from igfaxis.protocol import BOLUS_DURATION_H, compile_protocol
+from igfaxis.simulate import start_state
 
 MAN = Person(age_y=30, sex="male", weight_kg=70)
 FAST = SolverConfig(warmup_days=3)
@@ -72,7 +73,7 @@ def _scipy_reference(person, protocol, days, warmup_days):
                                   warmup_h=24 * warmup_days)  # fmt: skip
     # the same rate laws, compiled once by jax.jit and called by scipy's own integrator
     rhs = jax.jit(lambda yy, uu: jnp.stack(vector_field(State(*yy), Inputs(*uu), p)))
-    y = np.asarray(initial_state(p), dtype=float)
+    y = np.asarray(start_state(person, protocol, None, p, SolverConfig()), dtype=float)
     edges = np.append(forcing.boundaries, forcing.t1)
     save = np.linspace(0.0, 24.0 * days, int(24 * days * 12) + 1)
     out = np.empty((save.size, y.size))
