@@ -39,12 +39,29 @@ class BurstTrain:
 
 def _operational_time(t: np.ndarray, sleep: Sequence[tuple[float, float]], rw: float,
                       rs: float) -> np.ndarray:
-    """Lambda(t) relative to t = 0: rw * t plus (rs - rw) * time asleep in [0, t]."""
-    lam = rw * t
-    for on, off in sleep:
-        asleep = np.clip(t, on, off) - on
-        lam = lam + (rs - rw) * asleep
-    return lam
+    """Lambda(t) relative to t = 0: rw * t plus (rs - rw) * time asleep in [0, t].
+
+    The time asleep sums ``clip(t, on, off) - on`` over the nights: the whole nights with
+    ``off <= t`` (a running sum) plus the part of the night in progress. Sorted ``t`` and
+    ``sleep`` make this one ``searchsorted``: linear in ``t`` and in the number of nights.
+    """
+    t = np.asarray(t, dtype=float)
+    if len(sleep) == 0:
+        return rw * t
+    on, off = (np.asarray(x, dtype=float) for x in zip(*sleep, strict=True))
+    done = np.concatenate([[0.0], np.cumsum(off - on)])  # sleep of the first i nights
+    i = np.searchsorted(on, t, side="right")  # nights begun by t
+    last = np.maximum(i - 1, 0)
+    partial = np.where(i > 0, np.minimum(t, off[last]) - on[last], 0.0)
+    return rw * t + (rs - rw) * (done[last] + partial)
+
+
+def _nearest_distance(x: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    """Distance from each ``x`` to the nearest of the sorted, non-empty ``ref``."""
+    j = np.searchsorted(ref, x)
+    below = np.abs(x - ref[np.maximum(j - 1, 0)])
+    above = np.abs(x - ref[np.minimum(j, ref.size - 1)])
+    return np.minimum(below, above)
 
 
 def burst_train(
@@ -109,7 +126,7 @@ def burst_train(
     sws_t = np.array([on + sws_delay for on, _ in sleep if start_h <= on + sws_delay < end_h])
     if sws_t.size:
         mean_gap = 1.0 / rate_sleep
-        near = np.min(np.abs(onsets[:, None] - sws_t[None, :]), axis=1) < 0.5 * mean_gap
+        near = _nearest_distance(onsets, sws_t) < 0.5 * mean_gap
         onsets, sizes, widths = onsets[~near], sizes[~near], widths[~near]
         sws_sizes = sws_boost * rng.lognormal(-0.5 * sigma**2, sigma, size=sws_t.size)
         onsets = np.concatenate([onsets, sws_t])

@@ -111,19 +111,55 @@ def lifestyle_events(protocol: Protocol, params: Any, t0: float, t1: float) -> E
     return ev
 
 
+#: largest total decay exponent (time / tau) inside one block of the vectorised recurrence:
+#: exp(+-_BLOCK_DECAY) stays far inside float64, and the rounding of the exponent (about
+#: _BLOCK_DECAY x 1e-16 relative) stays at round-off
+_BLOCK_DECAY = 32.0
+
+
 def energy_status_at(ev: Events, t0: float, grid: np.ndarray, tau: float, e0: float) -> np.ndarray:
     """Energy status on ``grid``: the exact solution of dE/dt = (intake - E)/tau for the
-    step intake of ``ev`` (the same equation as the model's ``energy_status`` state)."""
-    idx = [i for i, nm in enumerate(ev.name) if nm == "intake_energy"]
-    edges = np.unique(np.concatenate([[t0], grid, [ev.start[i] for i in idx],
-                                      [ev.stop[i] for i in idx]]))  # fmt: skip
+    step intake of ``ev`` (the same equation as the model's ``energy_status`` state).
+
+    Notes
+    -----
+    Between consecutive edges (grid points and intake steps) the intake is a constant
+    ``level`` and ``E(t_{k+1}) = level_k + (E(t_k) - level_k) exp(-(t_{k+1} - t_k)/tau)``.
+    That recurrence is solved in closed form, ``E_k = exp(-s_k) (E_0 + sum_{j<k} level_j
+    exp(s_j) expm1(s_{j+1} - s_j))`` with ``s_k = (t_k - t_0)/tau``, in blocks of at most
+    ``_BLOCK_DECAY`` units of ``s`` (so no exponential over- or underflows), carrying the
+    block's last value into the next: linear in the number of edges. All terms of the sums
+    are of one sign for a non-negative intake, so the result equals the step-by-step
+    recurrence to round-off.
+    """
+    energy = np.asarray([nm == "intake_energy" for nm in ev.name], dtype=bool)
+    start = np.asarray(ev.start, dtype=float)[energy]
+    stop = np.asarray(ev.stop, dtype=float)[energy]
+    rate = np.asarray(ev.rate, dtype=float)[energy]
+    edges = np.unique(np.concatenate([[t0], grid, start, stop]))
     edges = edges[edges >= t0]
-    level = np.zeros(edges.size)
-    for i in idx:
-        level[(edges >= ev.start[i]) & (edges < ev.stop[i])] += ev.rate[i]
+    # level on [edges[k], edges[k+1]): the rates of the steps with start <= edges[k] < stop
+    delta = np.zeros(edges.size + 1)
+    np.add.at(delta, np.searchsorted(edges, start, side="left"), rate)
+    np.add.at(delta, np.searchsorted(edges, stop, side="left"), -rate)
+    level = np.cumsum(delta)[:-1]
+    ds = np.diff(edges) / tau
+    total = np.concatenate([[0.0], np.cumsum(ds)])  # only to cut the blocks
     e = np.empty(edges.size)
     e[0] = e0
-    decay = np.exp(-np.diff(edges) / tau)
-    for k in range(edges.size - 1):
-        e[k + 1] = level[k] + (e[k] - level[k]) * decay[k]
+    first = 0
+    while first < edges.size - 1:
+        last = int(np.searchsorted(total, total[first] + _BLOCK_DECAY, side="right")) - 1
+        if last <= first + 1:  # one step (perhaps a long one): the recurrence itself
+            k = first
+            e[k + 1] = level[k] + (e[k] - level[k]) * math.exp(-ds[k])
+            first = k + 1
+            continue
+        # s_j - s_first from the times themselves, not a running sum of steps (whose
+        # rounding would pile up over thousands of equal steps)
+        rel = (edges[first : last + 1] - edges[first]) / tau
+        # exp(s_{j+1}) - exp(s_j) = exp(s_j) expm1(ds_j): no cancellation for short steps
+        acc = np.cumsum(level[first:last] * np.exp(rel[:-1]) * np.expm1(ds[first:last]))
+        e[first + 1 : last + 1] = np.exp(-rel[1:]) * (e[first] + acc)
+        first = last
     return np.interp(grid, edges, e)

@@ -1,0 +1,196 @@
+"""The linear-time forcing compiler (issue 10, speed target c) against the straightforward
+algorithms it replaced, kept here as references: the same numbers to round-off.
+
+- ``energy_status_at``: the step-by-step recurrence of dE/dt = (intake - E)/tau over every
+  edge, with each intake step masked over the whole edge array.
+- ``_operational_time``: a clip of the whole grid per night.
+- the slow-wave-sleep absorption in ``burst_train``: the full onset x night distance matrix.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from igfaxis import Person, Protocol
+from igfaxis.model import default_params
+from igfaxis.model.pulse_generator import _operational_time, burst_train
+from igfaxis.protocol import compile_protocol
+from igfaxis.protocol._compile import _sleep_intervals
+from igfaxis.protocol._lifestyle_compile import Events, energy_status_at, lifestyle_events
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+WARMUP_H = 24.0 * 21.0
+
+
+def _reference_energy(ev: Events, t0: float, grid: np.ndarray, tau: float, e0: float) -> np.ndarray:
+    idx = [i for i, nm in enumerate(ev.name) if nm == "intake_energy"]
+    edges = np.unique(np.concatenate([[t0], grid, [ev.start[i] for i in idx],
+                                      [ev.stop[i] for i in idx]]))  # fmt: skip
+    edges = edges[edges >= t0]
+    level = np.zeros(edges.size)
+    for i in idx:
+        level[(edges >= ev.start[i]) & (edges < ev.stop[i])] += ev.rate[i]
+    e = np.empty(edges.size)
+    e[0] = e0
+    decay = np.exp(-np.diff(edges) / tau)
+    for k in range(edges.size - 1):
+        e[k + 1] = level[k] + (e[k] - level[k]) * decay[k]
+    return np.interp(grid, edges, e)
+
+
+def _reference_operational_time(t: np.ndarray, sleep, rw: float, rs: float) -> np.ndarray:
+    lam = rw * t
+    for on, off in sleep:
+        lam = lam + (rs - rw) * (np.clip(t, on, off) - on)
+    return lam
+
+
+def _protocol(source: str) -> Protocol:
+    if source.endswith(".yaml"):
+        return Protocol.from_yaml(EXAMPLES / source)
+    return Protocol.from_yaml(source)
+
+
+CASES = [
+    ("water-fast-3-day.yaml", 7.0),
+    ("fmd-monthly.yaml", 90.0),
+    # multi-year horizons (the references are quadratic in the horizon, hence slow)
+    pytest.param("fmd-monthly.yaml", 3 * 365.0, marks=pytest.mark.slow),
+    pytest.param(
+        "fasting: [{kind: '5:2', energy_fraction: 0.25}]\n", 2 * 365.0, marks=pytest.mark.slow
+    ),
+    ("name: usual\n", 365.0),
+]
+
+
+@pytest.mark.parametrize(("source", "days"), CASES)
+def test_energy_status_matches_the_step_by_step_recurrence(source, days):
+    protocol, p = _protocol(source), default_params()
+    t0, t1 = -WARMUP_H, 24.0 * days
+    ev = lifestyle_events(protocol, p, t0, t1)
+    grid = np.linspace(t0, t1, int((t1 - t0) * 60) + 1)
+    tau = float(p.energy_tau)
+    new = energy_status_at(ev, t0, grid, tau, 1.0)
+    ref = _reference_energy(ev, t0, grid, tau, 1.0)
+    assert np.all(np.isfinite(new))
+    np.testing.assert_allclose(new, ref, rtol=1e-12, atol=1e-14)
+    if "water" in source or "fmd" in source:
+        assert ref.min() < 0.7  # the fast really is in the compared window
+
+
+@pytest.mark.parametrize("tau", [0.05, 2.0, 12.0, 200.0])
+def test_energy_status_on_a_sparse_irregular_grid(tau):
+    """Long gaps (several tau in one step), overlapping intakes and a grid off the edges."""
+    ev = Events([], [], [], [])
+    ev.add(-3.0, 5.0, "intake_energy", 2.0)
+    ev.add(1.0, 2.5, "intake_energy", 0.7)  # overlaps the first
+    ev.add(40.0, 41.0, "intake_energy", 9.0)
+    ev.add(0.0, 900.0, "meal", 1.0)  # not energy: ignored
+    ev.add(600.0, 2000.0, "intake_energy", 0.5)
+    grid = np.array([-10.0, -2.0, 0.3, 1.7, 3.0, 39.9, 40.5, 80.0, 500.0, 1999.0, 5000.0])
+    new = energy_status_at(ev, -10.0, grid, tau, 0.8)
+    ref = _reference_energy(ev, -10.0, grid, tau, 0.8)
+    np.testing.assert_allclose(new, ref, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize(("source", "days"), [CASES[0], CASES[2]])
+def test_operational_time_matches_the_clip_per_night(source, days):
+    protocol, t0, t1 = _protocol(source), -WARMUP_H, 24.0 * days
+    sleep = _sleep_intervals(protocol, t0, t1)
+    grid = np.linspace(t0, t1, int((t1 - t0) * 60) + 1)
+    new = _operational_time(grid, sleep, 0.3125, 0.625)
+    ref = _reference_operational_time(grid, sleep, 0.3125, 0.625)
+    np.testing.assert_allclose(new - new[0], ref - ref[0], rtol=1e-12, atol=1e-9)
+    inside = np.array([-1e6, -500.0, -499.0, 23.5, t1 + 100.0])  # before, in and after nights
+    np.testing.assert_allclose(_operational_time(inside, sleep, 0.2, 0.9),
+                               _reference_operational_time(inside, sleep, 0.2, 0.9),
+                               rtol=1e-12)  # fmt: skip
+    np.testing.assert_array_equal(_operational_time(grid, [], 0.3, 0.6), 0.3 * grid)
+
+
+@pytest.mark.parametrize(
+    ("source", "days", "seed"),
+    [
+        ("fmd-monthly.yaml", 90.0, 3),
+        pytest.param("fmd-monthly.yaml", 3 * 365.0, 11, marks=pytest.mark.slow),
+    ],
+)
+def test_the_burst_train_is_unchanged_and_reproducible(source, days, seed):
+    """Against the old generator (reference operational time and distance matrix) with the
+    same seed and fasting factor; and the same seed twice gives the same train."""
+    protocol, p = _protocol(source), default_params()
+    t0, t1 = -WARMUP_H, 24.0 * days
+    sleep = _sleep_intervals(protocol, t0, t1)
+    life = lifestyle_events(protocol, p, t0, t1)
+    tau, gain = float(p.energy_tau), float(p.fast_freq_gain)
+    kw = {"rate_wake": float(p.pulse_rate_wake), "rate_sleep": float(p.pulse_rate_sleep),
+          "regularity": float(p.pulse_regularity), "amp_cv": float(p.pulse_amp_cv),
+          "width": float(p.pulse_width), "sws_boost": float(p.sws_boost),
+          "sws_delay": float(p.sws_delay), "sws_width": float(p.sws_width)}  # fmt: skip
+
+    def factor(energy_fn):
+        return lambda g: 1.0 + gain * np.clip(1.0 - energy_fn(life, t0, g, tau, 1.0), 0.0, 1.0)
+
+    new = burst_train(seed, t0, t1, sleep, rate_multiplier=factor(energy_status_at), **kw)
+    again = burst_train(seed, t0, t1, sleep, rate_multiplier=factor(energy_status_at), **kw)
+    for a, b in zip((new.onsets_h, new.sizes, new.widths_h),
+                    (again.onsets_h, again.sizes, again.widths_h), strict=True):  # fmt: skip
+        np.testing.assert_array_equal(a, b)
+
+    ref = _reference_burst_train(seed, t0, t1, sleep, factor(_reference_energy), **kw)
+    assert new.onsets_h.size == ref[0].size
+    np.testing.assert_allclose(new.onsets_h, ref[0], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(new.sizes, ref[1], rtol=1e-12)
+    np.testing.assert_array_equal(new.widths_h, ref[2])
+
+
+def _reference_burst_train(seed, start_h, end_h, sleep, rate_multiplier, *, rate_wake,
+                           rate_sleep, regularity, amp_cv, width, sws_boost, sws_delay,
+                           sws_width):  # fmt: skip
+    rng = np.random.Generator(np.random.PCG64(seed))
+    grid = np.linspace(start_h, end_h, max(int((end_h - start_h) * 60), 2) + 1)
+    lam = _reference_operational_time(grid, sleep, rate_wake, rate_sleep)
+    rate = np.gradient(lam, grid) * rate_multiplier(grid)
+    lam = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * np.diff(grid))])
+    lam = lam - lam[0]
+    n_max = int(lam[-1] * 1.5 + 20)
+    gaps = rng.gamma(regularity, 1.0 / regularity, size=n_max)
+    phase = rng.uniform(0.0, 1.0)
+    marks = np.cumsum(gaps) - phase * gaps[0]
+    marks = marks[(marks >= 0) & (marks < lam[-1])]
+    onsets = np.interp(marks, lam, grid)
+    sigma = np.sqrt(np.log1p(amp_cv**2))
+    sizes = rng.lognormal(-0.5 * sigma**2, sigma, size=onsets.size)
+    widths = np.full(onsets.size, width)
+    sws_t = np.array([on + sws_delay for on, _ in sleep if start_h <= on + sws_delay < end_h])
+    near = np.min(np.abs(onsets[:, None] - sws_t[None, :]), axis=1) < 0.5 / rate_sleep
+    onsets, sizes, widths = onsets[~near], sizes[~near], widths[~near]
+    sws_sizes = sws_boost * rng.lognormal(-0.5 * sigma**2, sigma, size=sws_t.size)
+    onsets = np.concatenate([onsets, sws_t])
+    sizes = np.concatenate([sizes, sws_sizes])
+    widths = np.concatenate([widths, np.full(sws_t.size, sws_width)])
+    order = np.argsort(onsets)
+    return onsets[order], sizes[order], widths[order]
+
+
+def test_compiling_forcing_is_linear_and_fast():
+    """A person-year compiles in well under 0.1 s (a loose bound here: shared CI cores), and
+    four years take about four times one year, not sixteen."""
+    protocol, person, p = Protocol(name="usual"), Person(age_y=40, sex="male"), default_params()
+
+    def cost(days: float) -> float:
+        best = np.inf
+        for _ in range(3):
+            start = time.perf_counter()
+            compile_protocol(protocol, person, p, days=days, seed=0, warmup_h=WARMUP_H)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    cost(1.0)  # warm personalise
+    one, four = cost(365.0), cost(4 * 365.0)
+    assert one < 0.5
+    assert four < 8.0 * one
