@@ -1,0 +1,165 @@
+"""Cohort benchmark (issue 10, speed target c): 1,000 person-years pulse-resolved, end to end.
+
+Prints figures (and ``--json`` one JSON record); asserts nothing (STYLE G13). Run from the
+repository root::
+
+    python benchmarks/bench_cohort.py                 # 1,000 persons x 1 year, for real
+    python benchmarks/bench_cohort.py --persons 40    # 40 person-years, scaled to 1,000
+    python benchmarks/bench_cohort.py --json
+
+The cohort: persons of age 20-80 y, both sexes, 55-105 kg, each with its own burst seed,
+under the usual-life protocol; default tolerances (rtol 1e-6, atol 1e-8), 21-day warm-up
+from the description's initial state, daily output, body states only (no drugs).
+
+Parts, timed apart on ``--threads`` numba threads (2 by default, the target's machine):
+
+- ``forcing_s``: :func:`igfaxis.protocol.compile_protocol` for every person (burst trains,
+  meals, sleep; one core, plain numpy);
+- ``stack_s``: padding and stacking the forcing, parameters and start states;
+- ``kernel_s``: :func:`igfaxis.simulate._native.solve_native_batch` (the numba kernel,
+  loaded from its disk cache and warmed on two persons first).
+
+``--simulate-batch N`` also times the public ``igfaxis.simulate_batch(persons[:N], protocol,
+days=..., backend="native")`` with the same warm-up, start and daily output (its own
+forcing, start states and Trajectory records included), for the record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import time
+from collections.abc import Callable
+from typing import Any
+
+import jax
+
+jax.config.update("jax_enable_x64", True)  # scripts set global JAX config, the library never
+
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
+
+import igfaxis  # noqa: E402
+from igfaxis.model import Params, State, default_params, initial_state  # noqa: E402
+from igfaxis.protocol import compile_protocol  # noqa: E402
+from igfaxis.simulate import SolverConfig  # noqa: E402
+from igfaxis.simulate._native import solve_native_batch  # noqa: E402
+
+RTOL, ATOL, WARMUP_DAYS, SAVE_EVERY_H = 1e-6, 1e-8, 21.0, 24.0
+ACTIVE: tuple[str, ...] = ()  # no drugs dosed: body states only
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    start = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - start, out
+
+
+def cohort(n: int) -> list[igfaxis.Person]:
+    """``n`` persons of varied age, sex and weight."""
+    ages = np.linspace(20.0, 80.0, n)
+    weights = np.linspace(55.0, 105.0, n)[::-1]
+    return [igfaxis.Person(age_y=float(a), sex="male" if i % 2 == 0 else "female",
+                           weight_kg=float(w))
+            for i, (a, w) in enumerate(zip(ages, weights, strict=True))]  # fmt: skip
+
+
+def _stack(compiled: list[tuple[Any, Any]]) -> tuple[Any, ...]:
+    size = max(f.boundaries.size for _, f in compiled)
+    b = np.stack([np.concatenate([f.boundaries, f.t1 + 1.0 + np.arange(size - f.boundaries.size)])
+                  for _, f in compiled])  # fmt: skip
+    v = np.stack([np.concatenate([f.values, np.repeat(f.values[-1:], size - f.values.shape[0],
+                                                      axis=0)]) for _, f in compiled])  # fmt: skip
+    ps = Params(*np.array([[float(x) for x in p] for p, _ in compiled]).T)
+    y0 = State(*np.array([[float(x) for x in initial_state(p)] for p, _ in compiled]).T)
+    t0 = np.array([f.t0 for _, f in compiled])
+    t1 = np.array([f.t1 for _, f in compiled])
+    return ps, y0, b, v, t0, t1
+
+
+def run_direct(persons: list[igfaxis.Person], days: float) -> dict[str, Any]:
+    """Forcing compile + kernel for the cohort, timed per part."""
+    protocol, base = igfaxis.Protocol(name="usual life"), default_params()
+    forcing_s, compiled = _timed(lambda: [
+        compile_protocol(protocol, x, base, days=days, seed=i, warmup_h=24.0 * WARMUP_DAYS)
+        for i, x in enumerate(persons)
+    ])  # fmt: skip
+    stack_s, (ps, y0, b, v, t0, t1) = _timed(lambda: _stack(compiled))
+    save = np.arange(0.0, 24.0 * days + 1e-9, SAVE_EVERY_H)
+    kw = {"rtol": RTOL, "atol": ATOL, "max_steps": 10**8, "active": ACTIVE}
+    # load the parallel driver (disk cache) on a small slice first
+    solve_native_batch(Params(*(a[:2] for a in ps)), State(*(a[:2] for a in y0)), b[:2], v[:2],
+                       t0[:2], t1[:2], save, **kw)  # fmt: skip
+    kernel_s, (_, obs, codes, steps) = _timed(
+        lambda: solve_native_batch(ps, y0, b, v, t0, t1, save, **kw))
+    years = len(persons) * days / 365.0
+    total = forcing_s + stack_s + kernel_s
+    per = 1000.0 / years
+    return {"persons": len(persons), "days": days, "person_years": years,
+            "forcing_s": forcing_s, "stack_s": stack_s, "kernel_s": kernel_s,
+            "total_s": total, "s_per_1000_person_years": total * per,
+            "forcing_s_per_1000": forcing_s * per, "kernel_s_per_1000": kernel_s * per,
+            "ok": int(np.sum(codes == 0)), "steps_mean": float(np.mean(steps)),
+            "igf1_mean": float(np.nanmean(obs.igf1_total_ng_ml))}  # fmt: skip
+
+
+def run_simulate_batch(persons: list[igfaxis.Person], days: float) -> dict[str, Any]:
+    """The public ``simulate_batch`` on the same cohort and settings (first call warms)."""
+    solver = SolverConfig(rtol=RTOL, atol=ATOL, max_steps=10**8, save_every_h=SAVE_EVERY_H,
+                          warmup_days=WARMUP_DAYS, start="initial")  # fmt: skip
+    protocol = igfaxis.Protocol(name="usual life")
+    igfaxis.simulate_batch(persons[:2], protocol, days=2.0, solver=solver, backend="native")
+    run_s, out = _timed(lambda: igfaxis.simulate_batch(persons, protocol, days=days,
+                                                       solver=solver, backend="native"))
+    years = len(persons) * days / 365.0
+    return {"persons": len(persons), "days": days, "person_years": years, "run_s": run_s,
+            "s_per_1000_person_years": run_s / years * 1000.0,
+            "trajectories": len(out)}  # fmt: skip
+
+
+def main() -> None:
+    """Run the benchmark and print the figures (or JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=1000, help="cohort size (1000)")
+    parser.add_argument("--days", type=float, default=365.0, help="horizon [days] (365)")
+    parser.add_argument("--threads", type=int, default=2, help="numba threads (2)")
+    parser.add_argument("--simulate-batch", type=int, default=0, metavar="N",
+                        help="also time igfaxis.simulate_batch on the first N persons")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
+
+    persons = cohort(args.persons)
+    rec: dict[str, Any] = {
+        "igfaxis": igfaxis.__version__, "numba": numba.__version__, "cpus": os.cpu_count(),
+        "threads": numba.get_num_threads(), "machine": platform.processor() or platform.machine(),
+        "rtol": RTOL, "atol": ATOL, "warmup_days": WARMUP_DAYS, "save_every_h": SAVE_EVERY_H,
+        "direct": run_direct(persons, args.days),
+    }  # fmt: skip
+    if args.simulate_batch:
+        rec["simulate_batch"] = run_simulate_batch(persons[: args.simulate_batch], args.days)
+    if args.json:
+        print(json.dumps(rec, indent=1))
+        return
+    d = rec["direct"]
+    scaled = "" if d["person_years"] == 1000.0 else f" (scaled from {d['person_years']:g})"
+    print(f"igfaxis {rec['igfaxis']}, numba {rec['numba']}, {rec['threads']} threads of "
+          f"{rec['cpus']} CPUs; rtol {RTOL:g}, atol {ATOL:g}, warm-up {WARMUP_DAYS:g} d, "
+          f"output every {SAVE_EVERY_H:g} h")  # fmt: skip
+    print(f"{d['persons']} persons x {d['days']:g} d: forcing {d['forcing_s']:.1f} s, stack "
+          f"{d['stack_s']:.1f} s, kernel {d['kernel_s']:.1f} s ({d['ok']} ok, "
+          f"{d['steps_mean']:.0f} steps each)")  # fmt: skip
+    print(f"1,000 person-years: {d['s_per_1000_person_years']:.1f} s{scaled} = forcing "
+          f"{d['forcing_s_per_1000']:.1f} s + kernel {d['kernel_s_per_1000']:.1f} s "
+          f"(target <= 180 s)")  # fmt: skip
+    if "simulate_batch" in rec:
+        s = rec["simulate_batch"]
+        print(f"igfaxis.simulate_batch, {s['persons']} persons x {s['days']:g} d: "
+              f"{s['run_s']:.1f} s = {s['s_per_1000_person_years']:.1f} s per 1,000 "
+              f"person-years")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
