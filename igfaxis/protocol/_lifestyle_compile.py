@@ -136,8 +136,8 @@ def energy_status_at(ev: Events, t0: float, grid: np.ndarray, tau: float, e0: fl
     start = np.asarray(ev.start, dtype=float)[energy]
     stop = np.asarray(ev.stop, dtype=float)[energy]
     rate = np.asarray(ev.rate, dtype=float)[energy]
-    edges = np.unique(np.concatenate([[t0], grid, start, stop]))
-    edges = edges[edges >= t0]
+    grid = np.asarray(grid, dtype=float)
+    edges, at_grid = _merged_edges(grid, np.concatenate([[t0], start, stop]), t0)
     # level on [edges[k], edges[k+1]): the rates of the steps with start <= edges[k] < stop
     delta = np.zeros(edges.size + 1)
     np.add.at(delta, np.searchsorted(edges, start, side="left"), rate)
@@ -162,4 +162,27 @@ def energy_status_at(ev: Events, t0: float, grid: np.ndarray, tau: float, e0: fl
         acc = np.cumsum(level[first:last] * np.exp(rel[:-1]) * np.expm1(ds[first:last]))
         e[first + 1 : last + 1] = np.exp(-rel[1:]) * (e[first] + acc)
         first = last
+    if at_grid is not None:
+        return e[at_grid]
     return np.interp(grid, edges, e)
+
+
+def _merged_edges(grid: np.ndarray, times: np.ndarray, t0: float
+                  ) -> tuple[np.ndarray, np.ndarray | None]:
+    """Sorted unique ``grid`` and ``times`` from ``t0`` on, and where each grid point lies in
+    them (``None`` unless ``grid`` is strictly increasing and starts at or after ``t0``).
+
+    A strictly increasing grid (the burst generator's minute grid) is merged with the few
+    step times in linear time; anything else goes through ``np.unique``.
+    """
+    if grid.size == 0 or grid[0] < t0 or np.any(np.diff(grid) <= 0.0):
+        edges = np.unique(np.concatenate([grid, times]))
+        return edges[edges >= t0], None
+    times = np.unique(times[times >= t0])
+    pos = np.searchsorted(grid, times)
+    new = (pos == grid.size) | (grid[np.minimum(pos, grid.size - 1)] != times)
+    times, pos = times[new], pos[new]
+    edges = np.insert(grid, pos, times)
+    # grid point i is preceded by the inserted times with pos <= i
+    at_grid = np.arange(grid.size) + np.searchsorted(pos, np.arange(grid.size), side="right")
+    return edges, at_grid

@@ -95,6 +95,12 @@ def test_energy_status_on_a_sparse_irregular_grid(tau):
     new = energy_status_at(ev, -10.0, grid, tau, 0.8)
     ref = _reference_energy(ev, -10.0, grid, tau, 0.8)
     np.testing.assert_allclose(new, ref, rtol=1e-12, atol=1e-300)
+    # an unsorted grid (and one starting before t0) takes the general path: same values
+    order = np.array([5, 0, 10, 3, 8, 1, 9, 2, 7, 4, 6])
+    np.testing.assert_allclose(energy_status_at(ev, -10.0, grid[order], tau, 0.8), new[order],
+                               rtol=1e-12, atol=1e-300)  # fmt: skip
+    early = energy_status_at(ev, -2.0, grid, tau, 0.8)
+    np.testing.assert_allclose(early, _reference_energy(ev, -2.0, grid, tau, 0.8), rtol=1e-12)
 
 
 @pytest.mark.parametrize(("source", "days"), [CASES[0], CASES[2]])
