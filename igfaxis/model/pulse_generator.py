@@ -43,13 +43,19 @@ def _operational_time(t: np.ndarray, sleep: Sequence[tuple[float, float]], rw: f
 
     The time asleep sums ``clip(t, on, off) - on`` over the nights: the whole nights with
     ``off <= t`` (a running sum) plus the part of the night in progress. Sorted ``t`` and
-    ``sleep`` make this one ``searchsorted``: linear in ``t`` and in the number of nights.
+    ``sleep`` make this one interpolation: linear in ``t`` and in the number of nights.
     """
     t = np.asarray(t, dtype=float)
     if len(sleep) == 0:
         return rw * t
     on, off = (np.asarray(x, dtype=float) for x in zip(*sleep, strict=True))
     done = np.concatenate([[0.0], np.cumsum(off - on)])  # sleep of the first i nights
+    knots = np.column_stack([on, off]).ravel()
+    if np.all(np.diff(knots) > 0.0):
+        # time asleep is piecewise linear: done[k] at on[k], done[k + 1] at off[k], flat
+        # while awake and clamped outside the nights: one interpolation
+        values = np.column_stack([done[:-1], done[1:]]).ravel()
+        return rw * t + (rs - rw) * np.interp(t, knots, values)
     i = np.searchsorted(on, t, side="right")  # nights begun by t
     last = np.maximum(i - 1, 0)
     partial = np.where(i > 0, np.minimum(t, off[last]) - on[last], 0.0)

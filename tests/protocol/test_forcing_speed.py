@@ -116,6 +116,12 @@ def test_operational_time_matches_the_clip_per_night(source, days):
                                _reference_operational_time(inside, sleep, 0.2, 0.9),
                                rtol=1e-12)  # fmt: skip
     np.testing.assert_array_equal(_operational_time(grid, [], 0.3, 0.6), 0.3 * grid)
+    # touching and empty nights (no strictly increasing knots): the searchsorted path
+    odd = [(-20.0, -12.0), (-12.0, -4.0), (5.0, 5.0), (30.0, 38.0)]
+    t = np.linspace(-30.0, 50.0, 801)
+    np.testing.assert_allclose(_operational_time(t, odd, 0.3, 0.6),
+                               _reference_operational_time(t, odd, 0.3, 0.6), rtol=1e-12,
+                               atol=1e-12)  # fmt: skip
 
 
 @pytest.mark.parametrize(
