@@ -60,7 +60,14 @@ from igfaxis.model import (
     param_hash,
     vector_field,
 )
-from igfaxis.protocol import Forcing, Person, Protocol, check_run, compile_protocol
+from igfaxis.protocol import (
+    BURST_ORIGIN_H,
+    Forcing,
+    Person,
+    Protocol,
+    check_run,
+    compile_protocol,
+)
 from igfaxis.simulate import SolverConfig, start_state
 
 __all__ = ["to_sbml", "write_sbml"]
@@ -484,7 +491,8 @@ def to_sbml(
     _check_ids()
     base = params if params is not None else default_params()
     p, forcing = compile_protocol(
-        protocol, person, base, days=float(days), seed=seed, warmup_h=24.0 * warmup_days
+        protocol, person, base, days=float(days), seed=seed, warmup_h=24.0 * warmup_days,
+        burst_origin_h=BURST_ORIGIN_H,
     )
     y0 = start_state(person, protocol, params, p, SolverConfig(start=start))
     doc = _build(lib, person, protocol, p, y0, forcing, float(days), seed)

@@ -1,6 +1,10 @@
 """Validated user input: persons, protocols, doses; compilation into forcing."""
 
-from igfaxis.protocol._compile import Forcing as Forcing, compile_protocol as compile_protocol
+from igfaxis.protocol._compile import (
+    BURST_ORIGIN_H as BURST_ORIGIN_H,
+    Forcing as Forcing,
+    compile_protocol as compile_protocol,
+)
 from igfaxis.protocol._errors import format_validation_error as format_validation_error
 from igfaxis.protocol._label import dose_warnings as dose_warnings, warn_doses as warn_doses
 from igfaxis.protocol._lifestyle import (

@@ -19,7 +19,11 @@ from igfaxis.protocol._lifestyle_compile import energy_status_at, lifestyle_even
 from igfaxis.protocol._person import Person
 from igfaxis.protocol._protocol import Protocol
 
-__all__ = ["Forcing", "compile_protocol"]
+__all__ = ["BURST_ORIGIN_H", "Forcing", "compile_protocol"]
+
+#: the burst train of a run starts this long before t = 0 [h] (the former 21-day warm-up),
+#: so that a seed keeps its bursts when the warm-up is shortened
+BURST_ORIGIN_H = 24.0 * 21.0
 
 _INDEX = {name: i for i, name in enumerate(Inputs._fields)}
 
@@ -60,8 +64,13 @@ def compile_protocol(
     days: float,
     seed: int,
     warmup_h: float,
+    burst_origin_h: float | None = None,
 ) -> tuple[Any, Forcing]:
     """Personalise parameters and build the forcing on [-warmup_h, 24 days].
+
+    ``burst_origin_h`` (>= ``warmup_h``) starts the random burst train (and everything
+    else) at ``-burst_origin_h`` and cuts the forcing at ``-warmup_h``: a seed then gives the
+    same bursts whatever the warm-up length (:data:`BURST_ORIGIN_H`).
 
     Returns
     -------
@@ -71,7 +80,9 @@ def compile_protocol(
         p_jax, mod_jax = personalise(params, person.covariates())
         p = type(p_jax)(*(float(x) for x in p_jax))
         mod = BurstModulation(float(mod_jax.rate_factor), float(mod_jax.size_factor))
-    t0, t1 = -float(warmup_h), 24.0 * float(days)
+    t_start = -float(warmup_h)
+    origin = max(float(burst_origin_h), float(warmup_h)) if burst_origin_h is not None else None
+    t0, t1 = (-origin if origin is not None else t_start), 24.0 * float(days)
     sleep = _sleep_intervals(protocol, t0, t1)
     life = lifestyle_events(protocol, p, t0, t1)
 
@@ -137,4 +148,8 @@ def compile_protocol(
     np.add.at(deltas, (i_off, col[fin]), -rate[fin])
     values = np.asarray(BASELINE_INPUTS, dtype=float)[None, :] + np.cumsum(deltas, axis=0)[:-1]
     values[np.abs(values) < 1e-9] = 0.0
-    return p, Forcing(t0=t0, t1=t1, boundaries=boundaries, values=values, bursts=bursts)
+    if t_start > t0:  # cut at the start of the solve: the row in force then comes first
+        i0 = int(np.searchsorted(boundaries, t_start, side="right")) - 1
+        boundaries = np.concatenate([[t_start], boundaries[i0 + 1:]])
+        values = values[i0:]
+    return p, Forcing(t0=t_start, t1=t1, boundaries=boundaries, values=values, bursts=bursts)

@@ -22,6 +22,7 @@ from igfaxis.model import (
 )
 from igfaxis.model.drugs import DRUGS
 from igfaxis.protocol import (
+    BURST_ORIGIN_H,
     Forcing,
     Person,
     Protocol,
@@ -79,7 +80,8 @@ def _trim(tree: Any, n: int) -> Any:
 def _compile(person, protocol, params, days, seed, cfg) -> tuple[Any, Forcing]:
     base = params if params is not None else default_params()
     return compile_protocol(
-        protocol, person, base, days=days, seed=seed, warmup_h=24.0 * cfg.warmup_days
+        protocol, person, base, days=days, seed=seed, warmup_h=24.0 * cfg.warmup_days,
+        burst_origin_h=BURST_ORIGIN_H,
     )
 
 
