@@ -19,6 +19,7 @@ from igfaxis.simulate._pulsatility import (
 )
 from igfaxis.simulate._run import (
     BACKENDS as BACKENDS,
+    RESOLUTIONS as RESOLUTIONS,
     simulate as simulate,
     simulate_batch as simulate_batch,
     start_state as start_state,

@@ -34,12 +34,15 @@ from igfaxis.simulate._config import Outcome, SolverConfig
 from igfaxis.simulate._forcing import pad_forcing
 from igfaxis.simulate._trajectory import Trajectory
 
-__all__ = ["BACKENDS", "simulate", "simulate_batch", "start_state"]
+__all__ = ["BACKENDS", "RESOLUTIONS", "simulate", "simulate_batch", "start_state"]
 
 logger = logging.getLogger(__name__)
 
 #: accepted values of ``backend``
 BACKENDS = ("auto", "native", "jax")
+
+#: accepted values of ``resolution``
+RESOLUTIONS = ("pulse", "day")
 
 
 def _horizon(protocol: Protocol, days: float | None) -> float:
@@ -192,6 +195,7 @@ def simulate(
     params: Any = None,
     solver: SolverConfig = SolverConfig(),
     backend: str = "auto",
+    resolution: str = "pulse",
 ) -> Trajectory:
     """Simulate one person under a protocol.
 
@@ -216,6 +220,11 @@ def simulate(
         ``"native"`` (the compiled numba kernel), ``"jax"`` (JAX/diffrax, differentiable;
         see :func:`igfaxis.simulate.solve`) or ``"auto"`` (native when numba is installed).
         Both integrate the same generated equations and agree to solver tolerance.
+    resolution
+        ``"pulse"`` (minutes: GH bursts, meals, doses) or ``"day"`` (years and decades: the
+        fast GH subsystem replaced by its tabulated effect on the liver, one sample a day,
+        each the mean of that day; see :func:`igfaxis.simulate._day.simulate_days` and
+        docs/model.md for the reduction and its measured error).
 
     Returns
     -------
@@ -231,8 +240,14 @@ def simulate(
     person, protocol, days, seed = check_run(person, protocol, days, seed,
                                              save_every_h=solver.save_every_h)  # fmt: skip
     engine = _backend(backend)
+    if resolution not in RESOLUTIONS:
+        raise ProtocolError(f"`resolution` must be 'pulse' or 'day'; got {resolution!r}.")
     warn_doses(protocol, person, stacklevel=2)
     d = _horizon(protocol, days)
+    if resolution == "day":
+        from igfaxis.simulate._day import simulate_days
+
+        return simulate_days(person, protocol, days=d, seed=seed, params=params, solver=solver)
     with jax.enable_x64(True):
         p, forcing = _compile(person, protocol, params, d, seed, solver)
         b, v = pad_forcing(forcing.boundaries, forcing.values, forcing.t1,
