@@ -9,11 +9,12 @@ so concurrent processes and a kill mid-write never leave half a file.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "cache_dir"]
+__all__ = ["atomic_write_bytes", "cache_dir", "source_fingerprint"]
 
 
 def cache_dir(*parts: str) -> Path:
@@ -37,3 +38,17 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def source_fingerprint(*folders: str) -> str:
+    """Short hash of the source and data files under these folders of the package (e.g.
+    ``"model", "protocol", "data"``): part of every cache key whose value depends on the
+    equations, so a cached result never outlives the code that computed it."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for folder in folders:
+        for f in sorted((root / folder).rglob("*")):
+            if f.is_file() and f.suffix in (".py", ".csv", ".yaml"):
+                h.update(f.relative_to(root).as_posix().encode())
+                h.update(f.read_bytes())
+    return h.hexdigest()[:16]

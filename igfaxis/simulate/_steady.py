@@ -26,6 +26,7 @@ and on disk under ``$IGFAXIS_CACHE_DIR`` (default ``~/.cache/igfaxis``), folder
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from igfaxis._cache import source_fingerprint
 from igfaxis.model import State, default_params, initial_state, param_hash
 from igfaxis.protocol import Person, Protocol, compile_protocol
 from igfaxis.simulate._config import SolverConfig
@@ -123,9 +125,17 @@ def solve_any(ps, y0s, forcings, save_ts, solver: SolverConfig, active=()) -> tu
         return ys, obs, np.asarray(sol.result)
 
 
+@functools.cache
+def _code() -> str:
+    """Fingerprint of the equations, forcing compiler and this definition."""
+    return source_fingerprint("model", "protocol", "data") + hashlib.sha256(
+        Path(__file__).read_bytes()).hexdigest()[:8]
+
+
 def _key(person: Person, base: Any, protocol: Protocol, solver: SolverConfig) -> str:
     text = json.dumps({
-        "v": _VERSION, "person": person.model_dump(mode="json"), "params": param_hash(base),
+        "v": _VERSION, "code": _code(), "person": person.model_dump(mode="json"),
+        "params": param_hash(base),
         "diet": protocol.diet.model_dump(mode="json"),
         "sleep": protocol.sleep.model_dump(mode="json"), "rtol": solver.rtol,
         "atol": solver.atol,
