@@ -22,8 +22,6 @@ import math
 import weakref
 from typing import Any
 
-import jax.numpy as jnp
-
 __all__ = ["Sym", "exp", "hill", "inhibit", "log", "pos", "to_infix"]
 
 #: plain Python numbers, the constants of the symbolic path (numpy and JAX scalars are not
@@ -263,6 +261,8 @@ def exp(x: Any) -> Any:
         return _node("exp", (x,))
     if isinstance(x, _NUMBER):
         return math.exp(x)
+    import jax.numpy as jnp  # JAX values only: the native path never imports JAX
+
     return jnp.exp(x)
 
 
@@ -272,6 +272,8 @@ def log(x: Any) -> Any:
         return _node("log", (x,))
     if isinstance(x, _NUMBER):
         return math.log(x)
+    import jax.numpy as jnp
+
     return jnp.log(x)
 
 
@@ -281,6 +283,8 @@ def pos(x: Any) -> Any:
         return x if x.op in ("pos", "exp") else _node("pos", (x,))
     if isinstance(x, _NUMBER):
         return max(float(x), 0.0)
+    import jax.numpy as jnp
+
     return jnp.maximum(x, 0.0)
 
 

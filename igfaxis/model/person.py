@@ -19,11 +19,10 @@ removes GH-receptor signalling (``ghr_function = 0``).
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
 __all__ = ["BurstModulation", "Covariates", "personalise"]
@@ -57,8 +56,11 @@ class BurstModulation:
 def _array_module(p: Any, c: Covariates) -> Any:
     """:mod:`jax.numpy` when any input is a JAX value (traced or not), else :mod:`numpy`
     (float64, and no per-operation dispatch cost for the plain numbers of a simulation)."""
+    jax = sys.modules.get("jax")  # nothing is a JAX value before JAX is imported
+    if jax is None:
+        return np
     leaves = (*p, *vars(c).values())
-    return jnp if any(isinstance(x, jax.Array) for x in leaves) else np
+    return jax.numpy if any(isinstance(x, jax.Array) for x in leaves) else np
 
 
 def _premenopausal(xp: Any, age_y: Any) -> Any:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import jax
 import numpy as np
 
 from igfaxis.model import BASELINE_INPUTS, BurstModulation, Inputs, burst_train, personalise
@@ -76,10 +75,11 @@ def compile_protocol(
     -------
     The person's :class:`~igfaxis.model.Params` and the :class:`Forcing`.
     """
-    with jax.enable_x64(True):  # the numbers below are plain float64, whatever JAX's mode
-        p_jax, mod_jax = personalise(params, person.covariates())
-        p = type(p_jax)(*(float(x) for x in p_jax))
-        mod = BurstModulation(float(mod_jax.rate_factor), float(mod_jax.size_factor))
+    # plain numbers in, so personalise runs in numpy float64 whatever JAX's mode
+    p_any, mod_any = personalise(type(params)(*(float(x) for x in params)),
+                                 person.covariates())  # fmt: skip
+    p = type(p_any)(*(float(x) for x in p_any))
+    mod = BurstModulation(float(mod_any.rate_factor), float(mod_any.size_factor))
     t_start = -float(warmup_h)
     origin = max(float(burst_origin_h), float(warmup_h)) if burst_origin_h is not None else None
     t0, t1 = (-origin if origin is not None else t_start), 24.0 * float(days)

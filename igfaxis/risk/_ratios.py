@@ -17,7 +17,6 @@ from typing import Any, Final
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError
@@ -283,4 +282,6 @@ def population_mean_hr(curve: AbstractHazardCurve) -> float:
             f"`curve` must be an SDS curve; {curve.info.id!r} is on the {curve.scale} scale."
         )
     z = np.linspace(-9.0, 9.0, 180_001)
+    from scipy import stats  # imported on use: scipy.stats is slow to import
+
     return float(np.trapezoid(np.exp(curve.log_hr(z)) * stats.norm.pdf(z), z))

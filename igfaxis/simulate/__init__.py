@@ -1,10 +1,5 @@
 """The engine: compile a protocol, integrate the model, return a Trajectory."""
 
-from igfaxis.simulate._cell import (
-    autophagy_hours_above as autophagy_hours_above,
-    cell_daily_metrics as cell_daily_metrics,
-    simulate_cell as simulate_cell,
-)
 from igfaxis.simulate._config import Outcome as Outcome, SolverConfig as SolverConfig
 from igfaxis.simulate._forcing import pad_forcing as pad_forcing
 from igfaxis.simulate._pulsatility import (
@@ -29,7 +24,9 @@ from igfaxis.simulate._trajectory import Trajectory as Trajectory
 
 # The JAX/diffrax engine is imported on first use: `import igfaxis` stays fast for the
 # native backend, and diffrax loads only when a JAX solve is asked for.
+# The cell signalling model (JAX) likewise.
 _ENGINE = ("ForcingArrays", "Solution", "SolveConfig", "solve", "solve_batch")
+_CELL = ("autophagy_hours_above", "cell_daily_metrics", "simulate_cell")
 
 
 def __getattr__(name: str):
@@ -37,8 +34,12 @@ def __getattr__(name: str):
         from igfaxis.simulate import _engine
 
         return getattr(_engine, name)
+    if name in _CELL:
+        from igfaxis.simulate import _cell
+
+        return getattr(_cell, name)
     raise AttributeError(f"module 'igfaxis.simulate' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_ENGINE])
+    return sorted([*globals(), *_ENGINE, *_CELL])

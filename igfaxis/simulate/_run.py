@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
 from igfaxis._version import __version__
@@ -183,7 +182,19 @@ def _backend(backend: str) -> str:
 
 
 def _as_arrays(tree: Any) -> Any:
+    import jax.numpy as jnp
+
     return type(tree)(*(jnp.asarray(x, dtype=jnp.float64) for x in tree))
+
+
+def _float64(engine: str) -> Any:
+    """JAX in float64 for the JAX engine, whatever the global setting; the native kernel
+    needs no JAX at all."""
+    if engine != "jax":
+        return contextlib.nullcontext()
+    import jax
+
+    return jax.enable_x64(True)
 
 
 def simulate(
@@ -248,7 +259,7 @@ def simulate(
         from igfaxis.simulate._day import simulate_days
 
         return simulate_days(person, protocol, days=d, seed=seed, params=params, solver=solver)
-    with jax.enable_x64(True):
+    with _float64(engine):
         p, forcing = _compile(person, protocol, params, d, seed, solver)
         b, v = pad_forcing(forcing.boundaries, forcing.values, forcing.t1,
                            _pad_size(forcing.boundaries.size))  # fmt: skip
@@ -261,6 +272,8 @@ def simulate(
                 rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps, active=active,
             )  # fmt: skip
         else:
+            import jax.numpy as jnp
+
             from igfaxis.simulate._engine import ForcingArrays, SolveConfig, solve_compiled
 
             cfg = SolveConfig(jnp.asarray(_padded_save_ts(save_ts)), rtol=solver.rtol,
@@ -308,7 +321,7 @@ def simulate_batch(
         raise ProtocolError(
             f"`seeds` must have one seed per person ({len(persons)}); got {len(seeds)}."
         )
-    with jax.enable_x64(True):
+    with _float64(engine):
         compiled = [_compile(x, protocol, params, d, s, solver)
                     for x, s in zip(persons, seeds, strict=True)]  # fmt: skip
         size = _pad_size(max(f.boundaries.size for _, f in compiled))
@@ -330,6 +343,8 @@ def simulate_batch(
                 atol=solver.atol, max_steps=solver.max_steps, active=active,
             )  # fmt: skip
         else:
+            import jax.numpy as jnp
+
             from igfaxis.simulate._engine import ForcingArrays, SolveConfig, solve_batch
 
             cfg = SolveConfig(jnp.asarray(_padded_save_ts(save_ts)), rtol=solver.rtol,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 import numpy as np
-import pandas as pd
 
 __all__ = ["Trajectory"]
 
@@ -121,6 +123,8 @@ class Trajectory:
 
     def to_dataframe(self) -> pd.DataFrame:
         """A DataFrame with ``time_h`` and one column per variable; units in ``attrs``."""
+        import pandas as pd  # imported on use: `import igfaxis` stays light
+
         df = pd.DataFrame({"time_h": self.times_h, **self.variables})
         df.attrs["units"] = {"time_h": "h", **self.units}
         df.attrs["metadata"] = self.metadata

@@ -19,11 +19,9 @@ from igfaxis.simulate import (
     GH_RESOLUTION_NG_ML,
     Trajectory,
     approximate_entropy,
-    autophagy_hours_above,
     burst_peaks,
     pulsatility,
     resample,
-    simulate_cell,
 )
 
 __all__ = ["METRICS", "count_bursts"]
@@ -296,6 +294,8 @@ def _mean_over(runs: Runs, spec: Mapping[str, Any]) -> float:
 
 def _cell(runs: Runs, spec: Mapping[str, Any], key: str = "scenario") -> Trajectory:
     """The scenario's body trajectory with the cell-signalling model run under it."""
+    from igfaxis.simulate import simulate_cell
+
     return simulate_cell(_run(runs, spec, key))
 
 
@@ -309,6 +309,8 @@ def _cell_ratio(runs: Runs, spec: Mapping[str, Any]) -> float:
 def _cell_hours_above_median(runs: Runs, spec: Mapping[str, Any]) -> float:
     """Hours per day with autophagy flux above the ``control`` scenario's median over the
     window: scenario minus control (the control scores about 12 h/day by construction)."""
+    from igfaxis.simulate import autophagy_hours_above
+
     tr, ctl = _cell(runs, spec), _cell(runs, spec, "control")
     a, b = float(spec["start_h"]), float(spec["end_h"])
     threshold = float(np.median(ctl["autophagy_flux"][ctl.window(a, b)]))

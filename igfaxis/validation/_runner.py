@@ -8,9 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from igfaxis._files import MAX_YAML_BYTES, load_yaml, read_text
@@ -98,6 +100,8 @@ class ValidationReport:
 
     def to_dataframe(self) -> pd.DataFrame:
         """One row per target."""
+        import pandas as pd  # imported on use
+
         return pd.DataFrame([r.__dict__ for r in self.rows])
 
 
