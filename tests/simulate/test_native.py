@@ -35,7 +35,7 @@ from igfaxis.model import (
 from igfaxis.model._graph import count_nodes, python_source, system_graph
 from igfaxis.model._math import Sym, exp, hill, inhibit, log, pos
 from igfaxis.model.drugs import DRUG_INPUTS, DRUG_STATES, DRUGS
-from igfaxis.protocol import compile_protocol
+from igfaxis.protocol import BURST_ORIGIN_H, compile_protocol
 from igfaxis.simulate._engine import ForcingArrays, SolveConfig, pad_forcing, solve_batch
 from igfaxis.simulate._native import (
     _active_key,
@@ -76,8 +76,11 @@ SCENARIOS = {
 
 
 def _compiled(protocol):
+    # the burst origin of simulate and the SBML export, so the roadrunner check sees the
+    # same bursts
     return compile_protocol(protocol, MAN, default_params(), days=DAYS, seed=0,
-                            warmup_h=24.0 * WARMUP_DAYS)  # fmt: skip
+                            warmup_h=24.0 * WARMUP_DAYS,
+                            burst_origin_h=BURST_ORIGIN_H)  # fmt: skip
 
 
 def _native_module(active):
@@ -320,7 +323,8 @@ def test_native_matches_roadrunner_on_the_sbml_export():
     p, f = _compiled(protocol)
     ys, _, code, _ = _native(p, f, active=_dosed_states(protocol))
     assert code == 0
-    rr = roadrunner.RoadRunner(to_sbml(MAN, protocol, days=DAYS, warmup_days=WARMUP_DAYS))
+    rr = roadrunner.RoadRunner(to_sbml(MAN, protocol, days=DAYS, warmup_days=WARMUP_DAYS,
+                                          start="initial"))
     rr.setIntegrator("cvode")
     rr.integrator.relative_tolerance = TIGHT["rtol"]
     rr.integrator.absolute_tolerance = TIGHT["atol"]
