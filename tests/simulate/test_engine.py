@@ -8,7 +8,7 @@ from scipy.integrate import solve_ivp
 
 from igfaxis import Dose, Person, Protocol, SolverConfig, simulate, simulate_batch
 from igfaxis.model import Inputs, State, default_params, vector_field
-from igfaxis.protocol import BOLUS_DURATION_H, compile_protocol
+from igfaxis.protocol import BOLUS_DURATION_H, BURST_ORIGIN_H, compile_protocol
 from igfaxis.simulate import start_state
 
 MAN = Person(age_y=30, sex="male", weight_kg=70)
@@ -70,7 +70,8 @@ def test_sc_dose_matches_the_closed_form_of_the_two_transit_paths():
 
 def _scipy_reference(person, protocol, days, warmup_days):
     p, forcing = compile_protocol(protocol, person, default_params(), days=days, seed=0,
-                                  warmup_h=24 * warmup_days)  # fmt: skip
+                                  warmup_h=24 * warmup_days,
+                                  burst_origin_h=BURST_ORIGIN_H)  # fmt: skip
     # the same rate laws, compiled once by jax.jit and called by scipy's own integrator
     rhs = jax.jit(lambda yy, uu: jnp.stack(vector_field(State(*yy), Inputs(*uu), p)))
     y = np.asarray(start_state(person, protocol, None, p, SolverConfig()), dtype=float)
