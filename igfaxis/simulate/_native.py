@@ -18,9 +18,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.util
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -28,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from igfaxis._cache import atomic_write_bytes, cache_dir
 from igfaxis.model import Inputs, Observables, Params, State, drugs
 from igfaxis.model._graph import SystemGraph, python_source, system_graph
 from igfaxis.simulate._kernel import KERNEL_MARKER
@@ -111,10 +110,6 @@ def solve_kernel(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, 
 """
 
 
-def cache_dir() -> Path:
-    """Folder of the generated modules: ``$IGFAXIS_CACHE_DIR`` or ``~/.cache/igfaxis``."""
-    env = os.environ.get("IGFAXIS_CACHE_DIR")
-    return Path(env) if env else Path.home() / ".cache" / "igfaxis"
 
 
 def _kernel_text() -> str:
@@ -161,14 +156,7 @@ def module_source(active: Sequence[str] | None, target: str) -> str:
 
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".py")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 @functools.lru_cache(maxsize=64)

@@ -29,14 +29,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from igfaxis._cache import source_fingerprint
+from igfaxis._cache import atomic_write_bytes, cache_dir, source_fingerprint
 from igfaxis.model import State, default_params, initial_state, param_hash
 from igfaxis.protocol import Person, Protocol, compile_protocol
 from igfaxis.simulate._config import SolverConfig
@@ -53,9 +51,6 @@ _VERSION = 1
 _MEMORY: dict[str, Any] = {}
 
 
-def cache_dir() -> Path:
-    """``$IGFAXIS_CACHE_DIR`` or ``~/.cache/igfaxis``."""
-    return Path(os.environ.get("IGFAXIS_CACHE_DIR") or Path.home() / ".cache" / "igfaxis")
 
 
 def habitual_protocol(protocol: Protocol | None) -> Protocol:
@@ -145,14 +140,7 @@ def _key(person: Person, base: Any, protocol: Protocol, solver: SolverConfig) ->
 
 def _write_atomically(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def _compute(person: Person, base: Any, protocol: Protocol, solver: SolverConfig) -> Any:
