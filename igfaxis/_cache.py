@@ -3,18 +3,17 @@
 One folder, ``$IGFAXIS_CACHE_DIR`` or ``~/.cache/igfaxis``: the native kernel's generated
 modules and numba's compiled code, persons' habitual states, and (when the CLI runs) JAX's
 persistent compilation cache. Deleting it is always safe: everything is rebuilt on demand.
-Files are written atomically (a temporary file in the same folder, then ``os.replace``),
-so concurrent processes and a kill mid-write never leave half a file.
+Files are written atomically (:func:`igfaxis._files.write_text_atomic`), so concurrent
+processes and a kill mid-write never leave half a file.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
-__all__ = ["atomic_write_bytes", "cache_dir", "source_fingerprint"]
+__all__ = ["cache_dir", "source_fingerprint"]
 
 
 def cache_dir(*parts: str) -> Path:
@@ -25,19 +24,6 @@ def cache_dir(*parts: str) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
 
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` all at once: readers see the old file or the new one."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def source_fingerprint(*folders: str) -> str:

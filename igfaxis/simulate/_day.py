@@ -429,7 +429,7 @@ def simulate_days(
     n_days = math.floor(days + 1e-9)
     drugs = {resolve(x.drug).name for x in protocol.doses}
     active = tuple(s for d in sorted(drugs) for s in resolve(d).states)
-    habit = habitual_state(person, protocol, base, solver=solver)
+    habit = habitual_state(person, protocol, base)  # the same start as pulse runs
     y_liver = np.array([float(getattr(habit, n)) for n in _LIVER])
     exo = [n for n in habit._fields if n not in _FAST and n not in _LIVER]
     x = np.array([float(getattr(habit, n)) for n in exo])

@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from igfaxis._cache import atomic_write_bytes, cache_dir
+from igfaxis._cache import cache_dir
+from igfaxis._files import write_text_atomic
 from igfaxis.model import Inputs, Observables, Params, State, drugs
 from igfaxis.model._graph import SystemGraph, python_source, system_graph
 from igfaxis.simulate._kernel import KERNEL_MARKER
@@ -154,10 +155,6 @@ def module_source(active: Sequence[str] | None, target: str) -> str:
     return doc + header + "\n" + sizes + consts + "\n\n" + code + "\n" + _kernel_text() + driver
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, text.encode("utf-8"))
-
 
 @functools.lru_cache(maxsize=64)
 def _load(key: tuple[str, ...], target: str) -> ModuleType:
@@ -168,7 +165,7 @@ def _load(key: tuple[str, ...], target: str) -> ModuleType:
     # content-addressed: an existing file has this text (keeping its mtime keeps numba's
     # on-disk cache valid)
     if not path.exists() or path.read_text(encoding="utf-8") != text:
-        _write_atomically(path, text)
+        write_text_atomic(path, text)
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import the generated module {path}")

@@ -127,11 +127,6 @@ def _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, cfg, s
     return Trajectory(save_ts, variables, units, bursts[bursts >= 0.0], meta)
 
 
-#: tolerances of the runs that define the habitual state (part of its definition, not of
-#: the run that starts from it, so every run and the SBML export share one start)
-_HABITUAL_SOLVER = SolverConfig(rtol=1e-8, atol=1e-10, warmup_days=0.0)
-
-
 def start_state(person: Person, protocol: Protocol | None, params: Any, p: Any,
                 solver: SolverConfig) -> Any:
     """The state at the forcing's ``t0``: the person's habitual state (``solver.start ==
@@ -144,7 +139,7 @@ def start_state(person: Person, protocol: Protocol | None, params: Any, p: Any,
         return initial_state(p)
     from igfaxis.simulate._steady import habitual_state
 
-    return habitual_state(person, protocol, params, solver=_HABITUAL_SOLVER)
+    return habitual_state(person, protocol, params)
 
 
 def _active(protocol: Protocol) -> tuple[str, ...]:
@@ -288,6 +283,44 @@ def simulate(
                        engine)
 
 
+def solve_many(ps: Sequence[Any], y0s: Sequence[Any], forcings: Sequence[tuple],
+               save_ts: np.ndarray, solver: SolverConfig, active: tuple[str, ...],
+               engine: str) -> tuple:
+    """Integrate several subjects on shared save times in one batched solve: the native
+    kernel across cores, or JAX under ``vmap``.
+
+    ``ps`` and ``y0s`` hold one :class:`~igfaxis.model.Params` and one
+    :class:`~igfaxis.model.State` per subject, ``forcings`` one ``(boundaries, values, t0,
+    t1)`` each (padded here to a common size). Returns ``(ys, obs, codes, steps)`` with a
+    leading subject axis.
+    """
+    size = _pad_size(max(f[0].size for f in forcings))
+    padded = [pad_forcing(b, v, t1, size) for b, v, _, t1 in forcings]
+    stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
+    pstack = type(ps[0])(*stack([tuple(p) for p in ps]).T)
+    ystack = type(y0s[0])(*stack([tuple(y) for y in y0s]).T)
+    bs, vs = stack([b for b, _ in padded]), stack([v for _, v in padded])
+    t0s = np.array([f[2] for f in forcings], dtype=float)
+    t1s = np.array([f[3] for f in forcings], dtype=float)
+    if engine == "native":
+        return _native_module().solve_native_batch(
+            pstack, ystack, bs, vs, t0s, t1s, save_ts, rtol=solver.rtol, atol=solver.atol,
+            max_steps=solver.max_steps, active=active,
+        )  # fmt: skip
+    import jax.numpy as jnp
+
+    from igfaxis.simulate._engine import ForcingArrays, SolveConfig, solve_batch
+
+    with _float64(engine):
+        cfg = SolveConfig(jnp.asarray(save_ts), rtol=solver.rtol, atol=solver.atol,
+                          max_steps=solver.max_steps, active=active)  # fmt: skip
+        sol = solve_batch(_as_arrays(pstack),
+                          ForcingArrays(jnp.asarray(bs), jnp.asarray(vs), jnp.asarray(t0s),
+                                        jnp.asarray(t1s)),
+                          _as_arrays(ystack), cfg)  # fmt: skip
+        return tuple(sol)
+
+
 def simulate_batch(
     persons: Sequence[Person],
     protocol: Protocol | None = None,
@@ -316,44 +349,17 @@ def simulate_batch(
     for x in persons:
         warn_doses(protocol, x, stacklevel=2)
     d = _horizon(protocol, days)
-    seeds = list(seeds) if seeds is not None else list(range(len(persons)))
-    if len(seeds) != len(persons):
-        raise ProtocolError(
-            f"`seeds` must have one seed per person ({len(persons)}); got {len(seeds)}."
-        )
     with _float64(engine):
         compiled = [_compile(x, protocol, params, d, s, solver)
                     for x, s in zip(persons, seeds, strict=True)]  # fmt: skip
-        size = _pad_size(max(f.boundaries.size for _, f in compiled))
-        padded = [pad_forcing(f.boundaries, f.values, f.t1, size) for _, f in compiled]
-        stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
-        ps = type(compiled[0][0])(*stack([tuple(p) for p, _ in compiled]).T)
-        y0 = type(initial_state(None))(*stack([
-            tuple(start_state(x, protocol, params, p, solver))
-            for (p, _), x in zip(compiled, persons, strict=True)
-        ]).T)  # fmt: skip
+        y0s = [start_state(x, protocol, params, p, solver)
+               for (p, _), x in zip(compiled, persons, strict=True)]  # fmt: skip
         save_ts = _save_ts(d, solver.save_every_h)
-        bs, vs = stack([b for b, _ in padded]), stack([v for _, v in padded])
-        t0s = np.array([f.t0 for _, f in compiled])
-        t1s = np.array([f.t1 for _, f in compiled])
-        active = _active(protocol)
-        if engine == "native":
-            ys, obs, codes, steps = _native_module().solve_native_batch(
-                ps, y0, bs, vs, t0s, t1s, _padded_save_ts(save_ts), rtol=solver.rtol,
-                atol=solver.atol, max_steps=solver.max_steps, active=active,
-            )  # fmt: skip
-        else:
-            import jax.numpy as jnp
-
-            from igfaxis.simulate._engine import ForcingArrays, SolveConfig, solve_batch
-
-            cfg = SolveConfig(jnp.asarray(_padded_save_ts(save_ts)), rtol=solver.rtol,
-                              atol=solver.atol, max_steps=solver.max_steps, active=active)
-            ys, obs, codes, steps = solve_batch(
-                _as_arrays(ps), ForcingArrays(jnp.asarray(bs), jnp.asarray(vs),
-                                              jnp.asarray(t0s), jnp.asarray(t1s)),
-                _as_arrays(y0), cfg,
-            )  # fmt: skip
+        ys, obs, codes, steps = solve_many(
+            [p for p, _ in compiled], y0s,
+            [(f.boundaries, f.values, f.t0, f.t1) for _, f in compiled],
+            _padded_save_ts(save_ts), solver, _active(protocol), engine,
+        )  # fmt: skip
     ys, obs = _trim(ys, save_ts.size), _trim(obs, save_ts.size)
     out = []
     for i, ((p, f), x, s) in enumerate(zip(compiled, persons, seeds, strict=True)):

@@ -34,7 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from igfaxis._cache import atomic_write_bytes, cache_dir, source_fingerprint
+from igfaxis._cache import cache_dir, source_fingerprint
+from igfaxis._files import write_text_atomic
 from igfaxis.model import State, default_params, initial_state, param_hash
 from igfaxis.protocol import Person, Protocol, compile_protocol
 from igfaxis.simulate._config import SolverConfig
@@ -50,6 +51,10 @@ _VERSION = 1
 
 _MEMORY: dict[str, Any] = {}
 
+#: tolerances of the runs that define the habitual state: part of its definition, not of
+#: the run that starts from it, so every run (pulse or day) and the SBML export share one
+HABITUAL_SOLVER = SolverConfig(rtol=1e-8, atol=1e-10, warmup_days=0.0)
+
 
 
 
@@ -59,65 +64,20 @@ def habitual_protocol(protocol: Protocol | None) -> Protocol:
     return Protocol(name="habitual", diet=protocol.diet, sleep=protocol.sleep)
 
 
-def _native() -> Any:
-    """``solve_native`` when the native kernel imports and runs, else ``None``."""
-    if "native" not in _MEMORY:
-        try:
-            from igfaxis.simulate._native import solve_native
-
-            p = default_params()
-            y0 = initial_state(p)
-            from igfaxis.model import BASELINE_INPUTS
-
-            vals = np.asarray(BASELINE_INPUTS, dtype=float)[None, :]
-            solve_native(p, y0, np.array([0.0]), vals, 0.0, 0.1, np.array([0.0, 0.1]),
-                         rtol=1e-6, atol=1e-8, max_steps=1000, active=())  # fmt: skip
-            _MEMORY["native"] = solve_native
-        except Exception:
-            _MEMORY["native"] = None
-    return _MEMORY["native"]
-
-
-def _pad(n: int) -> int:
-    return int(2 ** np.ceil(np.log2(max(n, 16))))
-
-
 def solve_any(ps, y0s, forcings, save_ts, solver: SolverConfig, active=()) -> tuple:
-    """Integrate several subjects on the same save times; the native kernel when it is
-    available, else the JAX engine under ``vmap``.
+    """Integrate several subjects on the same save times in one batched solve, with the
+    backend ``simulate(backend="auto")`` takes.
 
     ``forcings`` are ``(boundaries, values, t0, t1)`` tuples. Returns ``(ys, obs, codes)``:
     :class:`State` and :class:`Observables` of ``(n, len(save_ts))`` arrays and a code
     array (0 success).
     """
-    save_ts = np.asarray(save_ts, dtype=float)
-    native = _native()
-    if native is not None:
-        outs = [native(p, y0, b, v, t0, t1, save_ts, rtol=solver.rtol, atol=solver.atol,
-                       max_steps=solver.max_steps, active=active)
-                for p, y0, (b, v, t0, t1) in zip(ps, y0s, forcings, strict=True)]  # fmt: skip
-        ys = type(outs[0][0])(*(np.stack(a) for a in zip(*(o[0] for o in outs), strict=True)))
-        obs = type(outs[0][1])(*(np.stack(a) for a in zip(*(o[1] for o in outs), strict=True)))
-        return ys, obs, np.array([o[2] for o in outs])
-    import jax
+    from igfaxis.simulate._run import _backend, solve_many
 
-    from igfaxis.simulate._engine import ForcingArrays, SolveConfig, pad_forcing, solve_batch
-
-    size = _pad(max(f[0].size for f in forcings))
-    padded = [pad_forcing(b, v, t1, size) for b, v, _, t1 in forcings]
-    stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
-    with jax.enable_x64(True):
-        pstack = type(ps[0])(*stack([tuple(p) for p in ps]).T)
-        ystack = type(y0s[0])(*stack([tuple(y) for y in y0s]).T)
-        forcing = ForcingArrays(stack([b for b, _ in padded]), stack([v for _, v in padded]),
-                                np.array([f[2] for f in forcings], dtype=float),
-                                np.array([f[3] for f in forcings], dtype=float))  # fmt: skip
-        cfg = SolveConfig(save_ts=save_ts, rtol=solver.rtol, atol=solver.atol,
-                          max_steps=solver.max_steps, active=tuple(active))  # fmt: skip
-        sol = solve_batch(pstack, forcing, ystack, cfg)
-        ys = type(sol.ys)(*(np.asarray(a) for a in sol.ys))
-        obs = type(sol.obs)(*(np.asarray(a) for a in sol.obs))
-        return ys, obs, np.asarray(sol.result)
+    ys, obs, codes, _ = solve_many(ps, y0s, forcings, np.asarray(save_ts, dtype=float), solver,
+                                   tuple(active), _backend("auto"))  # fmt: skip
+    return (type(ys)(*(np.asarray(a) for a in ys)), type(obs)(*(np.asarray(a) for a in obs)),
+            np.asarray(codes))
 
 
 @functools.cache
@@ -137,10 +97,6 @@ def _key(person: Person, base: Any, protocol: Protocol, solver: SolverConfig) ->
     }, sort_keys=True)  # fmt: skip
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def _compute(person: Person, base: Any, protocol: Protocol, solver: SolverConfig) -> Any:
@@ -167,7 +123,7 @@ def habitual_state(
     protocol: Protocol | None = None,
     params: Any = None,
     *,
-    solver: SolverConfig = SolverConfig(),
+    solver: SolverConfig = HABITUAL_SOLVER,
 ) -> Any:
     """The person's state at midnight under their habitual lifestyle (module docstring).
 
@@ -206,7 +162,7 @@ def habitual_state(
             state = None
     if state is None:
         state = _compute(person, base, habit, solver)
-        _write_atomically(path, json.dumps(dict(zip(State._fields, map(float, state),
+        write_text_atomic(path, json.dumps(dict(zip(State._fields, map(float, state),
                                                     strict=True))))  # fmt: skip
     _MEMORY[key] = state
     return state
@@ -218,7 +174,7 @@ def habitual_start(
     params: Any = None,
     *,
     settle_days: float = 2.0,
-    solver: SolverConfig = SolverConfig(),
+    solver: SolverConfig = HABITUAL_SOLVER,
 ) -> tuple[Any, float]:
     """Initial state and start time for a run that begins at the habitual state.
 
