@@ -75,6 +75,10 @@ def _padded_save_ts(save_ts: np.ndarray) -> np.ndarray:
     return np.concatenate([save_ts, np.full(size - save_ts.size, save_ts[-1])])
 
 
+def _first(tree: Any) -> Any:
+    return type(tree)(*(np.asarray(a)[0] for a in tree))
+
+
 def _trim(tree: Any, n: int) -> Any:
     return type(tree)(*(np.asarray(a)[..., :n] for a in tree))
 
@@ -254,30 +258,15 @@ def simulate(
         from igfaxis.simulate._day import simulate_days
 
         return simulate_days(person, protocol, days=d, seed=seed, params=params, solver=solver)
-    with _float64(engine):
-        p, forcing = _compile(person, protocol, params, d, seed, solver)
-        b, v = pad_forcing(forcing.boundaries, forcing.values, forcing.t1,
-                           _pad_size(forcing.boundaries.size))  # fmt: skip
-        save_ts = _save_ts(d, solver.save_every_h)
-        active = _active(protocol)
-        y0 = start_state(person, protocol, params, p, solver)
-        if engine == "native":
-            ys, obs, code, steps = _native_module().solve_native(
-                p, y0, b, v, forcing.t0, forcing.t1, _padded_save_ts(save_ts),
-                rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps, active=active,
-            )  # fmt: skip
-        else:
-            import jax.numpy as jnp
-
-            from igfaxis.simulate._engine import ForcingArrays, SolveConfig, solve_compiled
-
-            cfg = SolveConfig(jnp.asarray(_padded_save_ts(save_ts)), rtol=solver.rtol,
-                              atol=solver.atol, max_steps=solver.max_steps, active=active)
-            ys, obs, code, steps = solve_compiled(
-                _as_arrays(p), ForcingArrays(jnp.asarray(b), jnp.asarray(v),
-                                             jnp.asarray(forcing.t0), jnp.asarray(forcing.t1)),
-                _as_arrays(y0), cfg,
-            )  # fmt: skip
+    p, forcing = _compile(person, protocol, params, d, seed, solver)
+    save_ts = _save_ts(d, solver.save_every_h)
+    ys, obs, codes, steps = solve_many(
+        [p], [start_state(person, protocol, params, p, solver)],
+        [(forcing.boundaries, forcing.values, forcing.t0, forcing.t1)],
+        _padded_save_ts(save_ts), solver, _active(protocol), engine,
+    )  # fmt: skip
+    ys, obs = _first(ys), _first(obs)
+    code, steps = np.asarray(codes)[0], np.asarray(steps)[0]
     ys, obs = _trim(ys, save_ts.size), _trim(obs, save_ts.size)
     return _trajectory(ys, obs, code, steps, forcing, p, person, protocol, seed, solver, save_ts,
                        engine)
@@ -349,17 +338,16 @@ def simulate_batch(
     for x in persons:
         warn_doses(protocol, x, stacklevel=2)
     d = _horizon(protocol, days)
-    with _float64(engine):
-        compiled = [_compile(x, protocol, params, d, s, solver)
-                    for x, s in zip(persons, seeds, strict=True)]  # fmt: skip
-        y0s = [start_state(x, protocol, params, p, solver)
-               for (p, _), x in zip(compiled, persons, strict=True)]  # fmt: skip
-        save_ts = _save_ts(d, solver.save_every_h)
-        ys, obs, codes, steps = solve_many(
-            [p for p, _ in compiled], y0s,
-            [(f.boundaries, f.values, f.t0, f.t1) for _, f in compiled],
-            _padded_save_ts(save_ts), solver, _active(protocol), engine,
-        )  # fmt: skip
+    compiled = [_compile(x, protocol, params, d, s, solver)
+                for x, s in zip(persons, seeds, strict=True)]  # fmt: skip
+    y0s = [start_state(x, protocol, params, p, solver)
+           for (p, _), x in zip(compiled, persons, strict=True)]  # fmt: skip
+    save_ts = _save_ts(d, solver.save_every_h)
+    ys, obs, codes, steps = solve_many(
+        [p for p, _ in compiled], y0s,
+        [(f.boundaries, f.values, f.t0, f.t1) for _, f in compiled],
+        _padded_save_ts(save_ts), solver, _active(protocol), engine,
+    )  # fmt: skip
     ys, obs = _trim(ys, save_ts.size), _trim(obs, save_ts.size)
     out = []
     for i, ((p, f), x, s) in enumerate(zip(compiled, persons, seeds, strict=True)):
