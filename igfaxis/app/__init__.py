@@ -33,19 +33,26 @@ from igfaxis.app._report import (
     write_report_files as write_report_files,
 )
 from igfaxis.app._run import (
+    DAY_RESOLUTION_FROM_DAYS as DAY_RESOLUTION_FROM_DAYS,
     DEFAULT_PERSON as DEFAULT_PERSON,
+    PULSE_WINDOW_DAYS as PULSE_WINDOW_DAYS,
+    RESOLUTIONS as RESOLUTIONS,
     Progress as Progress,
     RunResult as RunResult,
     RunSummary as RunSummary,
     horizon_days as horizon_days,
     no_progress as no_progress,
+    pick_resolution as pick_resolution,
     simulate_and_summarise as simulate_and_summarise,
     summarise_trajectory as summarise_trajectory,
 )
 
 __all__ = [
+    "DAY_RESOLUTION_FROM_DAYS",
     "DEFAULT_PERSON",
     "DEMO_PROTOCOL",
+    "PULSE_WINDOW_DAYS",
+    "RESOLUTIONS",
     "SANDERS_MIN_DAYS",
     "CompareSummary",
     "ComparedRun",
@@ -60,6 +67,7 @@ __all__ = [
     "horizon_days",
     "make_report",
     "no_progress",
+    "pick_resolution",
     "run_demo",
     "simulate_and_summarise",
     "summarise_trajectory",

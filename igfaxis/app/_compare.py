@@ -14,7 +14,13 @@ from typing import Any, Final
 
 import numpy as np
 
-from igfaxis.app._run import Progress, horizon_days, no_progress
+from igfaxis.app._run import (
+    PULSE_WINDOW_DAYS,
+    Progress,
+    horizon_days,
+    no_progress,
+    pick_resolution,
+)
 from igfaxis.errors import ProtocolError
 from igfaxis.protocol import Person, Protocol, check_run, warn_doses
 from igfaxis.risk import TrajectoryScore, check_menopausal, score_risk
@@ -60,6 +66,14 @@ class CompareSummary:
     cell
         :func:`igfaxis.simulate.cell_daily_metrics` of the last whole day (empty for a run
         shorter than a day).
+    resolution
+        ``"pulse"``, or ``"day"``: IGF-1, the band and the SDS are read from the
+        day-resolution run (daily means, so ``igf1_min_ng_ml``/``igf1_max_ng_ml`` are the
+        extreme daily means), GH, pulsatility and the cell read-outs from the
+        pulse-resolved window over the first ``pulse_window_days``.
+    pulse_window_days
+        Length of the pulse-resolved run GH is read from [days] (the whole run at
+        ``"pulse"``).
     """
 
     days: float
@@ -77,6 +91,8 @@ class CompareSummary:
     mean_sds: float
     gh_pulsatility: Mapping[str, float]
     cell: Mapping[str, float]
+    resolution: str = "pulse"
+    pulse_window_days: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-compatible flat mapping: the fields, then ``gh_<key>`` per pulsatility metric,
@@ -97,6 +113,8 @@ class CompareSummary:
             "mean_sds": self.mean_sds,
             **{f"gh_{key}": value for key, value in self.gh_pulsatility.items()},
             **self.cell,
+            "resolution": self.resolution,
+            "pulse_window_days": self.pulse_window_days,
         }
 
 
@@ -109,6 +127,8 @@ class ComparedRun:
     trajectory: Trajectory
     score: TrajectoryScore
     summary: CompareSummary
+    #: the pulse-resolved run GH is read from when ``trajectory`` is at day resolution
+    window: Trajectory | None = None
 
 
 @dataclass(frozen=True)
@@ -165,14 +185,27 @@ def _pulsatility(traj: Trajectory) -> dict[str, float]:
 
 
 def compare_summary(
-    traj: Trajectory, score: TrajectoryScore, *, cell: bool = True
+    traj: Trajectory,
+    score: TrajectoryScore,
+    *,
+    cell: bool = True,
+    window: Trajectory | None = None,
 ) -> CompareSummary:
     """The numbers ``compare`` shows for one protocol: IGF-1, GH, band, risk, GH
     pulsatility and (with ``cell``) the cell read-outs of the last whole day.
 
-    Daily means need a whole day; with less, the whole-run mean stands in for them.
+    Daily means need a whole day; with less, the whole-run mean stands in for them. A
+    day-resolution ``traj`` needs the pulse-resolved ``window`` (its first days), from which
+    GH, pulsatility and the cell read-outs are read.
     """
+    if traj.resolution == "day" and window is None:
+        raise ProtocolError(
+            "a day-resolution trajectory needs its pulse-resolved `window` (GH, pulsatility "
+            "and cells need the bursts); pass `window`."
+        )
+    gh = window if traj.resolution == "day" else traj
     t0, t1 = float(traj.times_h[0]), float(traj.times_h[-1])
+    g0, g1 = float(gh.times_h[0]), float(gh.times_h[-1])
     daily = traj.daily_mean(_IGF1)
     if daily.size == 0:
         daily = np.array([traj.mean(_IGF1, t0, t1)])
@@ -183,15 +216,17 @@ def compare_summary(
         igf1_daily_mean_max_ng_ml=float(daily.max()),
         igf1_min_ng_ml=score.min_igf1_ng_ml,
         igf1_max_ng_ml=score.max_igf1_ng_ml,
-        mean_gh_ng_ml=traj.mean("gh_ng_ml", t0, t1),
-        mean_gh_secretion_ng_ml_h=traj.mean("gh_secretion_ng_ml_h", t0, t1),
+        mean_gh_ng_ml=gh.mean("gh_ng_ml", g0, g1),
+        mean_gh_secretion_ng_ml_h=gh.mean("gh_secretion_ng_ml_h", g0, g1),
         band_ng_ml=score.band_ng_ml,
         time_in_band_fraction=score.time_in_band_fraction,
         time_below_band_fraction=score.time_below_band_fraction,
         time_above_band_fraction=score.time_above_band_fraction,
         mean_sds=score.mean_sds,
-        gh_pulsatility=_pulsatility(traj),
-        cell=_cell_summary(traj) if cell else {},
+        gh_pulsatility=_pulsatility(gh),
+        cell=_cell_summary(gh) if cell else {},
+        resolution=traj.resolution,
+        pulse_window_days=gh.days,
     )
 
 
@@ -204,6 +239,7 @@ def compare_protocols(
     menopausal: bool | None = None,
     trajectory_modifiers: bool = False,
     dose_warnings: bool = True,
+    resolution: str = "auto",
     progress: Progress = no_progress,
 ) -> Comparison:
     """Simulate ``person`` under each protocol and compare IGF-1, GH, band, risk and cells.
@@ -231,6 +267,11 @@ def compare_protocols(
         Warn (:class:`~igfaxis.errors.DoseWarning`) about doses above their label maximum,
         before any argument error; an adapter that has already called
         :func:`igfaxis.protocol.warn_doses` passes ``False``.
+    resolution
+        ``"pulse"``, ``"day"`` or ``"auto"`` (day resolution beyond
+        :data:`~igfaxis.app.DAY_RESOLUTION_FROM_DAYS`): at day resolution IGF-1 and the
+        risk come from the day-resolution run and GH, pulsatility and cells from a
+        pulse-resolved run over the first :data:`~igfaxis.app.PULSE_WINDOW_DAYS` days.
     progress
         Called around each simulation (:data:`~igfaxis.app.Progress`).
 
@@ -266,10 +307,17 @@ def compare_protocols(
             f"2018 trend is per year); the shortest run is {shortest:g} days. Pass `days` of "
             f"366 or more, or leave out `trajectory_modifiers`."
         )
+    chosen = {label: pick_resolution(resolution, horizon_days(p, days))
+              for label, p in protocols.items()}  # fmt: skip
     runs = []
     for label, protocol in protocols.items():
+        window = None
         with progress(label, horizon_days(protocol, days)):
-            traj = simulate(person, protocol, days=days, seed=seed)
+            traj = simulate(person, protocol, days=days, seed=seed, resolution=chosen[label])
+            if chosen[label] == "day":
+                short = min(horizon_days(protocol, days), PULSE_WINDOW_DAYS)
+                window = simulate(person, protocol, days=short, seed=seed)
         score = score_risk(traj, menopausal=menopausal, trajectory_modifiers=trajectory_modifiers)
-        runs.append(ComparedRun(label, protocol, traj, score, compare_summary(traj, score)))
+        summary = compare_summary(traj, score, window=window)
+        runs.append(ComparedRun(label, protocol, traj, score, summary, window))
     return Comparison(person, seed, tuple(runs), runs[0].score.notes)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from igfaxis._files import staged_outputs
 from igfaxis._messages import short_repr
-from igfaxis.app._run import Progress, horizon_days, no_progress
+from igfaxis.app._run import Progress, horizon_days, no_progress, pick_resolution
 from igfaxis.errors import ProtocolError
 from igfaxis.io.labs import LabValue
 from igfaxis.io.pdf import html_to_pdf
@@ -51,6 +51,7 @@ def make_report(
     days: float | None = None,
     seed: int = 0,
     dose_warnings: bool = True,
+    resolution: str = "auto",
     progress: Progress = no_progress,
 ) -> Report:
     """Simulate ``person`` under ``protocol`` and assemble the report's data and figures.
@@ -74,6 +75,10 @@ def make_report(
         Warn (:class:`~igfaxis.errors.DoseWarning`) about doses above their label maximum,
         before any argument error; an adapter that has already called
         :func:`igfaxis.protocol.warn_doses` passes ``False``.
+    resolution
+        ``"pulse"``, ``"day"`` or ``"auto"`` (day resolution beyond
+        :data:`~igfaxis.app.DAY_RESOLUTION_FROM_DAYS`: a projection over years is drawn
+        from daily means).
     progress
         Called around the simulation (:data:`~igfaxis.app.Progress`).
 
@@ -93,13 +98,14 @@ def make_report(
         ``menopausal`` for a man.
     """
     person, protocol, _, seed = check_run(person, protocol, days, seed, warn=False)
+    resolution = pick_resolution(resolution, horizon_days(protocol, days))
     menopausal = check_menopausal(menopausal)
     if dose_warnings:
         warn_doses(protocol, person)
     if menopausal is not None and person.sex == "male":
         raise ProtocolError("`menopausal` applies to women; the person is male. Pass None.")
     with progress(protocol.name, horizon_days(protocol, days)):
-        traj = simulate(person, protocol, days=days, seed=seed)
+        traj = simulate(person, protocol, days=days, seed=seed, resolution=resolution)
     return build_report(person, protocol, traj, labs=labs, menopausal=menopausal, seed=seed)
 
 

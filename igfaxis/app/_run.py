@@ -10,17 +10,23 @@ from typing import Any, Final
 
 import numpy as np
 
+from igfaxis._messages import short_repr
+from igfaxis.errors import ProtocolError
 from igfaxis.protocol import Person, Protocol, check_run, warn_doses
 from igfaxis.risk import TARGET_BAND_NG_ML, time_in_band
 from igfaxis.simulate import Trajectory, simulate
 
 __all__ = [
+    "DAY_RESOLUTION_FROM_DAYS",
     "DEFAULT_PERSON",
+    "PULSE_WINDOW_DAYS",
+    "RESOLUTIONS",
     "Progress",
     "RunResult",
     "RunSummary",
     "horizon_days",
     "no_progress",
+    "pick_resolution",
     "simulate_and_summarise",
     "summarise_trajectory",
 ]
@@ -32,6 +38,37 @@ DEFAULT_PERSON: Final = Person(age_y=45.0, sex="male", weight_kg=80.0)
 Progress = Callable[[str, float], AbstractContextManager[object]]
 
 _IGF1: Final = "igf1_total_ng_ml"
+
+#: what a flow's ``resolution`` may be: ``"auto"`` picks by horizon (:func:`pick_resolution`)
+RESOLUTIONS: Final = ("auto", "pulse", "day")
+#: with ``resolution="auto"``, horizons longer than this run at day resolution [days]. A
+#: pulse-resolved year costs about 0.5 s on one core; the day resolution's first call
+#: tabulates its days (seconds) and then costs about 1 s for 40 years (docs/engine.md), so
+#: it pays from a few years on, which is where risk projections over decades live
+DAY_RESOLUTION_FROM_DAYS: Final = 3.0 * 365.25
+#: a day-resolution run comes with a pulse-resolved run over its first days, from which GH,
+#: its pulsatility and the cell read-outs are read (they need the bursts) [days]
+PULSE_WINDOW_DAYS: Final = 14.0
+
+
+def pick_resolution(resolution: str, days: float) -> str:
+    """``"pulse"`` or ``"day"`` for a run of ``days``: ``"auto"`` takes the day resolution
+    beyond :data:`DAY_RESOLUTION_FROM_DAYS`.
+
+    Raises
+    ------
+    ProtocolError
+        ``resolution`` is not one of :data:`RESOLUTIONS`.
+    """
+    if resolution not in RESOLUTIONS:
+        raise ProtocolError(
+            f"`resolution` must be one of {', '.join(RESOLUTIONS)}; got "
+            f"{short_repr(resolution)}. Use 'day' for years and decades, 'pulse' to resolve "
+            "every GH burst, 'auto' to choose by horizon."
+        )
+    if resolution == "auto":
+        return "day" if days > DAY_RESOLUTION_FROM_DAYS else "pulse"
+    return resolution
 
 
 def no_progress(label: str, days: float) -> AbstractContextManager[object]:
@@ -143,6 +180,7 @@ def simulate_and_summarise(
     *,
     days: float | None = None,
     seed: int = 0,
+    resolution: str = "auto",
     progress: Progress = no_progress,
 ) -> RunResult:
     """Simulate ``person`` under ``protocol`` and summarise GH and IGF-1.
@@ -158,6 +196,8 @@ def simulate_and_summarise(
         Horizon [days]; default the protocol's ``days``, else 1.
     seed
         Seed of the endogenous GH burst train.
+    resolution
+        ``"pulse"``, ``"day"`` or ``"auto"`` (:func:`pick_resolution`).
     progress
         Called around the simulation (:data:`Progress`).
 
@@ -171,7 +211,8 @@ def simulate_and_summarise(
         A dose above its label maximum (:func:`igfaxis.protocol.warn_doses`).
     """
     person, protocol, _, seed = check_run(person, protocol, days, seed, warn=False)
+    resolution = pick_resolution(resolution, horizon_days(protocol, days))
     warn_doses(protocol, person)
     with progress(protocol.name, horizon_days(protocol, days)):
-        traj = simulate(person, protocol, days=days, seed=seed)
+        traj = simulate(person, protocol, days=days, seed=seed, resolution=resolution)
     return RunResult(person, protocol, seed, traj, summarise_trajectory(traj))

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, Final, TypeVar
 
-import jax
 import typer
 from rich.progress import (
     BarColumn,
@@ -31,6 +32,7 @@ from igfaxis._files import staged_outputs, write_text_atomic
 from igfaxis._messages import one_line, short_repr
 from igfaxis.app import (
     DEFAULT_PERSON,
+    RESOLUTIONS,
     SANDERS_MIN_DAYS,
     Progress as FlowProgress,
     check_report_path,
@@ -166,10 +168,29 @@ def _root(
 
     Model predictions and published associations; not medical advice.
     """
-    jax.config.update("jax_enable_x64", True)  # the engine is written for float64 (A10)
-    # compiled JAX programs (cell signalling, the JAX backend) persist across processes
-    jax.config.update("jax_compilation_cache_dir", str(cache_dir("jax")))
-    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.2)
+    _configure_jax()
+
+
+#: JAX settings of every command: the engine is written for float64 (A10), and compiled JAX
+#: programs (the JAX backend, the JAX cell model) persist across processes
+def _jax_settings() -> dict[str, Any]:
+    return {"jax_enable_x64": True, "jax_compilation_cache_dir": str(cache_dir("jax")),
+            "jax_persistent_cache_min_compile_time_secs": 0.2}  # fmt: skip
+
+
+def _configure_jax() -> None:
+    """Apply :func:`_jax_settings` without importing JAX: most commands run the native
+    kernel and never need it (importing it costs about a second). JAX reads its settings
+    from ``JAX_*`` environment variables when it is first imported; if it already is
+    (an embedding process), they are set on its config directly."""
+    settings = _jax_settings()
+    jax = sys.modules.get("jax")
+    if jax is not None:
+        for key, value in settings.items():
+            jax.config.update(key, value)
+        return
+    for key, value in settings.items():
+        os.environ[key.upper()] = "1" if value is True else str(value)
 
 
 # --------------------------------------------------------------------------------------
@@ -196,6 +217,25 @@ DaysOpt = Annotated[
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Seed of the endogenous GH burst train.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print only JSON on stdout.")]
+ResolutionOpt = Annotated[
+    str,
+    typer.Option(
+        "--resolution",
+        metavar="auto|pulse|day",
+        help="pulse: every GH burst (minutes); day: daily means for years and decades "
+        "(docs/engine.md); auto (default): day beyond 3 years.",
+    ),
+]
+
+
+def _resolution(value: str) -> str:
+    """``--resolution`` checked here, so that the message names the option."""
+    if value not in RESOLUTIONS:
+        raise ProtocolError(
+            f"`--resolution` must be auto, pulse or day; got {short_repr(value)}. Use day for "
+            "years and decades, pulse to resolve every GH burst."
+        )
+    return value
 
 
 # --------------------------------------------------------------------------------------
@@ -211,6 +251,7 @@ def simulate_cmd(
     person_file: PersonOpt = None,
     days: DaysOpt = None,
     seed: SeedOpt = 0,
+    resolution: ResolutionOpt = "auto",
     out: Annotated[
         Path | None, typer.Option("--out", metavar="FILE.csv", help="Write the trajectory CSV.")
     ] = None,
@@ -223,11 +264,13 @@ def simulate_cmd(
     """Simulate a person under a protocol and summarise GH and IGF-1."""
     from igfaxis.io.plots import check_plot_path, plot_trajectory
 
+    resolution = _resolution(resolution)
     protocol = load_protocol(protocol_file)
     person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
     if plot is not None:
         check_plot_path(plot)  # before simulating: a wrong suffix writes nothing
-    run = simulate_and_summarise(person, protocol, days=days, seed=seed, progress=_progress())
+    run = simulate_and_summarise(person, protocol, days=days, seed=seed, resolution=resolution,
+                                 progress=_progress())  # fmt: skip
     traj = run.trajectory
     outputs = {k: p for k, p in (("csv", out), ("plot", plot)) if p is not None}
     with staged_outputs(*outputs.values()) as temps:  # all files or none
@@ -345,6 +388,7 @@ def compare_cmd(
     days: DaysOpt = None,
     seed: SeedOpt = 0,
     menopausal: MenopausalOpt = None,
+    resolution: ResolutionOpt = "auto",
     sanders: Annotated[
         bool,
         typer.Option(
@@ -372,6 +416,7 @@ def compare_cmd(
             f"`compare` needs two or more protocol files; got "
             f"{len(protocol_files)}. Use `igfaxis simulate` for one."
         )
+    resolution = _resolution(resolution)
     person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
     status = _yes_no(menopausal, "--menopausal")
     if status is not None and person.sex == "male":
@@ -403,6 +448,7 @@ def compare_cmd(
         menopausal=status,
         trajectory_modifiers=sanders,
         dose_warnings=False,
+        resolution=resolution,
         progress=_progress(quiet=as_json),
     )
     trajs = {r.label: r.trajectory for r in comparison.runs}
@@ -477,6 +523,7 @@ def report_cmd(
     days: DaysOpt = None,
     seed: SeedOpt = 0,
     menopausal: MenopausalOpt = None,
+    resolution: ResolutionOpt = "auto",
     as_json: JsonOpt = False,
 ) -> None:
     """Write a self-contained HTML report: centiles, trajectory, risk table, summary.
@@ -488,6 +535,7 @@ def report_cmd(
     """
     from igfaxis.io.labs import read_labs
 
+    resolution = _resolution(resolution)
     person = load_person(person_file)
     protocol = load_protocol(protocol_file)
     warn_doses(protocol, person)  # before the option errors below
@@ -519,6 +567,7 @@ def report_cmd(
         days=days,
         seed=seed,
         dose_warnings=False,
+        resolution=resolution,
         progress=_progress(quiet=as_json),
     )
     written = {k: str(p) for k, p in write_report_files(report, out, pdf=pdf).items()}

@@ -34,12 +34,15 @@ age node of the table). The GH-effect tables are computed at age nodes every
 ``table_age_step_years`` and interpolated (log E, linear in age) between nodes.
 
 Repeated days cost nothing (a habitual day is tabulated once per age node); a new day
-costs ``seeds x len(levels)`` pulse-resolved days. The result is the burst-averaged daily
-mean (``seed`` chooses the averaged burst trains). A single pulse-resolved run scatters
-about it day to day (daily-mean total IGF-1 by 2-4% SD in a healthy adult, up to about 12%
-on the worst day of a year). ``same_bursts=True`` instead tabulates every day from the very
-burst train of ``simulate(..., seed=seed)`` (one train, no reuse): the reduction without
-the burst averaging, for checking it against the pulse-resolved run day by day.
+costs ``seeds x len(levels)`` pulse-resolved days. The tables of each age node are kept in
+memory and on disk (``$IGFAXIS_CACHE_DIR/day``, keyed by the node and a fingerprint of the
+model, protocol and data sources and of this module), so a new process reuses them. The
+result is the burst-averaged daily mean (``seed`` chooses the averaged burst trains). A
+single pulse-resolved run scatters about it day to day (daily-mean total IGF-1 by 2-4% SD
+in a healthy adult, up to about 12% on the worst day of a year). ``same_bursts=True``
+instead tabulates every day from the very burst train of ``simulate(..., seed=seed)`` (one
+train, no reuse): the reduction without the burst averaging, for checking it against the
+pulse-resolved run day by day.
 """
 
 from __future__ import annotations
@@ -48,12 +51,16 @@ import functools
 import hashlib
 import json
 import math
+import pickle
 from collections import Counter
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from igfaxis._cache import cache_dir, source_fingerprint
+from igfaxis._files import staged_outputs
 from igfaxis._version import __version__
 from igfaxis.model import default_params, param_hash, personalise
 from igfaxis.model.drugs import resolve
@@ -177,10 +184,18 @@ def _signatures(protocol: Protocol, person: Person, p: Any, start: int, end: int
     return [gate + rows[cuts[i]:cuts[i + 1]].tobytes().hex() for i in range(end - start)]
 
 
+@functools.cache
+def _code() -> str:
+    """Fingerprint of the equations, the forcing compiler and this module (cache keys)."""
+    return source_fingerprint("model", "protocol", "data") + hashlib.sha256(
+        Path(__file__).read_bytes()).hexdigest()[:8]
+
+
 class _Node:
     """The GH-effect tables of one person at one age (filled lazily)."""
 
-    def __init__(self, person, protocol, base, cfg, solver, seed, active, habit) -> None:
+    def __init__(self, person, protocol, base, cfg, solver, seed, active, habit,
+                 path: Path | None = None) -> None:  # fmt: skip
         self.person, self.protocol, self.base, self.cfg = person, protocol, base, cfg
         self.solver, self.seed, self.active, self.habit = solver, seed, active, habit
         self.p, _ = personalise(base, person.covariates())
@@ -190,6 +205,27 @@ class _Node:
         self.raw: dict[str, tuple] = {}
         self.full: tuple[np.ndarray, np.ndarray] | None = None
         self.fast: dict[str, float] | None = None  # same_bursts: last table run's fast end
+        self.path, self.saved = path, 0  # on-disk copy of ``raw``; entries it holds
+        if path is not None and path.is_file():
+            try:
+                raw = pickle.loads(path.read_bytes())  # our own cache folder
+            except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+                raw = None
+            if isinstance(raw, dict):
+                self.raw = raw
+                self.table = {k: self._entry(k) for k in raw}
+                self.saved = self._size()
+
+    def _size(self) -> int:
+        return sum(v[-1] for v in self.raw.values()) + len(self.raw)
+
+    def save(self) -> None:
+        """Write the tables to disk if they grew since they were read (atomically)."""
+        if self.path is None or self._size() == self.saved:
+            return
+        with staged_outputs(self.path) as (tmp,):
+            tmp.write_bytes(pickle.dumps(self.raw, protocol=pickle.HIGHEST_PROTOCOL))
+        self.saved = self._size()
 
     def _forcings(self, day: int, horizon: int, k0: int, k1: int) -> list[tuple]:
         if self.cfg.same_bursts:
@@ -374,7 +410,9 @@ def _node(person, protocol, base, cfg, solver, seed, active, habit) -> _Node:
     if cfg.same_bursts:
         return _Node(person, protocol, base, cfg, solver, seed, active, habit)
     if key not in _NODES:
-        _NODES[key] = _Node(person, protocol, base, cfg, solver, seed, active, habit)
+        digest = hashlib.sha256(f"{_code()}:{__version__}:{key}".encode()).hexdigest()[:32]
+        _NODES[key] = _Node(person, protocol, base, cfg, solver, seed, active, habit,
+                            cache_dir("day") / f"{digest}.pkl")  # fmt: skip
     return _NODES[key]
 
 
@@ -465,6 +503,8 @@ def simulate_days(
             target = min(config.max_seeds, 1 << math.floor(math.log2(count)))
             for nd in nodes:
                 nd.refine(key, target)
+        for nd in nodes:
+            nd.save()
         blends = {k: _blend(nodes[0].table[k], nodes[1].table[k] if len(nodes) > 1 else None, w)
                   for k in set(keys)}  # fmt: skip
         seq = [blends[k] for k in keys]

@@ -83,8 +83,16 @@ class Trajectory:
             ) from None
 
     @property
+    def resolution(self) -> str:
+        """``"pulse"`` (samples of the pulse-resolved model) or ``"day"`` (each sample at
+        ``24 d`` is the mean over ``[24 d, 24 d + 24)`` h: ``simulate(..., resolution="day")``)."""
+        return str(self.metadata.get("resolution", "pulse"))
+
+    @property
     def days(self) -> float:
         """Horizon [days]."""
+        if self.resolution == "day":  # the last sample is the mean of the last whole day
+            return float(self.times_h[-1] / 24.0 + 1.0) if self.times_h.size else 0.0
         return float(self.times_h[-1] / 24.0)
 
     def window(self, start_h: float, end_h: float) -> np.ndarray:
@@ -92,7 +100,14 @@ class Trajectory:
         return (self.times_h >= start_h - 1e-9) & (self.times_h <= end_h + 1e-9)
 
     def mean(self, name: str, start_h: float, end_h: float) -> float:
-        """Time-average of a variable over [start_h, end_h] (trapezoidal)."""
+        """Time-average of a variable over [start_h, end_h] (trapezoidal; at day resolution
+        the mean of the days that begin in [start_h, end_h))."""
+        if self.resolution == "day":
+            days = (self.times_h >= start_h - 1e-9) & (self.times_h < end_h - 1e-9)
+            if not days.any():
+                raise ValueError(f"no whole day begins in [{start_h:g}, {end_h:g}) h: a "
+                                 "day-resolution trajectory holds one mean per day")  # fmt: skip
+            return float(np.mean(self[name][days]))
         m = self.window(start_h, end_h)
         t, y = self.times_h[m], self[name][m]
         return float(np.trapezoid(y, t) / (t[-1] - t[0]))
@@ -108,6 +123,8 @@ class Trajectory:
 
     def daily_mean(self, name: str) -> np.ndarray:
         """Mean of a variable over each whole day of the horizon."""
+        if self.resolution == "day":
+            return np.array(self[name], dtype=float)
         n = int(np.floor(self.days + 1e-9))
         return np.array([self.mean(name, 24.0 * d, 24.0 * (d + 1)) for d in range(n)])
 

@@ -9,17 +9,22 @@ import contextlib
 import dataclasses
 import warnings
 
+import numpy as np
 import pytest
 
 from igfaxis.app import (
+    DAY_RESOLUTION_FROM_DAYS,
     DEFAULT_PERSON,
+    PULSE_WINDOW_DAYS,
     SANDERS_MIN_DAYS,
     Comparison,
     RunResult,
     check_report_path,
     compare_protocols,
+    compare_summary,
     horizon_days,
     make_report,
+    pick_resolution,
     simulate_and_summarise,
     summarise_trajectory,
 )
@@ -104,3 +109,38 @@ def test_compare_protocols() -> None:
     assert drug.score.hr("cancer_breast_postmenopausal").hr > 0.0
     with pytest.raises(KeyError, match="no protocol labelled"):
         cmp.run("other")
+
+
+def test_pick_resolution_by_horizon() -> None:
+    assert pick_resolution("auto", 365.0) == "pulse"
+    assert pick_resolution("auto", DAY_RESOLUTION_FROM_DAYS) == "pulse"
+    assert pick_resolution("auto", DAY_RESOLUTION_FROM_DAYS + 1.0) == "day"
+    assert pick_resolution("pulse", 40 * 365.25) == "pulse"
+    assert pick_resolution("day", 3.0) == "day"
+    with pytest.raises(ProtocolError, match="must be one of auto, pulse, day; got 'hourly'"):
+        pick_resolution("hourly", 3.0)
+    with pytest.raises(ProtocolError, match="`resolution`"):
+        compare_protocols(DEFAULT_PERSON, {"a": BASELINE}, resolution="daily")
+
+
+def test_compare_at_day_resolution_reads_gh_from_a_pulse_window() -> None:
+    week = Protocol(name="week", days=20)
+    other = BASELINE.model_copy(update={"days": 20})
+    cmp = compare_protocols(DEFAULT_PERSON, {"a": week, "b": other}, resolution="day")
+    run = cmp.run("a")
+    traj, window, s = run.trajectory, run.window, run.summary
+    assert (traj.resolution, traj.days, traj.times_h.size) == ("day", 20.0, 20)
+    assert window is not None
+    assert window.resolution == "pulse"
+    assert window.days == PULSE_WINDOW_DAYS
+    assert (s.resolution, s.pulse_window_days, s.days) == ("day", PULSE_WINDOW_DAYS, 20.0)
+    daily = traj["igf1_total_ng_ml"]
+    assert s.igf1_daily_mean_ng_ml == pytest.approx(daily.mean(), rel=1e-12)
+    assert s.igf1_daily_mean_min_ng_ml == daily.min()
+    assert s.igf1_daily_mean_max_ng_ml == daily.max()
+    assert s.mean_gh_ng_ml == window.mean("gh_ng_ml", 0.0, 24.0 * PULSE_WINDOW_DAYS)
+    # the day resolution describes the same person: its days agree with the window's
+    np.testing.assert_allclose(daily[:14], window.daily_mean("igf1_total_ng_ml"), rtol=0.05)
+    assert s.to_dict()["resolution"] == "day"
+    with pytest.raises(ProtocolError, match="needs its pulse-resolved `window`"):
+        compare_summary(traj, run.score)

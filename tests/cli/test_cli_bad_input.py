@@ -252,3 +252,18 @@ def test_dollar_signs_in_a_protocol_name_are_drawn_as_text(tmp_path):
     result = runner.invoke(app, ["simulate", str(path), "--days", "0.25", "--plot", str(png)])
     assert result.exit_code == 0, result.output
     assert png.stat().st_size > 1000
+
+
+@pytest.mark.parametrize("command", ["simulate", "compare", "report"])
+def test_an_unknown_resolution_exits_2_naming_the_option(tmp_path, command):
+    f = _files(tmp_path)
+    out = tmp_path / "r.html"
+    args = {
+        "simulate": ["simulate", str(f["p.yaml"])],
+        "compare": ["compare", str(f["p.yaml"]), str(f["p.yaml"])],
+        "report": ["report", "--person", str(f["person.yaml"]), "--protocol", str(f["p.yaml"]),
+                   "--out", str(out)],
+    }[command]
+    line = _error_line(runner.invoke(app, [*args, "--resolution", "hourly"]))
+    assert "`--resolution` must be auto, pulse or day; got 'hourly'" in line
+    assert not out.exists()

@@ -174,3 +174,38 @@ def test_burst_averaged_agrees_with_pulse_ensemble_over_one_year(i):
         err = np.abs(day[k][:n].reshape(-1, 28).mean(1) / ref[:n].reshape(-1, 28).mean(1) - 1)
         print(f"{name} {k}: 28-day max {100 * err.max():.2f}%")
         assert err.max() < TOL, (name, k, float(err.max()))
+
+
+def test_day_tables_are_reused_from_disk_by_a_new_process(monkeypatch):
+    from igfaxis.simulate import _day
+
+    person = Person(age_y=52, sex="female")
+    first = simulate_days(person, days=6)
+    files = sorted((Path(os.environ["IGFAXIS_CACHE_DIR"]) / "day").glob("*.pkl"))
+    assert files  # the tables were written
+    monkeypatch.setattr(_day, "_NODES", {})  # what a new process starts with
+
+    def no_tables(*args, **kwargs):
+        raise AssertionError("a table was recomputed although it is on disk")
+
+    monkeypatch.setattr(_day._Node, "_tabulate", no_tables)
+    again = simulate_days(person, days=6)
+    np.testing.assert_array_equal(again["igf1_total_ng_ml"], first["igf1_total_ng_ml"])
+    monkeypatch.undo()
+    monkeypatch.setenv("IGFAXIS_CACHE_DIR", str(files[0].parents[1]))
+    for f in files:  # a damaged cache is recomputed, never trusted
+        f.write_bytes(b"not a pickle")
+    monkeypatch.setattr(_day, "_NODES", {})
+    fresh = simulate_days(person, days=6)
+    np.testing.assert_array_equal(fresh["igf1_total_ng_ml"], first["igf1_total_ng_ml"])
+
+
+def test_day_trajectory_means_are_its_daily_values():
+    tr = simulate_days(Person(age_y=40), days=5)
+    igf1 = tr["igf1_total_ng_ml"]
+    assert tr.resolution == "day"
+    assert tr.days == 5.0
+    np.testing.assert_array_equal(tr.daily_mean("igf1_total_ng_ml"), igf1)
+    assert tr.mean("igf1_total_ng_ml", 24.0, 72.0) == pytest.approx(igf1[1:3].mean(), rel=1e-14)
+    with pytest.raises(ValueError, match="no whole day begins"):
+        tr.mean("igf1_total_ng_ml", 30.0, 40.0)

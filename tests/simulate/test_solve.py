@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from igfaxis import Dose, Person, Protocol, SolverConfig, simulate
+from igfaxis._cache import cache_dir
 from igfaxis.errors import SimulationError
 from igfaxis.model import MODEL, default_params, initial_state
 from igfaxis.protocol import compile_protocol
@@ -131,9 +132,12 @@ def test_float32_is_refused_and_simulate_is_float64_anyway(tmp_path):
             assert "jax_enable_x64" in str(exc)
             print("refused")
     """)
+    # a clean environment with x64 off; the igfaxis cache (compiled kernel, habitual states)
+    # is shared, so the check does not pay for recompiling what it does not test
+    env = {"JAX_ENABLE_X64": "0", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+           "IGFAXIS_CACHE_DIR": str(cache_dir())}  # fmt: skip
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                         env={"JAX_ENABLE_X64": "0", "PATH": "/usr/bin:/bin",
-                              "HOME": str(tmp_path)}, check=False)  # fmt: skip
+                         env=env, check=False)  # fmt: skip
     assert out.returncode == 0, out.stderr[-2000:]
     assert "refused" in out.stdout
 
