@@ -10,10 +10,13 @@ processes and a kill mid-write never leave half a file.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import sys
 from pathlib import Path
+from types import ModuleType
 
-__all__ = ["cache_dir", "source_fingerprint"]
+__all__ = ["cache_dir", "import_generated", "source_fingerprint"]
 
 
 def cache_dir(*parts: str) -> Path:
@@ -38,3 +41,26 @@ def source_fingerprint(*folders: str) -> str:
                 h.update(f.relative_to(root).as_posix().encode())
                 h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+def import_generated(prefix: str, text: str) -> ModuleType:
+    """Write generated Python source to the cache folder and import it as a module.
+
+    Content-addressed: the file is ``<prefix>_<hash of text>.py``, written (atomically) only
+    when missing or different, so its mtime stays put and numba's ``cache=True`` files for
+    it stay valid across processes.
+    """
+    from igfaxis._files import write_text_atomic
+
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
+    name = f"{prefix}_{digest}"
+    path = cache_dir() / f"{name}.py"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_text_atomic(path, text)
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import the generated module {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module

@@ -142,6 +142,8 @@ def _expr(node: Sym, name: Mapping[int, str], power: str) -> str:
         return f"math.log({a[0]})"
     if op == "pos":  # as SBML's piecewise(x, x > 0, 0): NaN gives 0
         return f"{a[0]} if {a[0]} > 0.0 else 0.0"
+    if op == "step":  # d pos(x) / dx, 1/2 at the tie as JAX's jnp.maximum; NaN gives 0
+        return f"1.0 if {a[0]} > 0.0 else (0.5 if {a[0]} == 0.0 else 0.0)"
     if op == "pow":
         e = node.args[1]
         if not isinstance(e, Sym) and e == 2.0:

@@ -22,7 +22,7 @@ import math
 import weakref
 from typing import Any
 
-__all__ = ["Sym", "exp", "hill", "inhibit", "log", "pos", "to_infix"]
+__all__ = ["Sym", "exp", "hill", "inhibit", "log", "pos", "step", "to_infix"]
 
 #: plain Python numbers, the constants of the symbolic path (numpy and JAX scalars are not
 #: included: they take the JAX path, as before)
@@ -39,6 +39,7 @@ _TEXT = {
     "exp": "exp({0})",
     "log": "ln({0})",
     "pos": "piecewise({0}, {0} > 0, 0)",
+    "step": "piecewise(1, {0} > 0, 0.5, {0} == 0, 0)",
 }
 
 # Hash-consing table: (op, args) -> node. Weak values, so a node lives only as long as some
@@ -51,7 +52,8 @@ class Sym:
 
     ``Sym("name")`` is a named leaf (a state, input or parameter). Arithmetic on nodes and
     the functions of this module build interior nodes with an ``op`` (``add``, ``sub``,
-    ``mul``, ``div``, ``pow``, ``neg``, ``exp``, ``log``, ``pos``) and ``args`` (nodes or
+    ``mul``, ``div``, ``pow``, ``neg``, ``exp``, ``log``, ``pos``, and ``step``, the
+    derivative of ``pos``) and ``args`` (nodes or
     floats). ``str(node)`` / :attr:`expr` is the infix text in the SBML L3 / Python common
     subset; power is kept as ``pow(a, b)`` so that the same text parses in Python and in
     libsbml's L3 formula parser.
@@ -286,6 +288,25 @@ def pos(x: Any) -> Any:
     import jax.numpy as jnp
 
     return jnp.maximum(x, 0.0)
+
+
+def step(x: Any) -> Any:
+    """Heaviside step, the derivative of :func:`pos`: 1 for ``x > 0``, 1/2 at ``x == 0``, 0
+    below (and for NaN).
+
+    ``H(0) = 1/2`` is the convention of JAX's derivative of ``jnp.maximum`` (a tie splits
+    the derivative evenly), so exact symbolic Jacobians equal ``jax.jacfwd`` on the kink
+    too. Rate laws do sit on it: an input that is exactly 0 and starts to rise (rapamycin at
+    its first dose) has ``d pos(c)/dt = step(0) dc/dt``. Only symbolic differentiation
+    (:mod:`igfaxis.model._symdiff`) builds it; the rate laws never use it.
+    """
+    if isinstance(x, Sym):
+        return _node("step", (x,))
+    if isinstance(x, _NUMBER):
+        return 1.0 if x > 0.0 else (0.5 if x == 0.0 else 0.0)
+    import jax.numpy as jnp
+
+    return jnp.where(x > 0.0, 1.0, jnp.where(x == 0.0, 0.5, 0.0))
 
 
 def hill(x: Any, k: Any, n: Any) -> Any:

@@ -24,7 +24,7 @@ from igfaxis.simulate._trajectory import Trajectory as Trajectory
 
 # The JAX/diffrax engine is imported on first use: `import igfaxis` stays fast for the
 # native backend, and diffrax loads only when a JAX solve is asked for.
-# The cell signalling model (JAX) likewise.
+# The cell signalling model likewise (it loads JAX only for backend="jax").
 _ENGINE = ("ForcingArrays", "Solution", "SolveConfig", "solve", "solve_batch")
 _CELL = ("autophagy_hours_above", "cell_daily_metrics", "simulate_cell")
 

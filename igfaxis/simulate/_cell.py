@@ -9,12 +9,20 @@ the trajectory's own protocol record as the same step inputs the body run used.
 Integration (docs/signalling.md, "Speed"). The full cell model is integrated; nothing is
 reduced. The core has minute- and second-scale phosphorylation cycles under inputs that
 change over tens of minutes, so the system is stiff and an L-stable Rosenbrock method
-(RODAS4, Hairer & Wanner 1996) with an exact Jacobian (``jax.jacfwd``) and embedded error
-control takes about one step per output interval. The solve runs on a grid of intervals: the
-trajectory's output times, every step-input boundary (STYLE A6: no jump falls inside an
-interval, so the input is exactly linear within each) and at most ``_H_MAX`` apart; within an
-interval the step size is adapted to ``rtol``/``atol``. The intervals are processed in chunks
-of a fixed length, so one compiled kernel serves every horizon (compiled once per process).
+(RODAS4, Hairer & Wanner 1996) with an exact Jacobian and embedded error control takes about
+one step per output interval. The solve runs on a grid of intervals: the trajectory's output
+times, every step-input boundary (STYLE A6: no jump falls inside an interval, so the input
+is exactly linear within each) and at most ``_H_MAX`` apart; within an interval the step
+size is adapted to ``rtol``/``atol``.
+
+Two backends perform the same integration (this module holds the grid, the tableau and the
+step-size constants they share):
+
+- ``native`` (the default): :mod:`igfaxis.simulate._cell_native`, a numba kernel generated
+  from the symbolic vector field with its symbolic Jacobian; compiled once and cached on
+  disk, and never imports JAX.
+- ``jax``: :mod:`igfaxis.simulate._cell_jax`, ``jax.lax.scan`` over chunks of intervals with
+  the Jacobian from ``jax.jacfwd`` (one compilation per process serves every horizon).
 
 Daily read-outs (pure functions on a cell trajectory) live here too:
 :func:`autophagy_hours_above`, :func:`mtorc1_duty_cycle`, :func:`anabolic_balance`.
@@ -22,27 +30,22 @@ Daily read-outs (pure functions on a cell trajectory) live here too:
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-import jax
-import jax.numpy as jnp
 import numpy as np
-from jax.scipy.linalg import lu_factor, lu_solve
 
 from igfaxis.errors import ProtocolError, SimulationError
 from igfaxis.model import default_params, personalise
 from igfaxis.model._signalling_params import default_signalling_params
 from igfaxis.model.signalling import (
     CELL_OBSERVABLE_UNITS,
-    CellInputs,
     CellState,
     cell_initial_state,
     cell_observables,
-    cell_vector_field,
 )
 from igfaxis.protocol import Person, Protocol
 from igfaxis.protocol._lifestyle_compile import lifestyle_events
+from igfaxis.simulate._run import _backend
 from igfaxis.simulate._trajectory import Trajectory
 
 __all__ = [
@@ -57,7 +60,6 @@ __all__ = [
 CELL_WARMUP_H = 48.0
 _H_MAX = 5.0 / 60.0  # longest grid interval [h]: the body's default output spacing
 _MERGE_H = 1e-9  # grid points closer than this [h] are one point (float round-off of 08:00)
-_CHUNK = 1024  # grid intervals per call of the compiled kernel
 _MAX_SUBSTEPS = 10_000  # steps within one interval before the solve is declared failed
 _H0 = 1e-3  # first trial step [h]; the error control shrinks it for the start-up transient
 
@@ -88,6 +90,11 @@ _C = (
      -6.058818238834054, 0.0),
 )  # fmt: skip
 _ORDER_EST = 4.0  # local order of the error estimate (embedded order 3, plus one)
+
+# Columns of an interval row (:func:`_interval_inputs`): the inputs linear in time over the
+# interval (value at the start in this column, at the end in the next) and those held.
+_LINEAR_COLUMNS = {"igf_free": 2, "energy_status": 4, "rapamycin": 6}
+_HELD_COLUMNS = {"intake_energy": 8, "intake_protein": 9}
 
 
 def _steps(protocol: Protocol, person: Person, t0: float,
@@ -139,95 +146,6 @@ def _interval_inputs(grid: np.ndarray, ts: np.ndarray, body: np.ndarray, bounds:
     return np.column_stack([a, b - a, *ends, values[i]])
 
 
-def _rodas4_step(f: Any, t: Any, y: Any, h: Any) -> tuple[Any, Any]:
-    """One RODAS4 step of ``y' = f(t, y)``: (new state, error estimate)."""
-    n = y.size
-
-    def f_z(z: Any) -> tuple[Any, Any]:
-        v = f(z[n], z[:n])
-        return v, v
-
-    # one forward-mode pass gives the Jacobian, df/dt and f itself
-    jac_z, f0 = jax.jacfwd(f_z, has_aux=True)(jnp.append(y, t))
-    lu = lu_factor(jnp.eye(n, dtype=y.dtype) / (h * _GAMMA) - jac_z[:, :n])
-    f_t = jac_z[:, n]
-    a, c, d = jnp.asarray(_A), jnp.asarray(_C), jnp.asarray(_D)
-    k0 = jnp.zeros((len(_M), n), y.dtype).at[0].set(lu_solve(lu, f0 + h * _D[0] * f_t))
-
-    def stage(i: Any, k: Any) -> Any:
-        fi = f(t + jnp.asarray(_ALPHA)[i] * h, y + a[i] @ k)
-        return k.at[i].set(lu_solve(lu, fi + (c[i] @ k) / h + h * d[i] * f_t))
-
-    k = jax.lax.fori_loop(1, len(_M), stage, k0)
-    return y + jnp.asarray(_M) @ k, k[-1]
-
-
-def _interval(p: Any, tol: Any, carry: Any, x: Any) -> tuple[Any, Any]:
-    """Integrate over one grid interval with adaptive RODAS4 steps."""
-    rtol, atol, max_steps = tol
-    y, h, steps, ok = carry  # after a failed interval, the rest are skipped
-    ta, length = x[0], x[1]
-    tb = ta + length
-
-    def f(t: Any, z: Any) -> Any:
-        frac = (t - ta) / jnp.where(length > 0, length, 1.0)
-        u = CellInputs(igf_free=x[2] + frac * (x[3] - x[2]),
-                       energy_status=x[4] + frac * (x[5] - x[4]),
-                       intake_energy=x[8], intake_protein=x[9],
-                       rapamycin=x[6] + frac * (x[7] - x[6]))  # fmt: skip
-        return jnp.stack(cell_vector_field(CellState(*z), u, p))
-
-    def cond(s: Any) -> Any:
-        t, _, _, n, total = s
-        return ok & (t < tb) & (n < _MAX_SUBSTEPS) & (total < max_steps)
-
-    def body(s: Any) -> Any:
-        t, y, h, n, total = s
-        last = h >= tb - t
-        hh = jnp.where(last, tb - t, h)
-        y_new, err = _rodas4_step(f, t, y, hh)
-        scale = atol + rtol * jnp.maximum(jnp.abs(y), jnp.abs(y_new))
-        norm = jnp.sqrt(jnp.mean((err / scale) ** 2))
-        accept = norm <= 1.0  # False for NaN: the step is retried smaller
-        fac = jnp.clip(0.9 * norm ** (-1.0 / _ORDER_EST), 0.2, 6.0)
-        h_next = hh * jnp.where(jnp.isfinite(fac), fac, 0.2)
-        # a step cut short at the interval end does not shrink the next proposal
-        h_next = jnp.where(accept & last, jnp.maximum(h_next, h), h_next)
-        t = jnp.where(accept, jnp.where(last, tb, t + hh), t)
-        return t, jnp.where(accept, y_new, y), h_next, n + 1, total + 1
-
-    t, y, h, _, steps = jax.lax.while_loop(cond, body, (ta, y, h, 0, steps))
-    done = ok & (t >= tb)
-    return (y, h, steps, done), (y, done)
-
-
-@jax.jit
-def _solve_chunk(p: Any, tol: Any, carry: Any, xs: Any) -> tuple[Any, Any]:
-    return jax.lax.scan(partial(_interval, p, tol), carry, xs)
-
-
-def _integrate(p: Any, y0: np.ndarray, rows: np.ndarray, rtol: float, atol: float,
-               max_steps: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """States at every grid point (``rows`` from :func:`_interval_inputs`), whether each
-    interval was completed, and the number of steps (accepted and rejected)."""
-    n = rows.shape[0]
-    pad = -n % _CHUNK
-    end = np.array([rows[-1, 0] + rows[-1, 1], 0.0, *rows[-1, 2:]])
-    xs = np.concatenate([rows, np.repeat(end[None], pad, axis=0)])  # zero-length intervals
-    dtype = jnp.asarray(0.0).dtype  # float64 if the caller enabled x64, else float32
-    arr = partial(jnp.asarray, dtype=dtype)
-    pj = type(p)(*(arr(v) for v in p))
-    tol = (arr(rtol), arr(atol), jnp.asarray(max_steps, jnp.int32))
-    carry = (arr(y0), arr(_H0), jnp.asarray(0, jnp.int32), jnp.asarray(True))
-    out, done = [y0[None]], []
-    for k in range(0, xs.shape[0], _CHUNK):
-        carry, (ys, ok) = _solve_chunk(pj, tol, carry, arr(xs[k:k + _CHUNK]))
-        out.append(ys)
-        done.append(ok)
-    states = np.concatenate([np.asarray(o, float) for o in out])[: n + 1]
-    return states, np.concatenate([np.asarray(d) for d in done])[:n], int(carry[2])
-
-
 def _body_inputs(traj: Trajectory) -> np.ndarray:
     """The body -> cell inputs read from a trajectory, one row each at ``traj.times_h``:
     free IGF-1 [nmol/L], energy status [-] and whole-blood rapamycin [ng/mL] (0 where the
@@ -246,6 +164,7 @@ def simulate_cell(
     atol: float = 1e-6,
     max_steps: int = 1_000_000,
     rapamycin_mg: float | None = None,
+    backend: str = "auto",
 ) -> Trajectory:
     """Run the cell-signalling model under a body trajectory.
 
@@ -270,6 +189,11 @@ def simulate_cell(
     rapamycin_mg
         Removed (the cell's own oral PK is gone): only None is accepted, so that callers
         that pass None keep working; dose rapamycin in the protocol instead.
+    backend
+        ``"native"`` (numba; never imports JAX), ``"jax"`` (``jax.lax.scan``; traceable) or
+        ``"auto"``: native when numba is available, else JAX. Both perform the same
+        integration (same grid, tableau, error norm and step-size rule) and agree to
+        round-off.
 
     Returns
     -------
@@ -281,7 +205,8 @@ def simulate_cell(
     Raises
     ------
     ProtocolError
-        If ``traj`` does not come from ``simulate``, or ``rapamycin_mg`` is given.
+        If ``traj`` does not come from ``simulate``, ``rapamycin_mg`` is given, or
+        ``backend`` is not one of the three.
     SimulationError
         If the solve did not reach the end of the trajectory.
     """
@@ -291,6 +216,7 @@ def simulate_cell(
             f"{rapamycin_mg!r} ({type(rapamycin_mg).__name__}). Add the dose to the protocol, "
             f"e.g. {{drug: rapamycin, amt: {rapamycin_mg}, amt_unit: mg, route: po, time_h: 8, "
             "ii_h: 24, addl: <days - 1>}, run `simulate` again and pass its trajectory.")
+    engine = _backend(backend)
     p = params if params is not None else default_signalling_params()
     meta = traj.metadata
     if "person" not in meta or "protocol" not in meta:
@@ -308,7 +234,11 @@ def simulate_cell(
     grid = _grid(ts, bounds, t0)
     rows = _interval_inputs(grid, ts, _body_inputs(traj), bounds, values)
     y0 = np.array(cell_initial_state(p), float)
-    states, done, steps = _integrate(p, y0, rows, rtol, atol, max_steps)
+    if engine == "native":
+        from igfaxis.simulate._cell_native import integrate
+    else:
+        from igfaxis.simulate._cell_jax import integrate
+    states, done, steps = integrate(p, y0, rows, rtol, atol, max_steps)
     if not done.all():
         t_stop = float(grid[np.argmin(done)])
         advice = (f"it reached `max_steps` = {max_steps}; raise it" if steps >= max_steps else
@@ -323,7 +253,7 @@ def simulate_cell(
     units = dict(traj.units)
     units.update(CELL_OBSERVABLE_UNITS._asdict())
     meta = dict(meta)
-    meta["cell"] = {"warmup_h": CELL_WARMUP_H, "num_steps": steps,
+    meta["cell"] = {"warmup_h": CELL_WARMUP_H, "num_steps": steps, "backend": engine,
                     "solver": {"method": "RODAS4", "rtol": rtol, "atol": atol}}  # fmt: skip
     return Trajectory(traj.times_h, variables, units, traj.bursts_h, meta)
 

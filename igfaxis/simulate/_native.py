@@ -16,9 +16,6 @@ numba is imported here and in the generated modules only (igfaxis.simulate's rul
 from __future__ import annotations
 
 import functools
-import hashlib
-import importlib.util
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -26,8 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from igfaxis._cache import cache_dir
-from igfaxis._files import write_text_atomic
+from igfaxis._cache import cache_dir, import_generated
 from igfaxis.model import Inputs, Observables, Params, State, drugs
 from igfaxis.model._graph import SystemGraph, python_source, system_graph
 from igfaxis.simulate._kernel import KERNEL_MARKER
@@ -159,20 +155,7 @@ def module_source(active: Sequence[str] | None, target: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _load(key: tuple[str, ...], target: str) -> ModuleType:
     text = module_source(key, target)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:20]
-    name = f"igfaxis_{target}_{digest}"
-    path = cache_dir() / f"{name}.py"
-    # content-addressed: an existing file has this text (keeping its mtime keeps numba's
-    # on-disk cache valid)
-    if not path.exists() or path.read_text(encoding="utf-8") != text:
-        write_text_atomic(path, text)
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import the generated module {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
+    return import_generated(f"igfaxis_{target}", text)
 
 
 # --- argument packing ------------------------------------------------------------------

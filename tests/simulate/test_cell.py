@@ -53,10 +53,10 @@ from igfaxis.simulate import simulate, simulate_cell
 from igfaxis.simulate._cell import (
     CELL_WARMUP_H,
     _grid,
-    _solve_chunk,
     autophagy_hours_above,
     mtorc1_duty_cycle,
 )
+from igfaxis.simulate._cell_jax import _solve_chunk
 
 CHECKED = ("mtorc1", "s6k", "akt", "autophagy_flux", "foxo")
 TOL = 2e-4
@@ -241,9 +241,10 @@ def test_grid_holds_every_output_time_and_input_boundary():
 
 
 def test_one_compiled_kernel_for_every_horizon(three_meals, water_fast):
-    simulate_cell(three_meals)
-    simulate_cell(water_fast)
-    simulate_cell(water_fast, from_h=48.0)
+    # the JAX backend's kernel (the native one is compiled once and cached on disk)
+    simulate_cell(three_meals, backend="jax")
+    simulate_cell(water_fast, backend="jax")
+    simulate_cell(water_fast, from_h=48.0, backend="jax")
     assert _solve_chunk._cache_size() == 1
 
 
