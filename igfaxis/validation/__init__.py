@@ -1,6 +1,11 @@
 """Validation as data: published observations, run against the model."""
 
-from igfaxis.validation._metrics import METRICS as METRICS, count_bursts as count_bursts
+from igfaxis.validation._metrics import (
+    METRICS as METRICS,
+    count_bursts as count_bursts,
+    interpulse_trough as interpulse_trough,
+    time_at_interval_mean as time_at_interval_mean,
+)
 from igfaxis.validation._runner import (
     Scenario as Scenario,
     Target as Target,

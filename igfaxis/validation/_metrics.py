@@ -3,11 +3,13 @@
 Each metric is a pure function ``(runs, spec) -> float``: ``runs`` maps scenario names to
 :class:`~igfaxis.simulate.Trajectory`, ``spec`` is the metric's mapping from the targets
 file. New published observations reuse these metrics; a new metric is a new function here
-plus a line in docs/validation.md.
+plus a line in docs/validation.md (and its arguments in ``_checks.py``, which refuses bad
+ones when the targets file is read).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -24,7 +26,7 @@ from igfaxis.simulate import (
     resample,
 )
 
-__all__ = ["METRICS", "count_bursts"]
+__all__ = ["METRICS", "count_bursts", "interpulse_trough", "time_at_interval_mean"]
 
 Runs = Mapping[str, Trajectory]
 
@@ -62,14 +64,58 @@ def count_bursts(
     the nadir since the previous burst is at least ``min_rise_ng_ml`` and at least
     ``min_rise_rel`` times that nadir (a Cluster-like criterion with fixed thresholds).
     """
+    _, peaks = _serum_bursts(traj, start_h, end_h, variable, sample_min, min_rise_ng_ml,
+                             min_rise_rel)  # fmt: skip
+    return int(peaks.size)
+
+
+def _serum_bursts(
+    traj: Trajectory,
+    start_h: float,
+    end_h: float,
+    variable: str = "gh_ng_ml",
+    sample_min: float = 10.0,
+    min_rise_ng_ml: float = 0.2,
+    min_rise_rel: float = 0.5,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sampled series and the indices of its bursts (the rule of :func:`count_bursts`)."""
     g = resample(traj.times_h, traj[variable], start_h, end_h, sample_min)
-    return int(burst_peaks(g, min_rise=min_rise_ng_ml, min_rise_rel=min_rise_rel).size)
+    return g, burst_peaks(g, min_rise=min_rise_ng_ml, min_rise_rel=min_rise_rel)
+
+
+def interpulse_trough(
+    traj: Trajectory,
+    start_h: float,
+    end_h: float,
+    *,
+    variable: str = "gh_ng_ml",
+    sample_min: float = 10.0,
+) -> float:
+    """Mean interpulse nadir of serum GH in [start_h, end_h], NaN with fewer than 2 bursts.
+
+    The series is sampled and its bursts found as in :func:`count_bursts`; between each
+    pair of consecutive bursts the lowest sample is that interval's nadir, and the value is
+    the mean of those nadirs [the variable's unit]. Samples before the first and after the
+    last burst are not between bursts and do not count.
+    """
+    g, peaks = _serum_bursts(traj, start_h, end_h, variable, sample_min)
+    if peaks.size < 2:
+        return float("nan")
+    return float(np.mean([g[i:j].min() for i, j in itertools.pairwise(peaks)]))
 
 
 def _bursts_per_day(runs: Runs, spec: Mapping[str, Any]) -> float:
     tr = _run(runs, spec)
     counts = [count_bursts(tr, a, b) * 24.0 / (b - a) for a, b in _windows(spec)]
     return float(np.mean(counts))
+
+
+def _interpulse_trough(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Mean interpulse nadir over each window (:func:`interpulse_trough`), averaged."""
+    tr = _run(runs, spec)
+    v, step = spec.get("variable", "gh_ng_ml"), float(spec.get("sample_min", 10.0))
+    return float(np.mean([interpulse_trough(tr, a, b, variable=v, sample_min=step)
+                          for a, b in _windows(spec)]))  # fmt: skip
 
 
 def _approximate_entropy(runs: Runs, spec: Mapping[str, Any]) -> float:
@@ -292,6 +338,98 @@ def _mean_over(runs: Runs, spec: Mapping[str, Any]) -> float:
     return float(np.mean(values))
 
 
+def _lowest_dose(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Lowest dose among ``arms`` (scenario -> dose) whose ``metric`` meets the criterion.
+
+    The sub-metric is read in each arm's scenario; an arm meets the criterion when its value
+    is at least ``at_least`` and at most ``at_most`` (either or both given). +inf when no arm
+    meets it, so that any finite band fails.
+    """
+    low, high = float(spec.get("at_least", -np.inf)), float(spec.get("at_most", np.inf))
+    met = []
+    for name, dose in spec["arms"].items():
+        value = METRICS[spec["metric"]["kind"]](runs, {**spec["metric"], "scenario": name})
+        if low <= value <= high:  # NaN meets nothing
+            met.append(float(dose))
+    return min(met, default=float("inf"))
+
+
+def _ordering(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """Smallest step of a sequence of metrics in the ``direction`` asked for, or 1/0.
+
+    The sequence is ``metrics`` (a list of metric specs) or ``metric`` read in each of
+    ``scenarios`` in turn. With ``direction: non_decreasing`` the margin of each
+    consecutive pair is later minus earlier (``non_increasing``: earlier minus later); the
+    value is the smallest margin (``value: margin``, the default: >= 0 when the ordering
+    holds), or 1.0 when every margin is >= 0 (> 0 with ``strict: true``) and 0.0 otherwise
+    (``value: holds``).
+    """
+    if "metrics" in spec:
+        specs = list(spec["metrics"])
+    else:
+        specs = [{**spec["metric"], "scenario": name} for name in spec["scenarios"]]
+    values = np.array([METRICS[s["kind"]](runs, s) for s in specs], dtype=float)
+    steps = np.diff(values)
+    margins = steps if spec.get("direction", "non_decreasing") == "non_decreasing" else -steps
+    smallest = float(margins.min())
+    if spec.get("value", "margin") == "margin":
+        return smallest
+    holds = smallest > 0.0 if spec.get("strict", False) else smallest >= 0.0
+    return 1.0 if holds else 0.0
+
+
+def time_at_interval_mean(
+    traj: Trajectory,
+    variable: str,
+    dose_h: float,
+    interval_h: float,
+    *,
+    direction: str = "falling",
+) -> float:
+    """Hours after ``dose_h`` at which ``variable`` first crosses its mean over the interval.
+
+    The mean is the time-average over [dose_h, dose_h + interval_h]; a crossing is where the
+    series passes through that mean between two output times (linear interpolation),
+    ``falling`` (from above to at-or-below), ``rising`` (from below to at-or-above) or
+    ``any``. NaN when the interval holds no crossing of that direction (a flat series).
+    """
+    if direction not in ("falling", "rising", "any"):
+        raise ProtocolError(
+            f"`direction` must be falling, rising or any; got {direction!r} "
+            f"({type(direction).__name__})."
+        )
+    m = traj.window(dose_h, dose_h + interval_h)
+    if np.count_nonzero(m) < 2:
+        raise ProtocolError(
+            f"the dosing interval [{dose_h:g}, {dose_h + interval_h:g}] h holds "
+            f"{np.count_nonzero(m)} output time(s); it needs two or more. Check `dose_h` "
+            "against the scenario horizon."
+        )
+    t, y = traj.times_h[m], traj[variable][m]
+    mean = float(np.trapezoid(y, t) / (t[-1] - t[0]))
+    d = y - mean
+    # differences below round-off of the mean are no crossing (a flat series has none)
+    d = np.where(np.abs(d) <= 1e-12 * max(abs(mean), 1e-300), 0.0, d)
+    falling = (d[:-1] > 0.0) & (d[1:] <= 0.0)
+    rising = (d[:-1] < 0.0) & (d[1:] >= 0.0)
+    cross = {"falling": falling, "rising": rising, "any": falling | rising}[direction]
+    hits = np.flatnonzero(cross)
+    if hits.size == 0:
+        return float("nan")
+    i = int(hits[0])
+    t_cross = t[i] + (t[i + 1] - t[i]) * d[i] / (d[i] - d[i + 1])
+    return float(t_cross - dose_h)
+
+
+def _time_at_interval_mean(runs: Runs, spec: Mapping[str, Any]) -> float:
+    """:func:`time_at_interval_mean` of the scenario, divided by ``scale_h`` (default 1)."""
+    tr = _run(runs, spec)
+    hours = time_at_interval_mean(tr, spec["variable"], float(spec["dose_h"]),
+                                  float(spec["interval_h"]),
+                                  direction=spec.get("direction", "falling"))  # fmt: skip
+    return hours / float(spec.get("scale_h", 1.0))
+
+
 def _cell(runs: Runs, spec: Mapping[str, Any], key: str = "scenario") -> Trajectory:
     """The scenario's body trajectory with the cell-signalling model run under it."""
     from igfaxis.simulate import simulate_cell
@@ -339,6 +477,10 @@ METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
     "ratio_to_reference_median": _ratio_to_median,
     "decline_per_decade_pct": _decline_per_decade,
     "recovery_days": _recovery_days,
+    "interpulse_trough": _interpulse_trough,
+    "lowest_dose": _lowest_dose,
+    "ordering": _ordering,
+    "time_at_interval_mean": _time_at_interval_mean,
     "mean_over": _mean_over,
     "cell_ratio": _cell_ratio,
     "cell_hours_above_median": _cell_hours_above_median,
