@@ -70,7 +70,11 @@ _BODY_STATES = (
     Var("liver_nutrition", "1", "nutritional hepatic GH sensitivity, 1 = fed reference", 1.0),
     Var("ghrelin", "1", "acyl-ghrelin relative to the fed daily mean", 1.0),
     Var("training", "1", "training status, 0 untrained", 0.0),
+    Var("exercise_stimulus", "1",
+        "exercise stimulus: lagged intensity relative to the current lactate threshold", 0.0),
     Var("igfbp1", "ng/mL", "serum IGFBP-1", 40.0),
+    Var("protein_reserve", "1", "labile body-protein reserve (nitrogen-balance integral), "
+        "1 = replete", 1.0),
 )
 
 _BODY_INPUTS = (
@@ -82,7 +86,8 @@ _BODY_INPUTS = (
     Var("intake_energy", "1", "energy intake rate, daily mean = fraction of maintenance", 0.0),
     Var("intake_protein", "g/kg/d", "potency-weighted protein intake rate, daily mean", 0.0),
     Var("meal", "1", "1 while a meal is eaten, else 0", 0.0),
-    Var("exercise", "1", "exercise intensity relative to the lactate threshold, 0 at rest", 0.0),
+    Var("exercise", "1",
+        "exercise load in multiples of the untrained lactate threshold, 0 at rest", 0.0),
 )
 
 _BODY_OBSERVABLES = (

@@ -94,7 +94,7 @@ def vector_field(y: Any, u: Any, p: Any) -> Any:
     r_b = liver.igf1_binding(y.igf_free, y.igf_binary, y.bp3, p)
     r_t = liver.ternary_formation(y.igf_binary, y.igf_ternary, y.als, p)
     igf_iv = u.igf1_iv_rate * IGF1_NMOL_PER_NG / (p.plasma_volume * p.body_weight)
-    drive = u.ghrh_drive + exercise.exercise_drive(u.exercise, y.training, p)
+    drive = u.ghrh_drive + exercise.exercise_drive(y.exercise_stimulus, p)
     hepatic = y.liver_nutrition * (1.0 + p.train_igf_gain * y.training)
     return State(
         ghrh=hypothalamus.ghrh_rate(y.ghrh, y.srif_pev, y.srif_arc, drive, ghs, p),
@@ -114,10 +114,13 @@ def vector_field(y: Any, u: Any, p: Any) -> Any:
         energy_status=nutrition.energy_rate(y.energy_status, u.intake_energy, p),
         protein_status=nutrition.protein_rate(y.protein_status, u.intake_protein, p),
         liver_nutrition=nutrition.nutrition_rate(y.liver_nutrition, y.energy_status,
-                                                 y.protein_status, p),
+                                                 y.protein_status, y.protein_reserve, p),
         ghrelin=nutrition.ghrelin_rate(y.ghrelin, y.energy_status, u.meal, p),
         training=exercise.training_rate(y.training, u.exercise, p),
+        exercise_stimulus=exercise.stimulus_rate(y.exercise_stimulus, u.exercise, y.training, p),
         igfbp1=nutrition.igfbp1_rate(y.igfbp1, y.energy_status, p),
+        protein_reserve=nutrition.reserve_rate(y.protein_reserve, y.energy_status,
+                                               y.protein_status, p),
         **drugs.rates(y, u, p),
     )  # fmt: skip
 

@@ -17,9 +17,19 @@ Equations (h)::
     dP/dt  = (intake_protein - P) / tau_P                 protein status [g/kg/day]
     g_E    = H(E; K_E, n_E) / H(1; K_E, n_E)
     g_P    = floor + (1 - floor) H(P; K_P, n_P) / H(P_ref; K_P, n_P)
-    dN/dt  = (N_min + (1 - N_min) g_E g_P - N) / tau_N    hepatic GH sensitivity
+    dN/dt  = ((N_min + (1 - N_min) g_E g_P) R - N) / tau_N        hepatic GH sensitivity
+    R*     = R_min + (1 - R_min) H(P min(E, 1); K_R, n_R) / H(P_ref; K_R, n_R)
+    dR/dt  = pos(R* - R) / tau_gain - pos(R - R*) / tau_loss      labile protein reserve
     dG/dt  = k_G ((1 + a_fast (1 - min(E, 1))) (1 - m meal) - G)     ghrelin (1 = fed mean)
     dB1/dt = k_B1 (B1_fed (1 + g_B1 (1 - min(E, 1))) - B1)            IGFBP-1 [ng/mL]
+
+The labile protein reserve R is the slow part of nutritional GH resistance: IGF-1 falls with
+nitrogen loss (Clemmons DR et al. 1981 JCEM 53:1247, a 10-day fast: -75%, r = 0.74 with
+urinary urea nitrogen; Isley WL, Underwood LE, Clemmons DR 1983 JCI 71:175, r = 0.90 with
+nitrogen balance), keeps falling after day 5 of a fast, recovers over days on refeeding
+(Isley: 68% of the pre-fast level after 5 days of a normal diet) and only as far as protein
+and energy together allow (dietary protein is burned as fuel below energy balance). It
+depends on the protocol alone (energy and protein status), as the day resolution assumes.
 
 IGFBP-1 rises with energy deficit (energy -50% for 6 days: 40 -> 62 ng/mL, Smith WJ,
 Underwood LE, Clemmons DR 1995 JCEM 80:443); it is reported as an output and does not yet
@@ -32,7 +42,15 @@ from typing import Any
 
 from igfaxis.model._math import hill, pos
 
-__all__ = ["energy_rate", "ghrelin_rate", "igfbp1_rate", "nutrition_rate", "protein_rate"]
+__all__ = [
+    "energy_rate",
+    "ghrelin_rate",
+    "igfbp1_rate",
+    "nutrition_rate",
+    "protein_rate",
+    "reserve_rate",
+    "reserve_target",
+]
 
 
 def energy_rate(energy: Any, intake_energy: Any, p: Any) -> Any:
@@ -45,14 +63,35 @@ def protein_rate(protein: Any, intake_protein: Any, p: Any) -> Any:
     return (intake_protein - protein) / p.protein_tau
 
 
-def nutrition_rate(nutrition: Any, energy: Any, protein: Any, p: Any) -> Any:
-    """dN/dt [1/h]: hepatic GH sensitivity relaxes towards its nutritional set point."""
+def nutrition_rate(nutrition: Any, energy: Any, protein: Any, reserve: Any, p: Any) -> Any:
+    """dN/dt [1/h]: hepatic GH sensitivity relaxes towards its nutritional set point, the
+    acute energy and protein gate times the labile protein reserve ``reserve`` [-]."""
     g_e = hill(energy, p.energy_k, p.energy_n) / hill(1.0, p.energy_k, p.energy_n)
     relative = hill(protein, p.protein_k, p.protein_n) / hill(p.protein_ref, p.protein_k,
                                                               p.protein_n)  # fmt: skip
     g_p = p.protein_floor + (1.0 - p.protein_floor) * relative
-    target = p.nutrition_min + (1.0 - p.nutrition_min) * g_e * g_p
+    target = (p.nutrition_min + (1.0 - p.nutrition_min) * g_e * g_p) * reserve
     return (target - nutrition) / p.nutrition_tau
+
+
+def reserve_target(energy: Any, protein: Any, p: Any) -> Any:
+    """Set point of the labile protein reserve [-] at energy status ``energy`` [-] and
+    protein status ``protein`` [g/kg/day]: 1 at the reference intake in energy balance.
+
+    Dietary protein builds the reserve only as far as energy allows (below energy balance
+    it is burned as fuel): the usable protein is ``protein x min(energy, 1)``.
+    """
+    usable = protein * (1.0 - pos(1.0 - energy))
+    relative = hill(usable, p.reserve_k, p.reserve_n) / hill(p.protein_ref, p.reserve_k,
+                                                             p.reserve_n)  # fmt: skip
+    return p.reserve_min + (1.0 - p.reserve_min) * relative
+
+
+def reserve_rate(reserve: Any, energy: Any, protein: Any, p: Any) -> Any:
+    """dR/dt [1/h]: the labile protein reserve is lost over days in a negative nitrogen
+    balance (``reserve_loss_tau``) and rebuilt more slowly (``reserve_gain_tau``)."""
+    gap = reserve_target(energy, protein, p) - reserve
+    return pos(gap) / p.reserve_gain_tau - pos(-gap) / p.reserve_loss_tau
 
 
 def ghrelin_rate(ghrelin: Any, energy: Any, meal: Any, p: Any) -> Any:

@@ -47,7 +47,8 @@ FLOORS = State(
     gh_depot1=1e-3, gh_transit1=1e-3, gh_depot2=1e-3, gh_transit2=1e-3,
     igf_free=1e-4, igf_binary=1e-3, igf_ternary=1e-3, bp3=1e-3, als=1e-3,
     energy_status=1e-4, protein_status=1e-4, liver_nutrition=1e-4, ghrelin=1e-4, training=1e-4,
-    igfbp1=1e-3,
+    exercise_stimulus=1e-4,
+    igfbp1=1e-3, protein_reserve=1e-4,
     **dict.fromkeys(drugs.DRUG_STATES, 1e-3),  # drug compartments [µg]
 )  # fmt: skip
 RTOL = 1e-4

@@ -215,7 +215,8 @@ def test_generated_code_reproduces_the_jax_vector_field():
     compartment filled, every input on)."""
     p, f = _compiled(SCENARIOS["somatropin_sc"])
     rng = np.random.default_rng(7)
-    y = State(*(np.asarray(initial_state(p), dtype=float) * rng.uniform(0.5, 1.5, 50) + 0.3))
+    n = len(State._fields)
+    y = State(*(np.asarray(initial_state(p), dtype=float) * rng.uniform(0.5, 1.5, n) + 0.3))
     u = Inputs(*(f.values[3] + rng.uniform(0.0, 2.0, len(Inputs._fields))))
     ref = np.asarray(vector_field(y, u, p), dtype=float)
     ref_obs = np.asarray(model_observables(y, u, p), dtype=float)
