@@ -12,17 +12,29 @@ the *exogenous* states) follows the protocol alone. So:
    exogenous states at midnight (rounded to ``key_rtol``). For a new day the
    pulse-resolved model (native kernel, else JAX) is run over it with total IGF-1 clamped
    at ``levels`` x the habitual level (the IGF-1 rate constants set to 0, so the pools hold)
-   for ``seeds`` burst trains, from the habitual fast states at midnight. IGFBP-3 is turned
+   for ``seeds`` burst trains. Each run starts ``lead_in_h`` before midnight (at 18:00 by
+   default), from the habitual fast states and the exogenous states the previous day had
+   then, under the previous evening's forcing at the same clamped level: the fast states
+   forget their start (GH within an hour) before the day begins, so a dose or burst late in
+   the evening carries into the small hours as it does in the pulse-resolved run (a 22:00
+   tesamorelin dose raised the next day's GH effect enough to move daily IGF-1 by 3-5% when
+   the fast states were instead reset at midnight). The first day starts at midnight from
+   the habitual state, as pulse-resolved runs do. IGFBP-3 is turned
    into an integrator of the effect (``bp3_k = 0``, no binding), which gives the exact daily
    integral of ``E``; its hourly shape comes from ``E`` on the 5-minute output grid. Stored
    per level: the hourly mean of ``E`` over the burst trains, the daily-mean GH; and the
    exogenous states at the next midnight, their daily means and the hourly hepatic
    modulation ``liver_nutrition (1 + train_igf_gain training)``.
 2. **Integrate the slow liver system** (free, binary and ternary IGF-1, IGFBP-3, ALS; the
-   equations of :mod:`igfaxis.model.liver`) driven by the hour's ``E`` at the current total
-   IGF-1 (log-log linear between the clamped levels, extrapolated beyond them), the hourly
-   modulation and any IV IGF-1: classical RK4 with ``substeps`` steps a day, compiled by
-   numba from the same rate-law functions of :mod:`igfaxis.model.liver`.
+   equations of :mod:`igfaxis.model.liver`) driven by the hour's ``E`` read from the table
+   at the *lagged* total IGF-1 (log-log linear between the clamped levels, extrapolated
+   beyond them), the hourly modulation and any IV IGF-1: classical RK4 with ``substeps``
+   steps a day, compiled by numba from the same rate-law functions of
+   :mod:`igfaxis.model.liver`. The lag is a first-order filter with the terminal time
+   constant of GH disposition (:func:`gh_memory_h`, about 2.5 h): serum GH carries GH
+   secreted hours before under the feedback of then, which matters when IGF-1 moves fast
+   within a day (the night after a first tesamorelin dose IGF-1 rose 75% in 10 h, and the
+   current level under-read the next day's GH effect by 11%).
 
 Why hourly and not a daily mean of ``E``: GH comes mostly at night, IGF-1 total swings by
 about 15% over the day, and the binding is bilinear; a constant daily-mean ``E`` biases the
@@ -98,7 +110,9 @@ class DayConfig:
         A day that recurs ``n`` times in a re-personalisation interval is refined to
         ``min(max_seeds, 2**floor(log2 n))`` burst trains (less noise where it counts).
     levels
-        Clamped total IGF-1 levels, relative to the habitual level.
+        Clamped total IGF-1 levels, relative to the habitual level (down to a quarter: a
+        10-day fast takes IGF-1 to about 0.3 of it, where extrapolating from 0.5 erred by
+        3%).
     age_step_years
         Re-personalisation interval.
     table_age_step_years
@@ -107,17 +121,20 @@ class DayConfig:
         RK4 steps a day of the liver system.
     key_rtol
         Rounding of the exogenous states that identify a day.
+    lead_in_h
+        Hours each table run starts before midnight (module docstring).
     same_bursts
         Tabulate every day from the burst train of ``simulate(..., seed=seed)`` (checks).
     """
 
     seeds: int = 8
     max_seeds: int = 32
-    levels: tuple[float, ...] = (0.5, 0.71, 1.0, 1.41, 2.0)
+    levels: tuple[float, ...] = (0.25, 0.5, 0.71, 1.0, 1.41, 2.0)
     age_step_years: float = 1.0
     table_age_step_years: float = 10.0
     substeps: int = 96
     key_rtol: float = 0.01
+    lead_in_h: float = 6.0
     same_bursts: bool = False
 
 
@@ -126,7 +143,7 @@ class _Day:
     log_i: np.ndarray  # (L,) clamped total IGF-1 levels [log ng/mL]
     log_e: np.ndarray  # (L, 24) logit of the hourly-mean GH effect (E / ghr_function)
     gh: np.ndarray  # (L,) daily-mean GH at each level [ng/mL]
-    x_end: np.ndarray  # exogenous states at the next midnight
+    x_end: np.ndarray  # exogenous states at the next day's lead-in start (24 - lead_in_h)
     means: np.ndarray  # daily means of _REPORTED
     modulation: np.ndarray  # (24,) hourly hepatic modulation
     iv: np.ndarray  # (24,) hourly IV IGF-1 [nmol/L/h]
@@ -148,6 +165,17 @@ def _hourly(b: np.ndarray, col: np.ndarray, a: float) -> np.ndarray:
     vals = col[np.clip(np.searchsorted(b, grid[:-1], side="right") - 1, 0, col.size - 1)]
     cum = np.concatenate([[0.0], np.cumsum(vals * np.diff(grid))])
     return np.diff(np.interp(edges, grid, cum))
+
+
+def _day_part(values: Any, lead: int) -> Any:
+    """The samples of the day itself (after the lead-in) of one output field."""
+    a = np.asarray(values)
+    return a[:, lead:] if a.ndim == 2 else a
+
+
+def _lead_steps(cfg: DayConfig, day: int) -> int:
+    """5-minute steps a table run of ``day`` starts before its midnight (0 on day 0)."""
+    return 0 if day == 0 else round(12.0 * cfg.lead_in_h)
 
 
 def _effect(ys: Any, p: Any) -> Any:
@@ -204,7 +232,6 @@ class _Node:
         self.table: dict[str, _Day] = {}
         self.raw: dict[str, tuple] = {}
         self.full: tuple[np.ndarray, np.ndarray] | None = None
-        self.fast: dict[str, float] | None = None  # same_bursts: last table run's fast end
         self.path, self.saved = path, 0  # on-disk copy of ``raw``; entries it holds
         if path is not None and path.is_file():
             try:
@@ -274,6 +301,8 @@ class _Node:
         from igfaxis.model import Inputs
 
         p, habit, a = self.p, self.habit, 24.0 * day
+        lead = _lead_steps(self.cfg, day)  # 5-min steps before midnight
+        a0 = a - lead / 12.0
         forcings = self._forcings(day, horizon, k0, k1)
         col_iv = Inputs._fields.index("igf1_iv_rate")
         levels = self.i_ref * np.asarray(self.cfg.levels)
@@ -281,28 +310,30 @@ class _Node:
         pc = p._replace(**_CLAMP)
         for lev in levels:
             scale = lev / self.i_ref
-            y0 = habit._replace(**(self.fast or {}),
-                                **dict(zip(self.exo, map(float, x), strict=True)),
+            y0 = habit._replace(**dict(zip(self.exo, map(float, x), strict=True)),
                                 igf_free=habit.igf_free * scale,
                                 igf_binary=habit.igf_binary * scale,
                                 igf_ternary=habit.igf_ternary * scale, bp3=0.0)  # fmt: skip
             for b, v in forcings:
-                bb, vv = _window(b, v, a, a + 24.0)
+                bb, vv = _window(b, v, a0, a + 24.0)
                 vv[:, col_iv] = 0.0  # IV IGF-1 enters the liver system, not the clamp
                 ps.append(pc)
                 y0s.append(y0)
-                fs.append((bb, vv, a, a + 24.0))
-        ts = a + np.linspace(0.0, 24.0, 24 * 12 + 1)
-        ys, obs, codes = solve_any(ps, y0s, fs, ts, self.solver, active=self.active)
+                fs.append((bb, vv, a0, a + 24.0))
+        ts = a0 + np.arange(lead + 24 * 12 + 1) / 12.0
+        ys_all, obs_all, codes = solve_any(ps, y0s, fs, ts, self.solver, active=self.active)
         if np.any(codes != 0):
             raise SimulationError(f"a day-resolution table run failed on day {day}",
                                   int(np.max(codes)))  # fmt: skip
         k, n_lev = len(forcings), len(levels)
-        if self.cfg.same_bursts:  # carry the fast states of the level nearest 1 into tomorrow
-            r = int(np.argmin(np.abs(np.log(np.asarray(self.cfg.levels))))) * k
-            self.fast = {n: float(np.asarray(getattr(ys, n))[r, -1]) for n in _FAST}
-        exact = (np.asarray(ys.bp3)[:, -1] / (24.0 * p.liver_sens * p.bp3_syn_max)
-                 - p.bp3_basal_frac)  # fmt: skip
+        # the exogenous states where the next day's lead-in starts (they follow the protocol
+        # alone, so the first run's are every run's)
+        hand = 24 * 12 - _lead_steps(self.cfg, day + 1)
+        x_end = np.array([float(np.asarray(getattr(ys_all, n))[0, lead + hand]) for n in self.exo])
+        ys, obs = (type(r)(*(_day_part(f, lead) for f in r)) for r in (ys_all, obs_all))
+        ts = ts[lead:]
+        exact = (np.asarray(ys.bp3)[:, -1] - np.asarray(ys.bp3)[:, 0]) / (
+            24.0 * p.liver_sens * p.bp3_syn_max) - p.bp3_basal_frac  # fmt: skip
         e_t = np.asarray(_effect(ys, p))
         hourly = np.stack([np.trapezoid(e_t[:, 12 * h:12 * h + 13], ts[12 * h:12 * h + 13],
                                         axis=1) for h in range(24)], axis=1)  # fmt: skip
@@ -310,7 +341,6 @@ class _Node:
         hourly *= (exact / np.maximum(hourly.sum(axis=1) / 24.0, 1e-300))[:, None]
         sum_e = hourly.reshape(n_lev, k, 24).sum(axis=1)
         gh = np.trapezoid(np.asarray(obs.gh_ng_ml), ts, axis=1) / 24.0
-        x_end = np.array([float(np.asarray(getattr(ys, n))[0, -1]) for n in self.exo])
         means = np.array([np.trapezoid(np.asarray(getattr(ys, n))[0], ts) / 24.0
                           for n in _REPORTED])  # fmt: skip
         mod = np.asarray(ys.liver_nutrition)[0] * (1.0 + p.train_igf_gain
@@ -339,9 +369,9 @@ def _liver_kernel() -> Any:
     to_nmol = IGF1_NMOL_PER_NG
 
     @jit
-    def rhs(p, y, li, le, hour, top, m, r_iv, out):
+    def rhs(p, y, li, le, hour, top, m, r_iv, tau, out):
         total = (y[0] + y[1] + y[2]) / to_nmol
-        x = math.log(total)
+        x = math.log(y[5])  # the feedback level the GH now in the blood was secreted under
         n = li.size
         j = 0
         while j < n - 2 and x > li[j + 1]:
@@ -356,26 +386,27 @@ def _liver_kernel() -> Any:
         out[2] = ternary_r(y[2], r_t, p)
         out[3] = bp3_r(y[3], e, r_b, p)
         out[4] = als_r(y[4], e, r_t, p)
+        out[5] = (total - y[5]) / tau
 
     @jit
-    def run(p, y0, log_i, log_e, mod, iv, substeps, top, means, ends):
+    def run(p, y0, log_i, log_e, mod, iv, substeps, top, tau, means, ends):
         dt = 24.0 / substeps
         y = y0.copy()
-        k1, k2, k3, k4, tmp = (np.empty(5), np.empty(5), np.empty(5), np.empty(5),
-                               np.empty(5))  # fmt: skip
+        k1, k2, k3, k4, tmp = (np.empty(6), np.empty(6), np.empty(6), np.empty(6),
+                               np.empty(6))  # fmt: skip
         for d in range(log_e.shape[0]):
-            acc = np.zeros(5)
+            acc = np.zeros(6)
             for k in range(substeps):
                 hour = min(int(k * dt), 23)
                 m, r = mod[d, hour], iv[d, hour]
                 li, le = log_i[d], log_e[d]
-                rhs(p, y, li, le, hour, top, m, r, k1)
+                rhs(p, y, li, le, hour, top, m, r, tau, k1)
                 tmp[:] = y + 0.5 * dt * k1
-                rhs(p, tmp, li, le, hour, top, m, r, k2)
+                rhs(p, tmp, li, le, hour, top, m, r, tau, k2)
                 tmp[:] = y + 0.5 * dt * k2
-                rhs(p, tmp, li, le, hour, top, m, r, k3)
+                rhs(p, tmp, li, le, hour, top, m, r, tau, k3)
                 tmp[:] = y + dt * k3
-                rhs(p, tmp, li, le, hour, top, m, r, k4)
+                rhs(p, tmp, li, le, hour, top, m, r, tau, k4)
                 y_new = y + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
                 acc += 0.5 * dt * (y + y_new)
                 y = y_new
@@ -389,16 +420,34 @@ def _liver_kernel() -> Any:
 _NODES: dict[str, _Node] = {}
 
 
+def gh_memory_h(p: Any) -> float:
+    """Terminal time constant of GH disposition [h]: 1 / the slow eigenvalue of the
+    two-compartment GH kinetics of :mod:`igfaxis.model.gh_kinetics` at low GH (elimination
+    ``(CL + V_max / K_m) / V_c``, exchange ``Q / V_c`` and ``Q / V_p``).
+
+    Serum GH, hence the hepatic effect, at time t still carries GH secreted this long
+    before, under the IGF-1 feedback of then (and the somatostatin it raised): the liver
+    system reads the GH-effect tables at total IGF-1 lagged by a first-order filter of this
+    time constant (module docstring), not at the current total IGF-1.
+    """
+    k10 = (p.gh_cl + p.gh_vmax / p.gh_km) / p.gh_vc
+    k12, k21 = p.gh_q / p.gh_vc, p.gh_q / p.gh_vp
+    a = k10 + k12 + k21
+    slow = 0.5 * (a - math.sqrt(a * a - 4.0 * k10 * k21))
+    return float(1.0 / slow)
+
+
 def _run_liver(p: Any, y0: np.ndarray, seq: list[_Day], substeps: int) -> tuple:
-    """Daily means (n, 5) of the liver states and the state at the end of the last day."""
+    """Daily means (n, 6) of the liver states and the lagged IGF-1, and the state at the end
+    of the last day."""
     n = len(seq)
-    means, ends = np.empty((n, 5)), np.empty((n, 5))
+    means, ends = np.empty((n, 6)), np.empty((n, 6))
     stack = lambda f: np.ascontiguousarray(np.stack([f(d) for d in seq]), dtype=float)  # noqa: E731
     pf = type(p)(*(float(v) for v in p))
     _liver_kernel()(pf, np.asarray(y0, dtype=float), stack(lambda d: d.log_i),
                     stack(lambda d: d.log_e), stack(lambda d: d.modulation),
                     stack(lambda d: d.iv), int(substeps), max(float(p.ghr_function), 1e-12),
-                    means, ends)  # fmt: skip
+                    gh_memory_h(p), means, ends)  # fmt: skip
     return means, ends[n - 1]
 
 
@@ -469,6 +518,8 @@ def simulate_days(
     active = tuple(s for d in sorted(drugs) for s in resolve(d).states)
     habit = habitual_state(person, protocol, base)  # the same start as pulse runs
     y_liver = np.array([float(getattr(habit, n)) for n in _LIVER])
+    lagged = (habit.igf_free + habit.igf_binary + habit.igf_ternary) / IGF1_NMOL_PER_NG
+    y_liver = np.append(y_liver, float(lagged))
     exo = [n for n in habit._fields if n not in _FAST and n not in _LIVER]
     x = np.array([float(getattr(habit, n)) for n in exo])
     step = max(round(365.25 * config.age_step_years), 1) if not config.same_bursts else n_days
@@ -486,15 +537,17 @@ def simulate_days(
                        protocol, base, config, solver, seed, active, habit)
                  for i in ((0, 1) if w > 1e-9 else (0,))]  # fmt: skip
         p, _ = personalise(base, person.model_copy(update={"age_y": age}).covariates())
-        sigs = _signatures(protocol, person, p, start, end)
+        first = max(start - 1, 0)  # a day's lead-in lives the previous evening
+        sigs = _signatures(protocol, person, p, first, end)
         keys = []
         last_x, xq = None, b""
         for d in range(start, end):
             if x is not last_x:  # a repeated day hands on the same array: no re-rounding
                 xq = np.round(np.log(np.abs(x) + 1e-4) / tol).astype(np.int64).tobytes()
                 last_x = x
+            evening = sigs[d - 1 - first] if d > 0 else "first day"
             key = f"{d}" if config.same_bursts else hashlib.sha1(
-                sigs[d - start].encode() + xq).hexdigest()
+                (sigs[d - first] + evening).encode() + xq).hexdigest()
             for nd in nodes:
                 entry = nd.day(key, d, x, n_days)
             keys.append(key)
@@ -517,7 +570,7 @@ def simulate_days(
         # every year; a change of parameters starts a new scan from the last state
         p = type(p)(*pt)
         means, y_liver = _run_liver(p, y_liver, seq, config.substeps)
-        f, b, t, bp3, als = means.T
+        f, b, t, bp3, als, _ = means.T
         out["igf1_total_ng_ml"].append((f + b + t) / IGF1_NMOL_PER_NG)
         out["igf1_free_ng_ml"].append(f / IGF1_NMOL_PER_NG)
         out["igfbp3_total_ng_ml"].append((bp3 + b + t) / IGFBP3_NMOL_PER_NG)
