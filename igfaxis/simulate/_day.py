@@ -540,18 +540,18 @@ def simulate_days(
         first = max(start - 1, 0)  # a day's lead-in lives the previous evening
         sigs = _signatures(protocol, person, p, first, end)
         keys = []
-        last_x, xq = None, b""
         for d in range(start, end):
-            if x is not last_x:  # a repeated day hands on the same array: no re-rounding
-                xq = np.round(np.log(np.abs(x) + 1e-4) / tol).astype(np.int64).tobytes()
-                last_x = x
+            xq = np.round(np.log(np.abs(x) + 1e-4) / tol).astype(np.int64).tobytes()
             evening = sigs[d - 1 - first] if d > 0 else "first day"
             key = f"{d}" if config.same_bursts else hashlib.sha1(
                 (sigs[d - first] + evening).encode() + xq).hexdigest()
-            for nd in nodes:
-                entry = nd.day(key, d, x, n_days)
+            entries = [nd.day(key, d, x, n_days) for nd in nodes]  # every node's table
+            entry = entries[0]
             keys.append(key)
-            x = entry.x_end
+            # a reused table hands on its day's change of the exogenous states, applied to
+            # this day's own states: handing on its end state instead would freeze a state
+            # that drifts by under ``key_rtol`` a day (a drug loading over weeks, training)
+            x = np.maximum(x + (entry.x_end - nodes[0].raw[key][1]), 0.0)
         for key, count in Counter(keys).items():
             target = min(config.max_seeds, 1 << math.floor(math.log2(count)))
             for nd in nodes:
