@@ -13,6 +13,7 @@ __all__ = [
     "ExtrapolationWarning",
     "FeatureNotSupportedError",
     "IgfaxisError",
+    "LabWarning",
     "ModelError",
     "PhysiologyWarning",
     "ProtocolError",
@@ -77,3 +78,7 @@ class DoseWarning(UserWarning):
 
 class UnitWarning(UserWarning):
     """A value is plausible only in another unit (e.g. IGF-1 25 "ng/mL" in an adult)."""
+
+
+class LabWarning(UserWarning):
+    """Measured labs are usable but odd (e.g. two different values at the same time)."""

@@ -138,3 +138,48 @@ def igfbp3_to_ng_ml(value: float, unit: str) -> float:
     """
     canonical_igfbp3_unit(unit)
     return value * _IGFBP3_UNITS[unit.strip().lower()][1]
+
+
+#: GH: 1 mg of somatropin = 3.0 IU (WHO International Standard 98/574, the GH assay
+#: consensus; cf. facts PHY-067, 1.2 IU = about 0.4 mg), so 1 mIU/L = 1/3 ng/mL
+GH_IU_PER_MG: Final = 3.0
+#: accepted spellings of GH concentration units -> (canonical name, ng/mL per unit)
+_GH_UNITS: Final = {
+    "ng/ml": ("ng/mL", 1.0),
+    "ug/l": ("ng/mL", 1.0),
+    "µg/l": ("ng/mL", 1.0),
+    "mcg/l": ("ng/mL", 1.0),
+    "miu/l": ("mIU/L", 1.0 / GH_IU_PER_MG),
+    "mu/l": ("mIU/L", 1.0 / GH_IU_PER_MG),
+    "m[iu]/l": ("mIU/L", 1.0 / GH_IU_PER_MG),
+}
+
+
+def canonical_gh_unit(unit: str) -> str:
+    """Return ``"ng/mL"`` or ``"mIU/L"`` for an accepted spelling of a GH unit.
+
+    Raises
+    ------
+    UnitError
+        The unit is not a concentration unit igfaxis knows for GH.
+    """
+    key = unit.strip().lower() if isinstance(unit, str) else ""
+    if key not in _GH_UNITS:
+        raise UnitError(
+            f"`gh_unit` must be one of ng/mL (= µg/L) or mIU/L (3 mIU per µg, WHO IS 98/574) "
+            f"for GH; got {short_repr(unit)} ({type(unit).__name__})."
+            f"{_did_you_mean(key, _GH_UNITS)} Check the lab report's unit column."
+        )
+    return _GH_UNITS[key][0]
+
+
+def gh_to_ng_ml(value: float, unit: str) -> float:
+    """Convert a GH concentration to ng/mL.
+
+    Examples
+    --------
+    >>> gh_to_ng_ml(3.0, "mIU/L")
+    1.0
+    """
+    canonical_gh_unit(unit)
+    return value * _GH_UNITS[unit.strip().lower()][1]

@@ -58,6 +58,7 @@ from igfaxis.errors import (
     ExportError,
     ExtrapolationWarning,
     IgfaxisError,
+    LabWarning,
     PhysiologyWarning,
     ProtocolError,
     UnitWarning,
@@ -74,7 +75,9 @@ _SPINNER_DAYS: Final = 30.0
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 #: warnings of igfaxis itself: one yellow line each on stderr
-_OWN_WARNINGS: Final = (DoseWarning, ExtrapolationWarning, PhysiologyWarning, UnitWarning)
+_OWN_WARNINGS: Final = (
+    DoseWarning, ExtrapolationWarning, LabWarning, PhysiologyWarning, UnitWarning
+)
 
 _YES: Final = frozenset({"yes", "y", "true", "1", "post", "postmenopausal"})
 _NO: Final = frozenset({"no", "n", "false", "0", "pre", "premenopausal"})
@@ -514,7 +517,10 @@ def report_cmd(
     labs_file: Annotated[
         Path | None,
         typer.Option(
-            "--labs", metavar="FILE.csv", help="Measured IGF-1: columns date (or day), igf1, unit."
+            "--labs",
+            metavar="FILE.csv|FILE.json",
+            help="Measured IGF-1: CSV with columns date (or day), igf1, unit [, time, assay, "
+            "igfbp3, igfbp3_unit, gh, gh_unit], or FHIR R4 Observations/Bundle (.json).",
         ),
     ] = None,
     pdf: Annotated[
@@ -539,7 +545,7 @@ def report_cmd(
     person = load_person(person_file)
     protocol = load_protocol(protocol_file)
     warn_doses(protocol, person)  # before the option errors below
-    labs = read_labs(labs_file) if labs_file is not None else ()
+    labs = read_labs(labs_file, age_y=person.age_y) if labs_file is not None else ()
     status = _yes_no(menopausal, "--menopausal")
     if status is not None and person.sex == "male":
         raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")

@@ -1,23 +1,31 @@
-"""Read measured IGF-1 values (labs) from a CSV file, validating every row.
+"""Read measured IGF-1 values (labs) from a CSV file or FHIR R4 JSON, validating each one.
 
-The file has a header and one row per measurement::
+The CSV file has a header and one row per measurement::
 
-    date,igf1,unit
-    2023-03-01,112,ng/mL
-    2024-03-04,14.1,nmol/L
+    date,time,igf1,unit,assay,igfbp3,igfbp3_unit,gh,gh_unit
+    2023-03-01,08:30,112,ng/mL,IDS-iSYS,3900,ng/mL,,
+    2024-03-04,,14.1,nmol/L,,4.1,mg/L,0.4,ng/mL
 
 Columns (names are case-insensitive):
 
 - ``date`` (ISO ``YYYY-MM-DD``) **or** ``day`` (a number of days, e.g. ``-365`` for a year
   before the simulation starts); exactly one of the two;
-- ``igf1``: total IGF-1, a number > 0;
-- ``unit``: ``ng/mL`` (= ``ug/L``) or ``nmol/L``, per row.
+- ``igf1``: total IGF-1, a number > 0; ``unit``: ``ng/mL`` (= ``ug/L``) or ``nmol/L``;
+- optional ``time``: the clock time of the blood draw, ``HH:MM`` (empty or absent: 08:00);
+- optional ``assay``: the assay's name, as the lab report gives it (free text);
+- optional ``igfbp3`` with ``igfbp3_unit`` (``ng/mL`` = ``ug/L``, ``mg/L`` = ``ug/mL``, or
+  ``nmol/L`` at 28 717 g/mol) and ``gh`` with ``gh_unit`` (``ng/mL`` = ``ug/L``, or
+  ``mIU/L`` at 3 IU/mg, WHO IS 98/574); a row may leave them empty.
+
+A file ending in ``.json`` is read as FHIR R4 instead (:mod:`igfaxis.io.fhir`).
 
 Times are placed on the person's time line: with ``day``, day 0 is the start of the
 simulation, when the person has ``Person.age_y``; with ``date``, the most recent
 measurement is day 0, so ``Person.age_y`` is the age at the latest lab. Any other column, a
-missing value, an unknown unit or a date that does not parse is an error that names the
-file, line and column.
+missing value, a value <= 0, an unknown unit, a date or time that does not parse, a date in
+the future, or (given the person's age) a lab before birth is an error that names the file
+and line; two different IGF-1 values at the same date and time are a
+:class:`~igfaxis.errors.LabWarning`.
 """
 
 from __future__ import annotations
@@ -25,40 +33,62 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import math
-from dataclasses import dataclass
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
 from igfaxis._files import MAX_CSV_BYTES, read_text
 from igfaxis._messages import short_repr
-from igfaxis.errors import ProtocolError, UnitError
-from igfaxis.units import canonical_igf1_unit, igf1_to_ng_ml
+from igfaxis.errors import LabWarning, ProtocolError, UnitError
+from igfaxis.units import (
+    canonical_gh_unit,
+    canonical_igf1_unit,
+    canonical_igfbp3_unit,
+    gh_to_ng_ml,
+    igf1_to_ng_ml,
+    igfbp3_to_ng_ml,
+)
 
-__all__ = ["MAX_LAB_ROWS", "LabValue", "read_labs"]
+__all__ = ["DEFAULT_TIME", "MAX_LAB_ROWS", "LabValue", "assemble_labs", "read_labs"]
 
-_ALLOWED: Final = frozenset({"date", "day", "igf1", "unit"})
+_REQUIRED: Final = frozenset({"igf1", "unit"})
+_OPTIONAL: Final = frozenset({"time", "assay", "igfbp3", "igfbp3_unit", "gh", "gh_unit"})
+_ALLOWED: Final = frozenset({"date", "day"}) | _REQUIRED | _OPTIONAL
 _DAYS_PER_YEAR: Final = 365.25
+_TIME: Final = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+#: clock time of a lab whose file gives none (a morning blood draw)
+DEFAULT_TIME: Final = "08:00"
 #: most measurements in one labs file
 MAX_LAB_ROWS: Final = 10_000
 
 
 @dataclass(frozen=True)
 class LabValue:
-    """One measured IGF-1 value.
+    """One measured IGF-1 value (with IGFBP-3 and GH when drawn with it).
 
     Attributes
     ----------
     day
-        Time on the person's time line [days]; 0 is when the person has ``age_y``.
+        Calendar day on the person's time line [days]; 0 is when the person has ``age_y``.
     date
         The date as written (``None`` when the file uses ``day``).
     value, unit
-        The value as reported and its unit.
+        The IGF-1 value as reported and its unit.
     igf1_ng_ml
-        The value in ng/mL.
+        The IGF-1 value in ng/mL.
     line
-        Line number in the file (for messages).
+        Line number in the file, or the Observation's place in a FHIR file (for messages).
+    time
+        Clock time of the blood draw, ``HH:MM`` (08:00 when the file gives none).
+    assay
+        The assay as the file names it (``None``: not stated).
+    igfbp3_ng_ml, gh_ng_ml
+        IGFBP-3 and GH measured in the same sample, in ng/mL (``None``: not measured).
     """
 
     day: float
@@ -67,10 +97,20 @@ class LabValue:
     unit: str
     igf1_ng_ml: float
     line: int
+    time: str = DEFAULT_TIME
+    assay: str | None = None
+    igfbp3_ng_ml: float | None = None
+    gh_ng_ml: float | None = None
 
     def age_y(self, age_at_day0_y: float) -> float:
         """Age at this measurement [y], given the age at day 0."""
         return age_at_day0_y + self.day / _DAYS_PER_YEAR
+
+    @property
+    def t_h(self) -> float:
+        """Time of the blood draw on the model's time line [h]: day x 24 + clock time."""
+        hours, minutes = self.time.split(":")
+        return self.day * 24.0 + int(hours) + int(minutes) / 60.0
 
     @property
     def label(self) -> str:
@@ -92,6 +132,49 @@ def _number(name: str, line: int, column: str, text: str) -> float:
     return value
 
 
+def _positive(name: str, line: int, column: str, text: str) -> float:
+    value = _number(name, line, column, text)
+    if value <= 0.0:
+        raise _fail(
+            name, line, f"`{column}` must be > 0; got {short_repr(text)}. Check the value."
+        )
+    return value
+
+
+def _clock(name: str, line: int, text: str) -> str:
+    if not text:
+        return DEFAULT_TIME
+    m = _TIME.match(text)
+    if m is None:
+        raise _fail(
+            name, line, f"`time` must be a clock time HH:MM (00:00-23:59); got "
+            f"{short_repr(text)}, e.g. 08:30. Leave it empty for 08:00."
+        )  # fmt: skip
+    return f"{int(m.group(1)):02d}:{m.group(2)}"
+
+
+def _optional(
+    name: str,
+    line: int,
+    cells: dict[str, str],
+    column: str,
+    convert: Callable[[float, str], float],
+    canonical: Callable[[str], str],
+) -> float | None:
+    """An optional measurement column with its unit column, in ng/mL (None when empty)."""
+    text, unit = cells.get(column, ""), cells.get(f"{column}_unit", "")
+    if not text:
+        return None
+    value = _positive(name, line, column, text)
+    if not unit:
+        raise _fail(name, line, f"`{column}_unit` is empty; `{column}` {text} needs its unit.")
+    try:
+        canonical(unit)
+    except UnitError as exc:
+        raise UnitError(f"{name}, line {line}: {exc}") from None
+    return float(convert(value, unit))
+
+
 def _row(name: str, line: int, row: dict[str, str], time_col: str) -> tuple[object, LabValue]:
     cells = {k: (v or "").strip() for k, v in row.items()}
     for column in (time_col, "igf1", "unit"):
@@ -99,11 +182,7 @@ def _row(name: str, line: int, row: dict[str, str], time_col: str) -> tuple[obje
             raise _fail(
                 name, line, f"`{column}` is empty; every row needs {time_col}, igf1 and unit."
             )
-    value = _number(name, line, "igf1", cells["igf1"])
-    if value <= 0.0:
-        raise _fail(
-            name, line, f"`igf1` must be > 0; got {short_repr(cells['igf1'])}. Check the value."
-        )
+    value = _positive(name, line, "igf1", cells["igf1"])
     try:
         unit = canonical_igf1_unit(cells["unit"])
     except UnitError as exc:
@@ -129,11 +208,16 @@ def _row(name: str, line: int, row: dict[str, str], time_col: str) -> tuple[obje
         unit=cells["unit"],
         igf1_ng_ml=igf1_to_ng_ml(value, unit),
         line=line,
+        time=_clock(name, line, cells.get("time", "")),
+        assay=cells.get("assay") or None,
+        igfbp3_ng_ml=_optional(name, line, cells, "igfbp3", igfbp3_to_ng_ml,
+                               canonical_igfbp3_unit),
+        gh_ng_ml=_optional(name, line, cells, "gh", gh_to_ng_ml, canonical_gh_unit),
     )
     return key, lab
 
 
-def _read_rows(name: str, text: str) -> tuple[str, list[tuple[object, LabValue]]]:
+def _read_rows(name: str, text: str) -> tuple[str, list[LabValue]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     if not header:
@@ -142,15 +226,20 @@ def _read_rows(name: str, text: str) -> tuple[str, list[tuple[object, LabValue]]
         )
     unknown = sorted(set(header) - _ALLOWED)
     times = [c for c in ("date", "day") if c in header]
-    if unknown or len(times) != 1 or not {"igf1", "unit"} <= set(header):
+    if unknown or len(times) != 1 or not set(header) >= _REQUIRED:
         raise ProtocolError(
             f"{name}: the header must name `date` or `day` (one of them), `igf1` and "
-            f"`unit`; got {short_repr(header)}"
+            f"`unit` (optional: {', '.join(sorted(_OPTIONAL))}); got {short_repr(header)}"
             + (f" (unknown: {short_repr(unknown)})" if unknown else "")
             + ". Example: date,igf1,unit"
         )
+    for column in ("igfbp3", "gh"):
+        if column in header and f"{column}_unit" not in header:
+            raise ProtocolError(
+                f"{name}: the column `{column}` needs a `{column}_unit` column next to it."
+            )
     reader.fieldnames = header
-    rows: list[tuple[object, LabValue]] = []
+    rows: list[LabValue] = []
     for row in reader:
         if len(rows) == MAX_LAB_ROWS:
             raise ProtocolError(
@@ -159,17 +248,93 @@ def _read_rows(name: str, text: str) -> tuple[str, list[tuple[object, LabValue]]
             )
         if None in row:  # more cells than header names
             raise _fail(name, reader.line_num, "more cells than header columns.")
-        rows.append(_row(name, reader.line_num, row, times[0]))
+        rows.append(_row(name, reader.line_num, row, times[0])[1])
     return times[0], rows
 
 
-def read_labs(path: str | Path) -> tuple[LabValue, ...]:
-    """Read and validate a labs CSV (see the module docstring for the format).
+def _where(name: str, lab: LabValue, places: Sequence[str] | None) -> str:
+    return places[lab.line - 1] if places is not None else f"{name}, line {lab.line}"
+
+
+def assemble_labs(
+    name: str,
+    labs: Sequence[LabValue],
+    *,
+    age_y: float | None = None,
+    today: dt.date | None = None,
+    places: Sequence[str] | None = None,
+) -> tuple[LabValue, ...]:
+    """Sort parsed labs, place dated ones on the time line and check them as a whole.
+
+    Parameters
+    ----------
+    name
+        The file's name (for messages).
+    labs
+        Parsed values: all dated (``date`` set, ``day`` ignored) or all by ``day``.
+    age_y
+        The person's age at day 0; given, a lab before birth is refused.
+    today
+        Dates after it are refused (default: the computer's date).
+    places
+        How to name lab ``i`` (its ``line`` is ``i + 1``) in messages; default "line N".
+
+    Raises
+    ------
+    ProtocolError
+        No labs, a date in the future, or a lab before birth.
+    """
+    if not labs:
+        raise ProtocolError(f"{name} has no measurements; add one row (or Observation) per lab.")
+    today = today or dt.date.today()
+    dated = labs[0].date is not None
+    if dated:
+        for lab in labs:
+            if dt.date.fromisoformat(str(lab.date)) > today:
+                raise ProtocolError(
+                    f"{_where(name, lab, places)}: the date {lab.date} lies in the future "
+                    f"(today is {today.isoformat()}); check the date."
+                )
+        latest = max(dt.date.fromisoformat(str(lab.date)) for lab in labs)
+        labs = [
+            replace(lab, day=float((dt.date.fromisoformat(str(lab.date)) - latest).days))
+            for lab in labs
+        ]
+    out = sorted(labs, key=lambda lab: (lab.day, lab.time))
+    if age_y is not None:
+        for lab in out:
+            if lab.age_y(age_y) < 0.0:
+                when = f"the date {lab.date}" if dated else f"day {lab.day:g}"
+                raise ProtocolError(
+                    f"{_where(name, lab, places)}: {when} lies before the person's birth (age "
+                    f"{lab.age_y(age_y):.2f} y, given `age_y` {age_y:g} at "
+                    f"{'the latest lab' if dated else 'day 0'}); check the date or `age_y`."
+                )
+    for a, b in itertools.pairwise(out):
+        if (a.day, a.time) == (b.day, b.time) and a.igf1_ng_ml != b.igf1_ng_ml:
+            warnings.warn(
+                f"{_where(name, b, places)}: IGF-1 {b.value:g} {b.unit} at {b.label} {b.time} "
+                f"differs from {a.value:g} {a.unit} at the same time "
+                f"({_where(name, a, places)}); both are kept. Check for a duplicate sample.",
+                LabWarning,
+                stacklevel=3,
+            )
+    return tuple(out)
+
+
+def read_labs(
+    path: str | Path, *, age_y: float | None = None, today: dt.date | None = None
+) -> tuple[LabValue, ...]:
+    """Read and validate a labs file: CSV (module docstring) or FHIR R4 JSON (``.json``).
 
     Parameters
     ----------
     path
-        The CSV file.
+        The CSV file, or a FHIR Observation or Bundle (:func:`igfaxis.io.fhir.read_fhir_labs`).
+    age_y
+        The person's age at day 0 (``Person.age_y``); given, a lab before birth is refused.
+    today
+        Dates after it are refused (default: the computer's date).
 
     Returns
     -------
@@ -180,29 +345,19 @@ def read_labs(path: str | Path) -> tuple[LabValue, ...]:
     ProtocolError
         The file is missing, larger than 4 MiB, binary, not UTF-8, empty or malformed, or
         holds more than :data:`MAX_LAB_ROWS` rows; a column is missing or unknown; a value,
-        date or unit is invalid (:class:`~igfaxis.errors.UnitError` for a unit).
+        date, time or unit is invalid (:class:`~igfaxis.errors.UnitError` for a unit); a
+        date lies in the future or before birth.
     """
     p = Path(path)
+    if p.suffix.lower() == ".json":
+        from igfaxis.io.fhir import read_fhir_labs
+
+        return read_fhir_labs(p, age_y=age_y, today=today)
     text = read_text(p, "labs", max_bytes=MAX_CSV_BYTES)
     try:
-        time_col, rows = _read_rows(p.name, text)
+        _, rows = _read_rows(p.name, text)
     except csv.Error as exc:
         raise ProtocolError(f"{p.name} is not a readable CSV table: {exc}.") from None
     if not rows:
         raise ProtocolError(f"{p.name} has a header but no measurements; add one row per lab.")
-    rows.sort(key=lambda kv: kv[0])  # type: ignore[arg-type, return-value]
-    if time_col == "date":
-        latest = dt.date.fromisoformat(str(rows[-1][1].date))
-        labs = [
-            LabValue(
-                day=float((dt.date.fromisoformat(str(lab.date)) - latest).days),
-                date=lab.date,
-                value=lab.value,
-                unit=lab.unit,
-                igf1_ng_ml=lab.igf1_ng_ml,
-                line=lab.line,
-            )
-            for _, lab in rows
-        ]
-        return tuple(labs)
-    return tuple(lab for _, lab in rows)
+    return assemble_labs(p.name, rows, age_y=age_y, today=today)

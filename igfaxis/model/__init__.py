@@ -13,6 +13,10 @@ from igfaxis.model._params import (
     default_params as default_params,
     param_hash as param_hash,
 )
+from igfaxis.model._personal import (
+    PERSONAL_PARAMETERS as PERSONAL_PARAMETERS,
+    PersonalPrior as PersonalPrior,
+)
 from igfaxis.model._signalling_params import (
     default_signalling_params as default_signalling_params,
 )

@@ -88,6 +88,8 @@ _BODY_INPUTS = (
     Var("meal", "1", "1 while a meal is eaten, else 0", 0.0),
     Var("exercise", "1",
         "exercise load in multiples of the untrained lactate threshold, 0 at rest", 0.0),
+    Var("adenoma_activity", "1",
+        "secretory activity of a GH-secreting adenoma relative to its mean, 1 when none", 1.0),
 )
 
 _BODY_OBSERVABLES = (

@@ -74,7 +74,7 @@ def _secretion(y: Any, u: Any, p: Any) -> Any:
     igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
     return u.secretion_gate * pituitary.gh_secretion(
         y.ghrh + ghrh_analogues.ghrh_equivalent(y, p), y.srif_pev, _ghs(y, p), igf_total_ng,
-        p, ssa=somatostatin_analogues.srif_equivalent(y, p),
+        p, ssa=somatostatin_analogues.srif_equivalent(y, p), adenoma_activity=u.adenoma_activity,
     )
 
 

@@ -8,11 +8,15 @@ research/models.md section 8.2(a) added, as the published SBML has no spontaneou
 Equations (time in hours, H(x; t, n) = (x/t)^n / (1 + (x/t)^n))::
 
     F2          = g2 H(GHS; tg2, ng2)
-    dGHRH/dt    = (kr3 + u(t)) (1 + F2) / (1 + ((S_PeV + S_ArC)/t4)^n4 + F2) - k3 GHRH
+    dGHRH/dt    = f_GHRH (kr3 + u(t)) (1 + F2) / (1 + ((S_PeV + S_ArC)/t4)^n4 + F2) - k3 GHRH
     dS_ArC/dt   = kr2 H(GHRH; t3, n3) - k2 S_ArC
     dS_PeV/dt   = S_basal + kr4 H(GH; t5, n5) - k4 S_PeV
 
-GHRH and SRIF in pg/mL, GH in ng/mL, u(t) in pg/mL/h.
+GHRH and SRIF in pg/mL, GH in ng/mL, u(t) in pg/mL/h. ``f_GHRH`` (``ghrh_function``) is
+the person's share of normal GHRH-neurone output: 1 in health, below 1 in hypothalamic GH
+deficiency (:mod:`igfaxis.model.person`). GHS agonists raise GHRH release through F2, so
+their effect shrinks with f_GHRH, as GHRP-6 fails in hypothalamo-pituitary disconnection
+(Popovic V et al. JCEM 1995;80:942).
 """
 
 from __future__ import annotations
@@ -38,11 +42,11 @@ def ghrh_rate(ghrh: Any, srif_pev: Any, srif_arc: Any, drive: Any, ghs: Any, p: 
     ghs
         Ghrelin / GHS-receptor drive [Farhy GHS units].
     p
-        Uses ``ghrh_kr3``, ``ghrh_k3``, ``ghrh_t4``, ``ghrh_n4``, ``ghs_g2``, ``ghs_tg2``,
-        ``ghs_ng2``.
+        Uses ``ghrh_function``, ``ghrh_kr3``, ``ghrh_k3``, ``ghrh_t4``, ``ghrh_n4``,
+        ``ghs_g2``, ``ghs_tg2``, ``ghs_ng2``.
     """
     f2 = p.ghs_g2 * hill(ghs, p.ghs_tg2, p.ghs_ng2)
-    release = (p.ghrh_kr3 + drive) * (1.0 + f2)
+    release = p.ghrh_function * (p.ghrh_kr3 + drive) * (1.0 + f2)
     inhibition = 1.0 + ((srif_pev + srif_arc) / p.ghrh_t4) ** p.ghrh_n4 + f2
     return release / inhibition - p.ghrh_k3 * ghrh
 

@@ -1,11 +1,13 @@
 """Liver and circulation: GH-driven IGF-1, IGFBP-3 and ALS, and the three IGF-1 pools.
 
 Sources: the GH -> synthesis law has the form of Papathanasiou T et al. 2021 (Clin
-Pharmacokinet 60:1217), production = Kin0 + Emax GH/(EC50 + GH), keeping their EC50 and
-their Kin0/Emax ratio; its scale is calibrated (parameter table). The binding scheme is
-mass action between free IGF-1, IGFBP-3 and the acid-labile subunit (ALS): free ->
-binary (IGF-1:IGFBP-3, ~50 kDa) -> ternary (+ALS, ~150 kDa), Guler HP et al. 1989 Acta
-Endocrinol 121:753 (pools and tracer half-lives), IGFBP-3 Kd from a solid-phase assay;
+Pharmacokinet 60:1217), production = Kin0 + Emax GH/(EC50 + GH), keeping
+their Kin0/Emax ratio; its scale and EC50 (12 ng/mL, so that the receptor does not
+saturate inside every endogenous burst: docs/model.md) are calibrated (parameter table).
+The binding scheme is mass action between free IGF-1, IGFBP-3 and the acid-labile
+subunit (ALS): free -> binary (IGF-1:IGFBP-3, ~50 kDa) -> ternary (+ALS, ~150 kDa),
+Guler HP et al. 1989 Acta Endocrinol 121:753 (pools and tracer half-lives),
+IGFBP-3 Kd from a solid-phase assay;
 derivation of the rate constants in docs/model.md.
 
 Equations (nmol/L, h)::

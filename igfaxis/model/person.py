@@ -12,18 +12,28 @@ the female burst factors fade. Adiposity: burst size falls ~6% per BMI unit (Ira
 1991). GH PK scales allometrically from 70 kg (Thorsted 2016: CL, Q, Vmax ^0.75; Vc, Vp
 ^0.9; ka ^-0.25).
 
-Conditions: adult GH deficiency lowers somatotroph capacity to ``1 - severity``;
+Conditions: adult GH deficiency of pituitary cause (somatotroph loss; the default) lowers
+somatotroph capacity to ``1 - severity``; of hypothalamic cause (GHRH deficiency) it lowers
+GHRH-neurone output (``ghrh_function``) to ``1 - severity`` and leaves the somatotrophs
+intact, so that GHRH analogues act in full and GHS agonists in part;
 acromegaly adds autonomous secretion that holds mean GH at the given level; Laron syndrome
 removes GH-receptor signalling (``ghr_function = 0``).
+
+Personal multipliers (``Covariates.personal``, the parameters that calibration fits; table
+in :data:`~igfaxis.model.PERSONAL_PARAMETERS`) multiply their Params fields after all of the
+above, in one place (``_apply_personal``); without them the parameters are unchanged.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+from igfaxis.model._personal import PERSONAL_PARAMETERS
 
 __all__ = ["BurstModulation", "Covariates", "personalise"]
 
@@ -41,8 +51,16 @@ class Covariates:
     weight_kg: float
     bmi: float
     pit_capacity: float = 1.0
+    ghrh_function: float = 1.0
     ghr_function: float = 1.0
     acromegaly_mean_gh_ng_ml: float = 0.0
+    #: 1 on oestrogen therapy (any route): systemic oestradiol at premenopausal levels
+    estrogen_therapy: float = 0.0
+    #: 1 when that therapy is oral (first-pass hepatic GH resistance)
+    oral_estrogen: float = 0.0
+    #: personal multipliers, name -> value (:data:`~igfaxis.model.PERSONAL_PARAMETERS`);
+    #: a name left out is at its prior median
+    personal: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -59,12 +77,23 @@ def _array_module(p: Any, c: Covariates) -> Any:
     jax = sys.modules.get("jax")  # nothing is a JAX value before JAX is imported
     if jax is None:
         return np
-    leaves = (*p, *vars(c).values())
+    leaves = (*p, *vars(c).values(), *c.personal.values())
     return jax.numpy if any(isinstance(x, jax.Array) for x in leaves) else np
 
 
 def _premenopausal(xp: Any, age_y: Any) -> Any:
     return 1.0 / (1.0 + xp.exp((age_y - 50.0) / 2.5))
+
+
+def _apply_personal(p: Any, personal: Mapping[str, Any]) -> Any:
+    """Multiply each personal multiplier's Params fields by it (none given: ``p`` itself)."""
+    if not personal:
+        return p
+    scaled = {}
+    for name, value in personal.items():
+        for f in PERSONAL_PARAMETERS[name].fields:
+            scaled[f] = scaled.get(f, getattr(p, f)) * value
+    return p._replace(**scaled)
 
 
 def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
@@ -85,8 +114,10 @@ def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
     xp = _array_module(p, c)
     w = c.weight_kg / 70.0
     female = xp.asarray(c.female, dtype=float)
-    oestrogen = _premenopausal(xp, c.age_y) * female
+    # systemic oestrogen: endogenous before menopause, or held by therapy at any age
+    oestrogen = xp.maximum(_premenopausal(xp, c.age_y), c.estrogen_therapy) * female
     liver_sens = p.liver_sens * (1.0 + (p.female_liver_sens - 1.0) * female)
+    liver_sens = liver_sens * (1.0 + (p.oral_estrogen_liver_sens - 1.0) * c.oral_estrogen * female)
     new = p._replace(
         body_weight=c.weight_kg,
         gh_cl=p.gh_cl * w**0.75,
@@ -97,6 +128,7 @@ def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
         gh_ka1=p.gh_ka1 * w**-0.25,
         gh_ka2=p.gh_ka2 * w**-0.25,
         pit_capacity=p.pit_capacity * c.pit_capacity,
+        ghrh_function=p.ghrh_function * c.ghrh_function,
         ghr_function=p.ghr_function * c.ghr_function,
         liver_sens=liver_sens,
     )
@@ -111,4 +143,6 @@ def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
     size = xp.exp(log_size - p.bmi_amp_slope * (c.bmi - p.bmi_ref))
     size = size * (1.0 + (p.female_amp_factor - 1.0) * oestrogen)
     rate = 1.0 + (p.female_freq_factor - 1.0) * oestrogen
+    # personal multipliers (calibration): applied here, last, and only here
+    new = _apply_personal(new, c.personal)
     return new, BurstModulation(rate_factor=rate, size_factor=size)

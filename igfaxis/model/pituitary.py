@@ -12,10 +12,15 @@ Equations::
     Phi  = 1 / (1 + (IGF1_total / IC50)^h)
     Sec  = capacity kr1 [H(GHRH + GHRH_drug; t1, n1) + g0 H(GHS; tg0, ng0)]
                (1 + F1) / (1 + ((S_PeV + S_drug)/t2)^n2 + F1) Phi
-           + autonomous (1 + F1) / (1 + (s_a S_drug/t2)^n2 + F1)
+           + autonomous A(t) (1 + F1) / (1 + (s_a S_drug/t2)^n2 + F1)
 
 GHRH_drug and S_drug are the GHRH-analogue and somatostatin-analogue agonism of the drug
-library (:mod:`igfaxis.model.drugs`), in native-hormone equivalents.
+library (:mod:`igfaxis.model.drugs`), in native-hormone equivalents. A(t) is the adenoma's
+secretory activity relative to its mean (forcing input ``adenoma_activity``): adenoma GH
+release is irregular, a noisy, low-regularity process (Hartman 1994 JCI 94:1277: higher
+ApEn in acromegaly; Prank 1996 Phys Rev Lett 77:1909: acromegalic GH series are
+indistinguishable from linear stochastic processes), drawn in
+:mod:`igfaxis.protocol` from its own random stream (``adenoma_cv``, ``adenoma_step``).
 
 Sec in ng/mL/h of the GH central volume.
 """
@@ -30,7 +35,13 @@ __all__ = ["gh_secretion"]
 
 
 def gh_secretion(
-    ghrh: Any, srif_pev: Any, ghs: Any, igf1_total_ng_ml: Any, p: Any, ssa: Any = 0.0
+    ghrh: Any,
+    srif_pev: Any,
+    ghs: Any,
+    igf1_total_ng_ml: Any,
+    p: Any,
+    ssa: Any = 0.0,
+    adenoma_activity: Any = 1.0,
 ) -> Any:
     """Pituitary GH secretion rate [ng/mL/h].
 
@@ -54,11 +65,15 @@ def gh_secretion(
         evaluated at the analogue alone scaled by ``adenoma_ssa_sensitivity`` (s_a):
         adenomas express SSTR2 and GHS-R, often less SSTR2 than normal somatotrophs, while
         hypothalamic somatostatin already shapes the adenoma's fixed secretion rate.
+    adenoma_activity
+        Autonomous (adenoma) secretory activity relative to its mean [-], multiplying
+        ``gh_autonomous``; 1 when constant.
     """
     f1 = p.ghs_g1 * hill(ghs, p.ghs_tg1, p.ghs_ng1)
     stimulation = hill(ghrh, p.pit_t1, p.pit_n1) + p.ghs_g0 * hill(ghs, p.ghs_tg0, p.ghs_ng0)
     srif_factor = (1.0 + f1) / (1.0 + ((srif_pev + ssa) / p.pit_t2) ** p.pit_n2 + f1)
     feedback = inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
     ssa_adenoma = p.adenoma_ssa_sensitivity * ssa
-    adenoma = p.gh_autonomous * (1.0 + f1) / (1.0 + (ssa_adenoma / p.pit_t2) ** p.pit_n2 + f1)
+    adenoma = (p.gh_autonomous * adenoma_activity * (1.0 + f1)
+               / (1.0 + (ssa_adenoma / p.pit_t2) ** p.pit_n2 + f1))  # fmt: skip
     return p.pit_capacity * p.pit_kr1 * stimulation * srif_factor * feedback + adenoma

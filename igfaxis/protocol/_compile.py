@@ -55,6 +55,27 @@ def _sleep_intervals(protocol: Protocol, start_h: float, end_h: float) -> list[t
     return [(onset + 24.0 * d, onset + 24.0 * d + dur) for d in range(first_day, last_day)]
 
 
+def adenoma_activity(
+    seed: int, start_h: float, end_h: float, *, cv: float, step_h: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Irregular secretory activity of a GH-secreting adenoma on [start_h, end_h).
+
+    Log-normal levels with mean 1 and CV ``cv``, each held for ``step_h`` hours on a grid
+    from ``start_h``: autonomous secretion as a noisy, low-regularity process (Hartman 1994
+    JCI 94:1277; Prank 1996 Phys Rev Lett 77:1909). Drawn from a stream of its own,
+    ``SeedSequence((seed, 1))``, so that the burst train of a seed is unchanged.
+
+    Returns
+    -------
+    Step starts [h], step ends [h] and levels [-].
+    """
+    on = np.arange(start_h, end_h, step_h)
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence((seed, 1))))
+    sigma = np.sqrt(np.log1p(cv**2))
+    level = rng.lognormal(-0.5 * sigma**2, sigma, size=on.size)
+    return on, np.minimum(on + step_h, end_h), level
+
+
 def compile_protocol(
     protocol: Protocol,
     person: Person,
@@ -119,6 +140,12 @@ def compile_protocol(
         stops.append(np.array([np.inf]))
         cols.append(np.array([_INDEX["secretion_gate"]]))
         rates.append(np.array([-1.0]))
+    if p.gh_autonomous > 0.0:
+        on, off, level = adenoma_activity(seed, t0, t1, cv=p.adenoma_cv, step_h=p.adenoma_step)
+        starts.append(on)
+        stops.append(off)
+        cols.append(np.full(on.size, _INDEX["adenoma_activity"]))
+        rates.append(level - 1.0)  # the input's baseline is 1
     for dose in protocol.doses:
         name = dose.input_name()
         amount, dur = dose.amount_ug(person.weight_kg), dose.duration_h()

@@ -4,6 +4,7 @@
   :class:`ReferenceTable` (packaged: LIFE; or a laboratory's own, :func:`load_reference_table`).
 - Hazard curves: :func:`hazard_curves` (packaged, with sources), :func:`hazard_ratio` (with a
   Monte Carlo interval over the published CIs).
+- Observation model: :data:`IGF1_CV_I` (within-person) and :data:`IGF1_CV_A` (assay).
 - One value: :func:`assess`. A trajectory: :func:`score_risk`; time in a band (the one
   definition): :func:`time_in_band`.
 
@@ -37,6 +38,7 @@ from igfaxis.risk._hazards import (
     StepSdsHazard as StepSdsHazard,
     draw_curves as draw_curves,
 )
+from igfaxis.risk._observation import IGF1_CV_A as IGF1_CV_A, IGF1_CV_I as IGF1_CV_I
 from igfaxis.risk._plausibility import suspect_unit as suspect_unit
 from igfaxis.risk._ratios import (
     HazardRatio as HazardRatio,
@@ -65,6 +67,8 @@ from igfaxis.risk._tables import (
 
 __all__ = [
     "DISCLAIMER",
+    "IGF1_CV_A",
+    "IGF1_CV_I",
     "OBSERVATIONAL_NOTE",
     "TARGET_BAND_NG_ML",
     "AbstractHazardCurve",

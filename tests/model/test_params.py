@@ -13,7 +13,9 @@ _NOT_IN_VECTOR_FIELD = {
     "pulse_rate_wake", "pulse_rate_sleep", "pulse_regularity", "pulse_width", "pulse_amp_cv",
     "pulse_drive", "sws_boost", "sws_delay", "sws_width", "age_amp_decline",
     "age_amp_decline_young", "female_freq_factor", "female_amp_factor", "female_liver_sens",
+    "oral_estrogen_liver_sens",  # personalisation (person.py), like female_liver_sens
     "bmi_amp_slope", "bmi_ref", "fast_freq_gain", "plant_potency",
+    "adenoma_cv", "adenoma_step",  # the adenoma's activity is forcing (protocol._compile)
 }  # fmt: skip
 
 _UNIT_TOKENS = {"1", "h", "d", "L", "g", "kg", "m2", "ng", "pg", "ug", "mL", "nmol", "decade"}

@@ -130,11 +130,16 @@ def test_same_bursts_agrees_over_60_days(name):
     _check_same_bursts(name, person, protocol, 60)
 
 
-#: known defects of the reduction: none at present. (Tesamorelin and the SSA adenoma were,
-#: until the tables' lead-in and lagged feedback; pegvisomant in acromegaly, until reused
-#: tables handed on their change of the exogenous states rather than their end state, which
-#: froze the slowly loading drug.) A defect found later goes here as a strict xfail.
-_DEFECT_SAME: set[str] = set()
+#: known defects of the reduction (issue 10 stays open on them): on the first day of oral
+#: MK-677 25 mg (V-DRG-10, and V-DRG-14 on the same scenario) IGF-1 rises by 58% within the
+#: day and the day resolution reads 3.9% high (day 1; 2.5% on day 2, under 1.2% from day 3):
+#: the lagged feedback of the tables (terminal GH time constant, 2.7 h) is too slow for a
+#: GHS-driven rise, while it is what tesamorelin's evening rise needs (a 1.3-h lag gave 1.5%
+#: and -2.9%). Measured after the hepatic EC50 moved from 5 to 12 ng/mL (before: 2.4%).
+#: Strict: a fix turns them green. (Tesamorelin, the SSA adenoma and pegvisomant in
+#: acromegaly were defects until the tables' lead-in, the lagged feedback and the hand-on of
+#: the exogenous states' change.)
+_DEFECT_SAME = {"V-DRG-10:main", "V-DRG-14:main"}
 _DEFECT_AVERAGED: set[str] = set()
 #: the burst-averaged comparison (four pulse-resolved years per case) runs on a spread of
 #: mechanisms: fasting, FMD, protein, exercise, daily and weekly GH, a GHRH analogue, a GHS
@@ -147,7 +152,7 @@ _AVERAGED = ("water-fast-3-day", "fmd-monthly", "plant-moderate-protein", "resis
 
 def _params(names, defects):
     return [pytest.param(IDS.index(n), id=n, marks=pytest.mark.xfail(
-        strict=True, reason="known defect of the day reduction (see _DEFECT_AVERAGED)"))
+        strict=True, reason="known defect of the day reduction (see _DEFECT_SAME)"))
         if n in defects else pytest.param(IDS.index(n), id=n) for n in names]  # fmt: skip
 
 

@@ -1,0 +1,119 @@
+"""Pulsatility against the published record (issue 13, item 6): irregular adenoma secretion
+in acromegaly, and the two known misses (ApEn with age; the pulsatile share of healthy
+secretion), each with the direction and a magnitude from a cited publication."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from igfaxis import Person, Protocol, SolverConfig, simulate
+from igfaxis.model import default_params, pituitary
+from igfaxis.protocol import compile_protocol
+from igfaxis.protocol._compile import _INDEX, BURST_ORIGIN_H
+from igfaxis.simulate import approximate_entropy, pulsatility, resample
+
+MAN = Person(age_y=45.0, sex="male", weight_kg=85.0)
+ACRO = Person(age_y=45.0, sex="male", weight_kg=85.0, condition="acromegaly",
+              acromegaly_mean_gh_ng_ml=10.0)  # fmt: skip
+FINE = SolverConfig(save_every_h=1.0 / 60.0)  # secretion integrals need the burst spikes
+P = default_params()
+
+
+def test_adenoma_activity_scales_only_the_autonomous_term():
+    p = P._replace(gh_autonomous=30.0)
+    normal = float(pituitary.gh_secretion(400.0, 30.0, 20.0, 150.0, P))
+    one = float(pituitary.gh_secretion(400.0, 30.0, 20.0, 150.0, p))
+    double = float(pituitary.gh_secretion(400.0, 30.0, 20.0, 150.0, p, adenoma_activity=2.0))
+    assert double - normal == pytest.approx(2.0 * (one - normal), rel=1e-12)
+    assert float(pituitary.gh_secretion(400.0, 30.0, 20.0, 150.0, P, adenoma_activity=5.0)) == (
+        pytest.approx(normal, rel=1e-12)
+    )
+
+
+def _forcing(person: Person, seed: int = 3):
+    return compile_protocol(Protocol(name="usual day"), person, P, days=4.0, seed=seed,
+                            warmup_h=48.0, burst_origin_h=BURST_ORIGIN_H)[1]  # fmt: skip
+
+
+def test_adenoma_noise_comes_from_its_own_stream():
+    healthy, acro = _forcing(MAN), _forcing(ACRO)
+    # the burst train of a seed is the same with or without an adenoma
+    np.testing.assert_array_equal(healthy.bursts.onsets_h, acro.bursts.onsets_h)
+    np.testing.assert_array_equal(healthy.bursts.sizes, acro.bursts.sizes)
+    col = _INDEX["adenoma_activity"]
+    assert np.all(healthy.values[:, col] == 1.0)
+    # log-normal levels, mean 1 and CV adenoma_cv, each held adenoma_step hours
+    widths = np.diff(np.append(acro.boundaries, acro.t1))
+    level = acro.values[:, col]
+    mean = np.sum(level * widths) / np.sum(widths)
+    sd = np.sqrt(np.sum((level - mean) ** 2 * widths) / np.sum(widths))
+    assert mean == pytest.approx(1.0, abs=0.02)
+    assert sd / mean == pytest.approx(P.adenoma_cv, rel=0.15)
+    steps = np.arange(-BURST_ORIGIN_H, acro.t1, P.adenoma_step)
+    assert np.all(np.isin(np.round(steps[steps > acro.t0], 6), np.round(acro.boundaries, 6)))
+    # a seed gives the same adenoma activity whatever the warm-up
+    short = compile_protocol(Protocol(name="usual day"), ACRO, P, days=4.0, seed=3,
+                             warmup_h=24.0, burst_origin_h=BURST_ORIGIN_H)[1]  # fmt: skip
+    t = np.arange(0.0, 96.0, 0.25) + 0.01
+    at = lambda f: f.values[np.searchsorted(f.boundaries, t, side="right") - 1, col]  # noqa: E731
+    np.testing.assert_array_equal(at(short), at(acro))
+
+
+@pytest.fixture(scope="module")
+def profiles() -> dict[str, dict]:
+    runs = {"healthy": MAN, "acromegaly": ACRO}
+    return {k: pulsatility(simulate(v, days=2, seed=0, solver=FINE)) for k, v in runs.items()}
+
+
+def test_acromegaly_is_irregular_and_mostly_nonpulsatile(profiles: dict) -> None:
+    healthy, acro = profiles["healthy"], profiles["acromegaly"]
+    # Hartman 1990 JCEM 70:1375 (q5 min): nonpulsatile 31 of 40 min.mg/L in acromegalic men,
+    # 35 of 43 in women (pulsatile share 0.19-0.23), against 0.65 of 2.6 and 1.2 of 4.1 in
+    # controls (0.71-0.75): the share falls by about 0.5
+    assert 0.1 <= acro["pulsatile_fraction"] <= 0.4
+    assert healthy["pulsatile_fraction"] - acro["pulsatile_fraction"] >= 0.48
+    # Hartman 1994 JCI 94:1277: higher ApEn in acromegaly (before: 0.05, flat)
+    assert acro["approximate_entropy"] > 2.0 * healthy["approximate_entropy"]
+
+
+def _apen_q20(person: Person, seeds: range = range(3)) -> float:
+    out = []
+    for seed in seeds:
+        tr = simulate(person, days=2, seed=seed)
+        out += [approximate_entropy(resample(tr.times_h, tr["gh_ng_ml"], a, a + 24.0, 20.0),
+                                    r_min=0.002) for a in (0.0, 24.0)]  # fmt: skip
+    return float(np.mean(out))
+
+
+@pytest.fixture(scope="module")
+def older() -> dict[str, float]:
+    return {"men": _apen_q20(Person(age_y=66.0, sex="male", weight_kg=80.0)),
+            "women": _apen_q20(Person(age_y=66.0, sex="female", weight_kg=68.0))}  # fmt: skip
+
+
+def test_older_women_secrete_gh_more_irregularly_than_men(older: dict) -> None:
+    # Charmandari 2001 JCEM (59-73 y, q20 min): ApEn 0.81 (SD 0.23) women, 0.60 (0.20) men
+    assert older["women"] > older["men"]
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: the model gives a ratio of 1.10")
+def test_older_women_apen_ratio_as_published(older: dict) -> None:
+    # Charmandari 2001: 0.81 / 0.60 = 1.35, 95% CI of the ratio about 1.22-1.48 (n 38 / 45)
+    assert older["women"] / older["men"] >= 1.22
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: ApEn falls with age in the model")
+def test_apen_rises_with_age() -> None:
+    # Roelfsema 2016 Neuroendocrinology 103:335 (130 adults 20-77 y): ApEn rises with age
+    # in both sexes; Charmandari 2001 older men 0.60 (q20 min). Model: 0.54 at 25 y, 0.35 at 66 y
+    young = _apen_q20(Person(age_y=25.0, sex="male", weight_kg=75.0), range(1))
+    old = _apen_q20(Person(age_y=66.0, sex="male", weight_kg=80.0), range(1))
+    assert old > young
+
+
+@pytest.mark.xfail(strict=True, reason="known miss: basal secretion is about 1% of the total")
+def test_healthy_pulsatile_fraction_in_the_published_band(profiles: dict) -> None:
+    # Hartman 1990 JCEM 70:1375: pulsatile share of integrated GH 0.75 (men), 0.71 (women);
+    # Semer 1995 JCEM 80:3767: about half of GH secretion occurs in pulses
+    assert 0.5 <= profiles["healthy"]["pulsatile_fraction"] <= 0.75
