@@ -104,6 +104,8 @@ class RunSummary:
         Time in the band [h] and as a share of the run [-] (:func:`igfaxis.risk.time_in_band`).
     whole_days
         Number of whole days simulated.
+    resolution
+        ``"pulse"`` or ``"day"`` (then GH and the IGF-1 range are those of daily means).
     """
 
     days: float
@@ -116,6 +118,7 @@ class RunSummary:
     time_in_band_h: float
     time_in_band_fraction: float
     whole_days: int
+    resolution: str = "pulse"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-compatible mapping of every field, in field order."""
@@ -130,6 +133,7 @@ class RunSummary:
             "time_in_band_h": self.time_in_band_h,
             "time_in_band_fraction": self.time_in_band_fraction,
             "whole_days": self.whole_days,
+            "resolution": self.resolution,
         }
 
 
@@ -171,6 +175,7 @@ def summarise_trajectory(
         time_in_band_h=in_band.in_band_h,
         time_in_band_fraction=in_band.in_band_fraction,
         whole_days=whole_days,
+        resolution=traj.resolution,
     )
 
 

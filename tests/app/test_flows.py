@@ -144,3 +144,13 @@ def test_compare_at_day_resolution_reads_gh_from_a_pulse_window() -> None:
     assert s.to_dict()["resolution"] == "day"
     with pytest.raises(ProtocolError, match="needs its pulse-resolved `window`"):
         compare_summary(traj, run.score)
+
+
+def test_simulate_and_summarise_at_day_resolution_says_so() -> None:
+    run = simulate_and_summarise(DEFAULT_PERSON, Protocol(name="week", days=7), resolution="day")
+    assert run.trajectory.resolution == "day"
+    assert (run.summary.resolution, run.summary.whole_days, run.summary.days) == ("day", 7, 7.0)
+    daily = run.trajectory["igf1_total_ng_ml"]
+    assert run.summary.igf1_first_day_mean_ng_ml == daily[0]
+    assert run.summary.igf1_last_day_mean_ng_ml == daily[-1]
+    assert run.summary.to_dict()["resolution"] == "day"
