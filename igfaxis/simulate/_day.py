@@ -187,6 +187,25 @@ def _effect(ys: Any, p: Any) -> Any:
                                  pegvisomant.concentration(ys, p))  # fmt: skip
 
 
+#: day signatures by (protocol, person, plant potency, start, end): a warm projection does
+#: not rebuild its lifestyle events (a quarter of a 40-year run); a few horizons are kept
+_SIGNATURES: dict[tuple, list[str]] = {}
+_SIGNATURES_KEPT = 8
+
+
+def _day_signatures(protocol: Protocol, person: Person, p: Any, start: int,
+                    end: int) -> list[str]:  # fmt: skip
+    """:func:`_signatures`, memoised (the events depend on the protocol, the person's
+    weight and ``plant_potency`` only)."""
+    key = (json.dumps(protocol.to_dict(), sort_keys=True, default=str), person.weight_kg,
+           float(p.plant_potency), start, end)  # fmt: skip
+    if key not in _SIGNATURES:
+        if len(_SIGNATURES) >= _SIGNATURES_KEPT:
+            _SIGNATURES.pop(next(iter(_SIGNATURES)))
+        _SIGNATURES[key] = _signatures(protocol, person, p, start, end)
+    return _SIGNATURES[key]
+
+
 def _signatures(protocol: Protocol, person: Person, p: Any, start: int, end: int) -> list[str]:
     """Non-burst forcing of each day in [start, end), relative to its midnight."""
     ev = lifestyle_events(protocol, p, 24.0 * start, 24.0 * end)
@@ -229,7 +248,8 @@ class _Node:
         self.p, _ = personalise(base, person.covariates())
         self.exo = [n for n in habit._fields if n not in _FAST and n not in _LIVER]
         self.i_ref = (habit.igf_free + habit.igf_binary + habit.igf_ternary) / IGF1_NMOL_PER_NG
-        self.table: dict[str, _Day] = {}
+        self.table: dict[tuple[str, int], _Day] = {}
+        # key -> (day, x, {n: (hourly sum, gh sum) over the first n burst trains}, rest)
         self.raw: dict[str, tuple] = {}
         self.full: tuple[np.ndarray, np.ndarray] | None = None
         self.path, self.saved = path, 0  # on-disk copy of ``raw``; entries it holds
@@ -240,11 +260,10 @@ class _Node:
                 raw = None
             if isinstance(raw, dict):
                 self.raw = raw
-                self.table = {k: self._entry(k) for k in raw}
                 self.saved = self._size()
 
     def _size(self) -> int:
-        return sum(v[-1] for v in self.raw.values()) + len(self.raw)
+        return sum(len(v[2]) for v in self.raw.values()) + len(self.raw)
 
     def save(self) -> None:
         """Write the tables to disk if they grew since they were read (atomically)."""
@@ -272,23 +291,45 @@ class _Node:
             out.append((f.boundaries, f.values))
         return out
 
-    def day(self, key: str, day: int, x: np.ndarray, horizon: int) -> _Day:
-        if key not in self.table:
-            self.raw[key] = (day, x, *self._tabulate(day, x, horizon, 0, self.cfg.seeds))
-            self.table[key] = self._entry(key)
-        return self.table[key]
+    def start(self, key: str) -> np.ndarray:
+        """The exogenous states the day of ``key`` was tabulated from."""
+        return self.raw[key][1]
+
+    def day(self, key: str, day: int, x: np.ndarray, horizon: int, n: int | None = None) -> _Day:
+        """The table of ``key`` averaged over ``n`` burst trains (default ``cfg.seeds``),
+        tabulated from ``x`` on ``day`` if it is new."""
+        if key not in self.raw:
+            hourly, gh, rest, k = self._tabulate(day, x, horizon, 0, self.cfg.seeds)
+            self.raw[key] = (day, x, {k: (hourly, gh)}, rest)
+        n = self._trains(n)
+        if (key, n) not in self.table:
+            self.refine(key, n)
+            self.table[(key, n)] = self._entry(key, n)
+        return self.table[(key, n)]
+
+    def _trains(self, n: int | None) -> int:
+        """Burst trains of a table: ``cfg.seeds`` doubled up to ``n`` (capped)."""
+        if self.cfg.same_bursts or n is None:
+            return 1 if self.cfg.same_bursts else self.cfg.seeds
+        m = self.cfg.seeds
+        while 2 * m <= min(n, self.cfg.max_seeds):
+            m *= 2
+        return m
 
     def refine(self, key: str, target: int) -> None:
-        """Average ``target`` burst trains for ``key`` (adds the missing ones)."""
-        day, x, hourly, gh, rest, n = self.raw[key]
-        if self.cfg.same_bursts or n >= target:
-            return
-        h2, g2, _, n2 = self._tabulate(day, x, None, n, target)
-        self.raw[key] = (day, x, hourly + h2, gh + g2, rest, n + n2)
-        self.table[key] = self._entry(key)
+        """Make the average over ``target`` burst trains of ``key`` available: the sums over
+        the first 8, 16, 32 trains are kept apart, so a table never depends on what else a
+        run (or an earlier process, through the disk cache) asked for."""
+        day, x, sums, _ = self.raw[key]
+        n = max(sums)
+        while n < target:
+            h2, g2, _, _ = self._tabulate(day, x, None, n, 2 * n)
+            sums[2 * n] = (sums[n][0] + h2, sums[n][1] + g2)
+            n *= 2
 
-    def _entry(self, key: str) -> _Day:
-        _, _, hourly, gh, rest, n = self.raw[key]
+    def _entry(self, key: str, n: int) -> _Day:
+        _, _, sums, rest = self.raw[key]
+        hourly, gh = sums[n]
         top = max(float(self.p.ghr_function), 1e-12)
         effect = np.clip(hourly / n, 1e-12 * top, top * (1.0 - 1e-9))
         # E = top s / (1 + s): the GH-receptor saturation taken out, so that what is
@@ -538,28 +579,33 @@ def simulate_days(
                  for i in ((0, 1) if w > 1e-9 else (0,))]  # fmt: skip
         p, _ = personalise(base, person.model_copy(update={"age_y": age}).covariates())
         first = max(start - 1, 0)  # a day's lead-in lives the previous evening
-        sigs = _signatures(protocol, person, p, first, end)
+        sigs = _day_signatures(protocol, person, p, first, end)
         keys = []
         for d in range(start, end):
-            xq = np.round(np.log(np.abs(x) + 1e-4) / tol).astype(np.int64).tobytes()
             evening = sigs[d - 1 - first] if d > 0 else "first day"
-            key = f"{d}" if config.same_bursts else hashlib.sha1(
-                (sigs[d - first] + evening).encode() + xq).hexdigest()
-            entries = [nd.day(key, d, x, n_days) for nd in nodes]  # every node's table
+            if config.same_bursts:
+                key, x_tab = f"{d}", x
+            else:
+                # a table is a function of its key alone: tabulated from the rounded states
+                # (the centre of the bucket), never from whichever day met it first
+                q = np.round(np.log(np.abs(x) + 1e-4) / tol)
+                x_tab = np.maximum(np.exp(q * tol) - 1e-4, 0.0)
+                key = hashlib.sha1((sigs[d - first] + evening).encode()
+                                   + q.astype(np.int64).tobytes()).hexdigest()  # fmt: skip
+            entries = [nd.day(key, d, x_tab, n_days) for nd in nodes]  # every node's table
             entry = entries[0]
             keys.append(key)
             # a reused table hands on its day's change of the exogenous states, applied to
             # this day's own states: handing on its end state instead would freeze a state
             # that drifts by under ``key_rtol`` a day (a drug loading over weeks, training)
-            x = np.maximum(x + (entry.x_end - nodes[0].raw[key][1]), 0.0)
-        for key, count in Counter(keys).items():
-            target = min(config.max_seeds, 1 << math.floor(math.log2(count)))
-            for nd in nodes:
-                nd.refine(key, target)
+            x = np.maximum(x + (entry.x_end - nodes[0].start(key)), 0.0)
+        # a day that recurs n times in the interval averages up to 2**floor(log2 n) trains
+        trains = {k: 1 << math.floor(math.log2(c)) for k, c in Counter(keys).items()}
+        tables = [{k: nd.day(k, 0, x, n_days, trains[k]) for k in trains} for nd in nodes]
         for nd in nodes:
             nd.save()
-        blends = {k: _blend(nodes[0].table[k], nodes[1].table[k] if len(nodes) > 1 else None, w)
-                  for k in set(keys)}  # fmt: skip
+        blends = {k: _blend(tables[0][k], tables[1][k] if len(nodes) > 1 else None, w)
+                  for k in trains}  # fmt: skip
         seq = [blends[k] for k in keys]
         if runs and runs[-1][0] == tuple(p):
             runs[-1][1].extend(seq)
