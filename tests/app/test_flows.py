@@ -9,7 +9,6 @@ import contextlib
 import dataclasses
 import warnings
 
-import numpy as np
 import pytest
 
 from igfaxis.app import (
@@ -139,8 +138,11 @@ def test_compare_at_day_resolution_reads_gh_from_a_pulse_window() -> None:
     assert s.igf1_daily_mean_min_ng_ml == daily.min()
     assert s.igf1_daily_mean_max_ng_ml == daily.max()
     assert s.mean_gh_ng_ml == window.mean("gh_ng_ml", 0.0, 24.0 * PULSE_WINDOW_DAYS)
-    # the day resolution describes the same person: its days agree with the window's
-    np.testing.assert_allclose(daily[:14], window.daily_mean("igf1_total_ng_ml"), rtol=0.05)
+    # the day resolution describes the same person: over the window's 14 days its mean agrees
+    # with the pulse-resolved run's (one burst train scatters 2-4% a day about the burst
+    # average, docs/model.md, so single days are not compared)
+    pulse = window.daily_mean("igf1_total_ng_ml")
+    assert daily[:14].mean() == pytest.approx(pulse.mean(), rel=0.03)
     assert s.to_dict()["resolution"] == "day"
     with pytest.raises(ProtocolError, match="needs its pulse-resolved `window`"):
         compare_summary(traj, run.score)
