@@ -119,7 +119,9 @@ def plot_trajectory(traj: Trajectory, path: str | Path, *, title: str | None = N
     ax_gh.plot(x, traj[_GH], color="#1f77b4", lw=0.8)
     ax_gh.set_ylabel("GH [ng/mL]")
     ax_gh.set_ylim(bottom=0.0)
-    ax_gh.set_title("Serum growth hormone (pulsatile)", loc="left", fontsize=10)
+    daily = traj.resolution == "day"  # one mean per day: the bursts are averaged out
+    ax_gh.set_title("Serum growth hormone, daily mean (day resolution)" if daily
+                    else "Serum growth hormone (pulsatile)", loc="left", fontsize=10)  # fmt: skip
 
     igf1 = traj[_IGF1]
     _shade_band(ax_igf)
@@ -129,7 +131,8 @@ def plot_trajectory(traj: Trajectory, path: str | Path, *, title: str | None = N
     pad = 0.1 * (span[1] - span[0])
     ax_igf.set_ylim(max(0.0, span[0] - pad), span[1] + pad)
     ax_igf.set_ylabel("total IGF-1 [ng/mL]")
-    ax_igf.set_title("Serum total IGF-1", loc="left", fontsize=10)
+    ax_igf.set_title("Serum total IGF-1, daily mean" if daily else "Serum total IGF-1",
+                     loc="left", fontsize=10)  # fmt: skip
     ax_igf.legend(loc="best", fontsize=8, frameon=False)
     ax_igf.set_xlabel("time [h]" if hours else "time [days]")
     ax_igf.set_xlim(float(x[0]), float(x[-1]))
