@@ -295,12 +295,16 @@ class _Node:
         """The exogenous states the day of ``key`` was tabulated from."""
         return self.raw[key][1]
 
-    def day(self, key: str, day: int, x: np.ndarray, horizon: int, n: int | None = None) -> _Day:
-        """The table of ``key`` averaged over ``n`` burst trains (default ``cfg.seeds``),
-        tabulated from ``x`` on ``day`` if it is new."""
+    def day(self, key: str, day: int, x: np.ndarray, horizon: int) -> _Day:
+        """The table of ``key`` over ``cfg.seeds`` burst trains, tabulated from ``x`` on
+        ``day`` if the key is new."""
         if key not in self.raw:
             hourly, gh, rest, k = self._tabulate(day, x, horizon, 0, self.cfg.seeds)
             self.raw[key] = (day, x, {k: (hourly, gh)}, rest)
+        return self.entry(key, None)
+
+    def entry(self, key: str, n: int | None) -> _Day:
+        """The table of a known ``key`` averaged over ``n`` burst trains (:meth:`_trains`)."""
         n = self._trains(n)
         if (key, n) not in self.table:
             self.refine(key, n)
@@ -601,7 +605,7 @@ def simulate_days(
             x = np.maximum(x + (entry.x_end - nodes[0].start(key)), 0.0)
         # a day that recurs n times in the interval averages up to 2**floor(log2 n) trains
         trains = {k: 1 << math.floor(math.log2(c)) for k, c in Counter(keys).items()}
-        tables = [{k: nd.day(k, 0, x, n_days, trains[k]) for k in trains} for nd in nodes]
+        tables = [{k: nd.entry(k, trains[k]) for k in trains} for nd in nodes]
         for nd in nodes:
             nd.save()
         blends = {k: _blend(tables[0][k], tables[1][k] if len(nodes) > 1 else None, w)
