@@ -10,10 +10,34 @@ their input, call one flow and render its result (text, JSON, plots, HTML).
 - :func:`make_report` and :func:`write_report_files`: person + protocol [+ labs] -> report
   data -> HTML [+ PDF].
 - :func:`run_demo`: no intervention vs low-dose somatropin -> :class:`DemoResult`.
+- :func:`calibrate_person` and :func:`write_calibration_files`: person + labs [+ history]
+  -> :class:`CalibrationRun` (posterior, predicted labs, most informative next lab, fitted
+  trajectory) -> ``fit.json`` [+ figure].
+
+Where a flow takes a person, a :class:`~igfaxis.calibrate.CalibrationResult` (a fit) also
+works: the fitted person (posterior medians) is simulated and the result carries a
+:class:`PosteriorBand` (:func:`posterior_band`).
 
 Long flows take ``progress`` (:data:`Progress`), called around each simulation.
 """
 
+from igfaxis.app._band import (
+    PosteriorBand as PosteriorBand,
+    band_draws as band_draws,
+    posterior_band as posterior_band,
+    split_subject as split_subject,
+)
+from igfaxis.app._calibrate import (
+    CALIBRATION_METHODS as CALIBRATION_METHODS,
+    INFORMATIVE_WINDOW_DAYS as INFORMATIVE_WINDOW_DAYS,
+    MAX_PREDICT_DAYS as MAX_PREDICT_DAYS,
+    CalibrationRun as CalibrationRun,
+    calibrate_person as calibrate_person,
+    check_fit_path as check_fit_path,
+    check_method as check_method,
+    lab_days as lab_days,
+    write_calibration_files as write_calibration_files,
+)
 from igfaxis.app._compare import (
     SANDERS_MIN_DAYS as SANDERS_MIN_DAYS,
     ComparedRun as ComparedRun,
@@ -48,28 +72,41 @@ from igfaxis.app._run import (
 )
 
 __all__ = [
+    "CALIBRATION_METHODS",
     "DAY_RESOLUTION_FROM_DAYS",
     "DEFAULT_PERSON",
     "DEMO_PROTOCOL",
+    "INFORMATIVE_WINDOW_DAYS",
+    "MAX_PREDICT_DAYS",
     "PULSE_WINDOW_DAYS",
     "RESOLUTIONS",
     "SANDERS_MIN_DAYS",
+    "CalibrationRun",
     "CompareSummary",
     "ComparedRun",
     "Comparison",
     "DemoResult",
+    "PosteriorBand",
     "Progress",
     "RunResult",
     "RunSummary",
+    "band_draws",
+    "calibrate_person",
+    "check_fit_path",
+    "check_method",
     "check_report_path",
     "compare_protocols",
     "compare_summary",
     "horizon_days",
+    "lab_days",
     "make_report",
     "no_progress",
     "pick_resolution",
+    "posterior_band",
     "run_demo",
     "simulate_and_summarise",
+    "split_subject",
     "summarise_trajectory",
+    "write_calibration_files",
     "write_report_files",
 ]

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from igfaxis.app._band import PosteriorBand, posterior_band, split_subject
 from igfaxis.app._run import (
     PULSE_WINDOW_DAYS,
     Progress,
@@ -21,6 +22,7 @@ from igfaxis.app._run import (
     no_progress,
     pick_resolution,
 )
+from igfaxis.calibrate import CalibrationResult
 from igfaxis.errors import ProtocolError
 from igfaxis.protocol import Person, Protocol, check_run, warn_doses
 from igfaxis.risk import TrajectoryScore, check_menopausal, score_risk
@@ -129,6 +131,8 @@ class ComparedRun:
     summary: CompareSummary
     #: the pulse-resolved run GH is read from when ``trajectory`` is at day resolution
     window: Trajectory | None = None
+    #: for a fitted person: the posterior band of the daily-mean IGF-1 under the protocol
+    posterior_band: PosteriorBand | None = None
 
 
 @dataclass(frozen=True)
@@ -231,7 +235,7 @@ def compare_summary(
 
 
 def compare_protocols(
-    person: Person,
+    person: Person | CalibrationResult,
     protocols: Mapping[str, Protocol],
     *,
     days: float | None = None,
@@ -247,7 +251,9 @@ def compare_protocols(
     Parameters
     ----------
     person
-        Who is simulated.
+        Who is simulated: a :class:`~igfaxis.protocol.Person`, or a calibration
+        (:class:`~igfaxis.calibrate.CalibrationResult`): then the fitted person (posterior
+        medians), and each run carries its posterior band (:func:`posterior_band`).
     protocols
         Label -> protocol, in the order to show them (at least one).
 
@@ -292,6 +298,7 @@ def compare_protocols(
     """
     if not protocols:
         raise ProtocolError("`protocols` must hold at least one protocol; got none.")
+    person, fit = split_subject(person)
     for protocol in protocols.values():  # types and values before anything runs
         person, _, _, seed = check_run(person, protocol, days, seed, warn=False)
     menopausal = check_menopausal(menopausal)
@@ -319,5 +326,9 @@ def compare_protocols(
                 window = simulate(person, protocol, days=short, seed=seed)
         score = score_risk(traj, menopausal=menopausal, trajectory_modifiers=trajectory_modifiers)
         summary = compare_summary(traj, score, window=window)
-        runs.append(ComparedRun(label, protocol, traj, score, summary, window))
+        band = None
+        if fit is not None:
+            with progress(f"{label}: posterior band", horizon_days(protocol, days)):
+                band = posterior_band(fit, protocol, days=horizon_days(protocol, days))
+        runs.append(ComparedRun(label, protocol, traj, score, summary, window, band))
     return Comparison(person, seed, tuple(runs), runs[0].score.notes)

@@ -11,6 +11,8 @@ from typing import Any, Final
 import numpy as np
 
 from igfaxis._messages import short_repr
+from igfaxis.app._band import PosteriorBand, posterior_band, split_subject
+from igfaxis.calibrate import CalibrationResult
 from igfaxis.errors import ProtocolError
 from igfaxis.protocol import Person, Protocol, check_run, warn_doses
 from igfaxis.risk import TARGET_BAND_NG_ML, time_in_band
@@ -139,13 +141,19 @@ class RunSummary:
 
 @dataclass(frozen=True)
 class RunResult:
-    """One person simulated under one protocol, with its :class:`RunSummary`."""
+    """One person simulated under one protocol, with its :class:`RunSummary`.
+
+    ``posterior_band``: for a fitted person (a calibration given as the person), the
+    posterior band of the daily-mean IGF-1 under the protocol (:class:`PosteriorBand`),
+    else ``None``.
+    """
 
     person: Person
     protocol: Protocol
     seed: int
     trajectory: Trajectory
     summary: RunSummary
+    posterior_band: PosteriorBand | None = None
 
 
 def summarise_trajectory(
@@ -180,7 +188,7 @@ def summarise_trajectory(
 
 
 def simulate_and_summarise(
-    person: Person,
+    person: Person | CalibrationResult,
     protocol: Protocol,
     *,
     days: float | None = None,
@@ -192,8 +200,13 @@ def simulate_and_summarise(
 
     Parameters
     ----------
-    person, protocol
-        Who, under what.
+    person
+        Who: a :class:`~igfaxis.protocol.Person`, or a calibration
+        (:class:`~igfaxis.calibrate.CalibrationResult`): then the fitted person (posterior
+        medians) is simulated and the result carries the posterior band
+        (:func:`posterior_band`).
+    protocol
+        Under what.
 
     Other Parameters
     ----------------
@@ -215,9 +228,15 @@ def simulate_and_summarise(
     DoseWarning
         A dose above its label maximum (:func:`igfaxis.protocol.warn_doses`).
     """
+    person, fit = split_subject(person)
     person, protocol, _, seed = check_run(person, protocol, days, seed, warn=False)
-    resolution = pick_resolution(resolution, horizon_days(protocol, days))
+    horizon = horizon_days(protocol, days)
+    resolution = pick_resolution(resolution, horizon)
     warn_doses(protocol, person)
-    with progress(protocol.name, horizon_days(protocol, days)):
+    with progress(protocol.name, horizon):
         traj = simulate(person, protocol, days=days, seed=seed, resolution=resolution)
-    return RunResult(person, protocol, seed, traj, summarise_trajectory(traj))
+    band = None
+    if fit is not None:
+        with progress(f"{protocol.name}: posterior band", horizon):
+            band = posterior_band(fit, protocol, days=horizon)
+    return RunResult(person, protocol, seed, traj, summarise_trajectory(traj), band)

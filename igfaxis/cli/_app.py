@@ -35,20 +35,30 @@ from igfaxis.app import (
     RESOLUTIONS,
     SANDERS_MIN_DAYS,
     Progress as FlowProgress,
+    calibrate_person,
+    check_fit_path,
+    check_method,
     check_report_path,
     compare_protocols,
     horizon_days,
     make_report,
     run_demo,
     simulate_and_summarise,
+    write_calibration_files,
     write_report_files,
 )
-from igfaxis.cli._load import load_person, load_protocol
+from igfaxis.calibrate import CalibrationResult
+from igfaxis.cli._load import load_history, load_person, load_protocol, load_subject
 from igfaxis.cli._render import (
     assessment_lines,
+    band_line,
     compare_table,
     err_console,
+    next_lab_line,
     out_console,
+    posterior_note,
+    posterior_table,
+    prediction_table,
     print_json,
     summary_table,
     validation_table,
@@ -76,7 +86,11 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 #: warnings of igfaxis itself: one yellow line each on stderr
 _OWN_WARNINGS: Final = (
-    DoseWarning, ExtrapolationWarning, LabWarning, PhysiologyWarning, UnitWarning
+    DoseWarning,
+    ExtrapolationWarning,
+    LabWarning,
+    PhysiologyWarning,
+    UnitWarning,
 )
 
 _YES: Final = frozenset({"yes", "y", "true", "1", "post", "postmenopausal"})
@@ -151,6 +165,27 @@ def _progress(quiet: bool = False) -> FlowProgress:
     return lambda label, days: _spinner(days, quiet)
 
 
+def _steps(quiet: bool = False) -> FlowProgress:
+    """A ``progress`` hook that names each step on stderr (calibration: seconds each)."""
+    if quiet:
+        return lambda label, days: contextlib.nullcontext()
+    return lambda label, days: err_console().status(f"{label} ...", spinner="dots")
+
+
+def _subject(path: Path | None) -> tuple[Person, CalibrationResult | None]:
+    """``--person``: a person file or a fit (``calibrate --out``); default: the default
+    person."""
+    return load_subject(path) if path is not None else (DEFAULT_PERSON, None)
+
+
+def _fit_json(path: Path | None, fit: CalibrationResult | None) -> dict[str, Any] | None:
+    """``"fit"`` of ``--json`` for a fitted person: where it came from and how it went."""
+    if fit is None:
+        return None
+    return {"file": str(path), "method": fit.method, "converged": bool(fit.converged),
+            "message": fit.message, "labs": len(fit.labs)}  # fmt: skip
+
+
 def _person_text(p: Person) -> str:
     condition = "" if p.condition == "healthy" else f", {p.condition.replace('_', ' ')}"
     return f"{p.age_y:g}-year-old {p.sex}, {p.weight_kg:g} kg{condition}"
@@ -208,8 +243,9 @@ PersonOpt = Annotated[
     typer.Option(
         "--person",
         metavar="FILE",
-        help="Person file (YAML/JSON with age_y, sex, weight_kg, ...); default: a "
-        "healthy 45-year-old man of 80 kg.",
+        help="Person file (YAML/JSON with age_y, sex, weight_kg, ...), or a fit "
+        "(`igfaxis calibrate --out fit.json`: the fitted person, with posterior bands); "
+        "default: a healthy 45-year-old man of 80 kg.",
     ),
 ]
 DaysOpt = Annotated[
@@ -269,11 +305,12 @@ def simulate_cmd(
 
     resolution = _resolution(resolution)
     protocol = load_protocol(protocol_file)
-    person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
+    person, fit = _subject(person_file)
     if plot is not None:
         check_plot_path(plot)  # before simulating: a wrong suffix writes nothing
-    run = simulate_and_summarise(person, protocol, days=days, seed=seed, resolution=resolution,
-                                 progress=_progress())  # fmt: skip
+    run = simulate_and_summarise(fit or person, protocol, days=days, seed=seed,
+                                 resolution=resolution, progress=_progress())  # fmt: skip
+    band = run.posterior_band.to_dict() if run.posterior_band is not None else None
     traj = run.trajectory
     outputs = {k: p for k, p in (("csv", out), ("plot", plot)) if p is not None}
     with staged_outputs(*outputs.values()) as temps:  # all files or none
@@ -291,6 +328,8 @@ def simulate_cmd(
                 "person": person.model_dump(mode="json"),
                 "seed": seed,
                 "summary": summary,
+                "fit": _fit_json(person_file, fit),
+                "posterior_band": band,
                 "files": written,
                 "note": DISCLAIMER,
             }
@@ -300,6 +339,8 @@ def simulate_cmd(
     title = f"{protocol.name}: {_person_text(person)}, {traj.days:g} days, seed {seed}"
     console.print(Text(title, style="bold"))
     console.print(summary_table({"model": summary}))
+    if band is not None:
+        console.print(band_line(band))
     for kind, path in written.items():
         console.print(f"wrote {kind}: {path}")
     console.print(Text(DISCLAIMER, style="italic"))
@@ -420,7 +461,7 @@ def compare_cmd(
             f"{len(protocol_files)}. Use `igfaxis simulate` for one."
         )
     resolution = _resolution(resolution)
-    person = load_person(person_file) if person_file is not None else DEFAULT_PERSON
+    person, fit = _subject(person_file)
     status = _yes_no(menopausal, "--menopausal")
     if status is not None and person.sex == "male":
         raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")
@@ -444,7 +485,7 @@ def compare_cmd(
         for n, f in zip(names, protocol_files, strict=True)
     ]
     comparison = compare_protocols(
-        person,
+        fit or person,
         dict(zip(labels, protocols, strict=True)),
         days=days,
         seed=seed,
@@ -457,6 +498,8 @@ def compare_cmd(
     trajs = {r.label: r.trajectory for r in comparison.runs}
     summaries = {r.label: r.summary.to_dict() for r in comparison.runs}
     scores = {r.label: r.score for r in comparison.runs}
+    bands = {r.label: r.posterior_band.to_dict() for r in comparison.runs
+             if r.posterior_band is not None}  # fmt: skip
     written: dict[str, str] = {}
     if plot is not None:
         from igfaxis.io.plots import plot_compare
@@ -476,6 +519,8 @@ def compare_cmd(
                     }
                     for label, f in zip(labels, protocol_files, strict=True)
                 },
+                "fit": _fit_json(person_file, fit),
+                "posterior_band": bands or None,
                 "files": written,
                 "notes": list(comparison.notes),
                 "note": DISCLAIMER,
@@ -486,16 +531,22 @@ def compare_cmd(
     console.print(Text(f"Compare: {_person_text(person)}, seed {seed}", style="bold"))
     ratios = {label: s.hazard_ratios for label, s in scores.items()}
     console.print(compare_table(summaries, ratios))
+    for label, band in bands.items():
+        console.print(f"{label}: {band_line(band)}")
     for note in comparison.notes:
         console.print(f"Note: {note}")
-    console.print("* cell model (docs/signalling.md), last whole day: autophagy hours above the "
-                  "reference three-meal median, share of time with mTORC1 above its reference "
-                  "median, log2 mTORC1/autophagy vs reference. Design values; the direction "
-                  "has qualitative evidence, the size does not.")
-    console.print("** GH pulsatility (docs/validation.md), whole days: pituitary secretion above "
-                  "its daily floor per secretory burst, integrated over the saved 5-min output, "
-                  "which misses spikes shorter than a step (about 15-25% low); bursts and ApEn "
-                  "are read from serum GH sampled every 10 min, as in clinical studies.")
+    console.print(
+        "* cell model (docs/signalling.md), last whole day: autophagy hours above the "
+        "reference three-meal median, share of time with mTORC1 above its reference "
+        "median, log2 mTORC1/autophagy vs reference. Design values; the direction "
+        "has qualitative evidence, the size does not."
+    )
+    console.print(
+        "** GH pulsatility (docs/validation.md), whole days: pituitary secretion above "
+        "its daily floor per secretory burst, integrated over the saved 5-min output, "
+        "which misses spikes shorter than a step (about 15-25% low); bursts and ApEn "
+        "are read from serum GH sampled every 10 min, as in clinical studies."
+    )
     for kind, path in written.items():
         console.print(f"wrote {kind}: {path}")
     console.print(Text(DISCLAIMER, style="italic"))
@@ -520,7 +571,8 @@ def report_cmd(
             "--labs",
             metavar="FILE.csv|FILE.json",
             help="Measured IGF-1: CSV with columns date (or day), igf1, unit [, time, assay, "
-            "igfbp3, igfbp3_unit, gh, gh_unit], or FHIR R4 Observations/Bundle (.json).",
+            "igfbp3, igfbp3_unit, gh, gh_unit], or FHIR R4 Observations/Bundle (.json); "
+            "default with a fit as --person: the fit's labs.",
         ),
     ] = None,
     pdf: Annotated[
@@ -530,22 +582,33 @@ def report_cmd(
     seed: SeedOpt = 0,
     menopausal: MenopausalOpt = None,
     resolution: ResolutionOpt = "auto",
+    fit_labs: Annotated[
+        bool,
+        typer.Option(
+            "--fit/--no-fit",
+            help="With --labs and a person file: calibrate the person to the labs first "
+            "(default) and report the fitted person with its band; --no-fit reports the "
+            "average person of their age and sex beside the labs.",
+        ),
+    ] = True,
     as_json: JsonOpt = False,
 ) -> None:
     """Write a self-contained HTML report: centiles, trajectory, risk table, summary.
 
     The person is simulated under the protocol; measured labs (optional) are placed on the
     LIFE reference centiles, with day 0 the start of the simulation (for dated labs: the
-    latest lab, at the person's age). Model predictions and published associations; not
-    medical advice.
+    latest lab, at the person's age). With a fit as --person (igfaxis calibrate --out), the
+    fitted person is simulated and the report draws the fitted trajectory through the labs
+    with its 50%/90% bands. Model predictions and published associations; not medical
+    advice.
     """
     from igfaxis.io.labs import read_labs
 
     resolution = _resolution(resolution)
-    person = load_person(person_file)
+    person, fit = load_subject(person_file)
     protocol = load_protocol(protocol_file)
     warn_doses(protocol, person)  # before the option errors below
-    labs = read_labs(labs_file, age_y=person.age_y) if labs_file is not None else ()
+    labs = read_labs(labs_file, age_y=person.age_y) if labs_file is not None else None
     status = _yes_no(menopausal, "--menopausal")
     if status is not None and person.sex == "male":
         raise ProtocolError("`--menopausal` applies to women; the person is male. Leave it out.")
@@ -566,7 +629,7 @@ def report_cmd(
                 "the HTML report from a browser."
             )
     report = make_report(
-        person,
+        fit or person,
         protocol,
         labs=labs,
         menopausal=status,
@@ -574,20 +637,145 @@ def report_cmd(
         seed=seed,
         dose_warnings=False,
         resolution=resolution,
+        fit_labs=fit_labs,
         progress=_progress(quiet=as_json),
     )
     written = {k: str(p) for k, p in write_report_files(report, out, pdf=pdf).items()}
+    fitted = report.fitted
     if as_json:
         print_json(
             {
                 "files": written,
                 "score": report.score.to_dict(),
                 "latest_lab": report.latest.to_dict() if report.latest else None,
+                "fit": _fit_json(person_file, fit),
+                "fitted_band_end": fitted.end_band() if fitted is not None else None,
                 "note": DISCLAIMER,
             }
         )
         return
     console = out_console()
+    for kind, path in written.items():
+        console.print(f"wrote {kind}: {path}")
+    console.print(Text(DISCLAIMER, style="italic"))
+
+
+LabsOpt = Annotated[
+    Path,
+    typer.Option(
+        "--labs",
+        metavar="FILE.csv|FILE.json",
+        help="Measured IGF-1: CSV with columns date (or day), igf1, unit [, time, assay, "
+        "igfbp3, igfbp3_unit, gh, gh_unit], or FHIR R4 Observations/Bundle (.json).",
+    ),
+]
+
+
+@app.command("calibrate")
+@_handled
+def calibrate_cmd(
+    ctx: typer.Context,
+    person_file: Annotated[
+        Path, typer.Option("--person", metavar="FILE", help="Person file (YAML/JSON).")
+    ],
+    labs_file: LabsOpt,
+    history_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            metavar="FILE.yaml",
+            help="What the person did between labs: dated protocol segments (docs/labs.md).",
+        ),
+    ] = None,
+    protocol_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--protocol",
+            metavar="FILE.yaml",
+            help="Without --history: the protocol followed throughout; default a usual day.",
+        ),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            metavar="laplace|nuts",
+            help="laplace: MAP + Laplace (seconds); nuts: full posterior by NUTS (slower).",
+        ),
+    ] = "laplace",
+    predict: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--predict",
+            metavar="DAY_OR_DATE",
+            help="Predict the next lab at this day (labs' time line) or date (YYYY-MM-DD, "
+            "dated labs); repeatable.",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="fit.json",
+            help="Write the fit (read back by simulate/compare/report --person fit.json).",
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            metavar="FILE.png",
+            help="Draw the labs, the fitted IGF-1 trajectory with 50%/90% bands and the "
+            "predictions.",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fit the person's personal parameters to their labs and predict the next lab.
+
+    Prints the posterior of the personal parameters (saying which the labs leave
+    prior-dominated), the predicted labs with 50% and 90% intervals, the most informative
+    day for a next lab and whether the fit converged. Model predictions, not medical advice.
+    """
+    from igfaxis.io.labs import read_labs
+    from igfaxis.io.plots import check_plot_path
+
+    method = check_method(method)
+    if out is not None:
+        check_fit_path(out)
+    if plot is not None:
+        check_plot_path(plot)
+    if history_file is not None and protocol_file is not None:
+        raise ProtocolError(
+            "give `--history` or `--protocol`, not both: `--protocol` is what the person did "
+            "throughout when there is no history; with `--history`, put it in its last segment."
+        )
+    person = load_person(person_file)
+    labs = read_labs(labs_file, age_y=person.age_y)
+    history = load_history(history_file) if history_file is not None else None
+    protocol = load_protocol(protocol_file) if protocol_file is not None else None
+    for followed in [protocol] if history is None else [s.protocol for s in history.segments]:
+        if followed is not None:
+            warn_doses(followed, person)
+    run = calibrate_person(person, labs, history=history, protocol=protocol, method=method,
+                           predict=predict or (), progress=_steps(quiet=as_json))  # fmt: skip
+    written = {k: str(p) for k, p in write_calibration_files(run, out=out, plot=plot).items()}
+    data = run.to_dict()
+    if as_json:
+        print_json({**data, "files": written, "note": DISCLAIMER})
+        return
+    console = out_console()
+    console.print(Text(f"Calibration: {_person_text(person)}, {len(labs)} labs, "
+                       f"{run.result.method}", style="bold"))  # fmt: skip
+    console.print(posterior_table(data["posterior"]))
+    note = posterior_note(data["posterior"], run.result.config.prior_dominated)
+    if note is not None:
+        console.print(note)
+    if data["predictions"]:
+        console.print(prediction_table(data["predictions"]))
+    console.print(next_lab_line(data["most_informative"]))
+    style = "green" if data["converged"] else "bold red"
+    console.print(Text(f"Fit: {data['message']}", style=style))
     for kind, path in written.items():
         console.print(f"wrote {kind}: {path}")
     console.print(Text(DISCLAIMER, style="italic"))

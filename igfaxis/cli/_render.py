@@ -15,9 +15,14 @@ from igfaxis.risk import DISCLAIMER, Assessment, HazardRatio
 
 __all__ = [
     "assessment_lines",
+    "band_line",
     "compare_table",
     "err_console",
+    "next_lab_line",
     "out_console",
+    "posterior_note",
+    "posterior_table",
+    "prediction_table",
     "print_json",
     "risk_table",
     "summary_table",
@@ -231,3 +236,82 @@ def validation_table(rows: Sequence[Any]) -> Table:
             r.id, r.metric, f"{r.value:.4g}", f"{r.low:g}-{r.high:g}", r.unit, result, r.note or ""
         )
     return table
+
+
+def posterior_table(posterior: Mapping[str, Mapping[str, Any]]) -> Table:
+    """One row per personal parameter (:meth:`igfaxis.calibrate.CalibrationResult.posterior`):
+    prior and posterior median with 90% ranges, and whether the labs informed it."""
+    table = Table(
+        title="Personal parameters (multipliers of the average person's)",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        collapse_padding=True,
+    )
+    table.add_column("parameter", style="bold", no_wrap=True)
+    table.add_column("prior (90%)", justify="right", no_wrap=True)
+    table.add_column("posterior (90%)", justify="right", no_wrap=True)
+    table.add_column("from the labs?", no_wrap=True)
+    for name, v in posterior.items():
+        if v["prior_dominated"]:
+            verdict = Text("prior-dominated", style="yellow")
+        else:
+            verdict = Text(f"learned (SD {100 * v['sd_ratio']:.0f}%)", style="green")
+        table.add_row(
+            name,
+            f"{v['prior_median']:.2f} ({v['prior_q05']:.2f}-{v['prior_q95']:.2f})",
+            f"{v['median']:.2f} ({v['q05']:.2f}-{v['q95']:.2f})",
+            verdict,
+        )
+    return table
+
+
+def posterior_note(posterior: Mapping[str, Mapping[str, Any]], threshold: float) -> str | None:
+    """What "prior-dominated" means (posterior SD above ``threshold`` of the prior's), when a
+    parameter is."""
+    names = [n for n, v in posterior.items() if v["prior_dominated"]]
+    if not names:
+        return None
+    them = "it" if len(names) == 1 else "them"
+    return (f"Prior-dominated: {', '.join(names)}; the labs say little about {them} (posterior "
+            f"SD above {100 * threshold:.0f}% of the prior's). Learned: the posterior SD as a "
+            "share of the prior's. A dose change between labs, or IGFBP-3 values, make more "
+            "parameters learnable (docs/labs.md).")  # fmt: skip
+
+
+def prediction_table(predictions: Sequence[Mapping[str, Any]]) -> Table:
+    """One row per predicted lab (:meth:`igfaxis.calibrate.LabPrediction.to_dict`)."""
+    table = Table(title="Predicted next labs, total IGF-1 [ng/mL] at 08:00 (measurement "
+                  "noise included)", title_justify="left", box=None, pad_edge=False)  # fmt: skip
+    table.add_column("when", style="bold", no_wrap=True)
+    table.add_column("median", justify="right")
+    table.add_column("50%", justify="right", no_wrap=True)
+    table.add_column("90%", justify="right", no_wrap=True)
+    for p in predictions:
+        table.add_row(_when(p), _num(p["median"], 0), f"{_num(p['q25'], 0)}-{_num(p['q75'], 0)}",
+                      f"{_num(p['q05'], 0)}-{_num(p['q95'], 0)}")  # fmt: skip
+    return table
+
+
+def _when(p: Mapping[str, Any]) -> str:
+    day = f"day {p['day']:g}"
+    return f"{p['date']} ({day})" if p.get("date") else day
+
+
+def band_line(band: Mapping[str, Any]) -> str:
+    """One line for a posterior band (:meth:`igfaxis.app.PosteriorBand.to_dict`)."""
+    q = band["igf1_last_day_mean_ng_ml"]
+    return (f"Posterior band (fit, {band['draws']} draws): daily mean IGF-1 on the last day "
+            f"{_num(q['q50'], 0)} ng/mL, 50% {_num(q['q25'], 0)}-{_num(q['q75'], 0)}, 90% "
+            f"{_num(q['q05'], 0)}-{_num(q['q95'], 0)}")  # fmt: skip
+
+
+def next_lab_line(mi: Mapping[str, Any]) -> str:
+    """The most informative next lab (``most_informative`` of ``calibrate --json``)."""
+    pred = (f"predicted {_num(mi['median'], 0)} ng/mL (90% {_num(mi['q05'], 0)}-"
+            f"{_num(mi['q95'], 0)})")  # fmt: skip
+    if mi["all_days_alike"]:
+        return (f"Next lab: every day of the next {mi['window_days']} is about as informative "
+                f"(unchanged protocol); e.g. {_when(mi)} at 08:00, {pred}.")  # fmt: skip
+    return (f"Most informative next lab: {_when(mi)} at 08:00 ({mi['information']:.2f} nats "
+            f"about the parameters), {pred}.")  # fmt: skip

@@ -7,8 +7,9 @@ nothing from outside (no scripts, fonts or links), so it renders offline and pri
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 from html import escape
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from igfaxis.risk import DISCLAIMER, OBSERVATIONAL_NOTE, HazardRatio, select_curves
 
@@ -71,6 +72,14 @@ def summary_paragraphs(report: Report) -> list[str]:
             f"{a.zone_risk_sds} by the age/sex view and {a.zone_risk_absolute} by the "
             f"absolute {low:g}-{high:g} ng/mL view."
         )
+    if report.fitted is not None:
+        f = report.fitted
+        end = f.band.at(f.end_day)
+        out.append(
+            f"The model was fitted to the person's {len(f.labs)} labs: at the end of the run "
+            f"under the protocol it puts their daily mean IGF-1 at {end['q50']:.0f} ng/mL "
+            f"(90% band {end['q05']:.0f}-{end['q95']:.0f} ng/mL)."
+        )
     out.append(
         f"Under the protocol the model predicts a daily mean IGF-1 of "
         f"{report.daily_mean_ng_ml:.0f} ng/mL (mean SDS {s.mean_sds:+.2f}), inside "
@@ -119,6 +128,59 @@ def _labs_table(report: Report) -> str:
     return (
         "<table id='labs-table'><thead><tr><th>measured</th><th>value</th><th>ng/mL</th>"
         f"<th>age [y]</th><th>SDS</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+
+
+def _band_cells(q: dict[str, float]) -> str:
+    return (f"<td class='num'>{q['q50']:.0f}</td><td class='num'>{q['q25']:.0f}-{q['q75']:.0f}"
+            f"</td><td class='num'>{q['q05']:.0f}-{q['q95']:.0f}</td>")  # fmt: skip
+
+
+def _learned(v: Mapping[str, Any]) -> str:
+    if v["prior_dominated"]:
+        return "prior-dominated: the labs say little about it"
+    return f"learned from the labs (posterior SD {100 * v['sd_ratio']:.0f}% of the prior's)"
+
+
+def _fitted_section(report: Report) -> str:
+    """The fitted trajectory through the labs, its band at each lab and at the end of the
+    run, and the posterior of the personal parameters (empty without a fit)."""
+    f = report.fitted
+    if f is None or report.fitted_png is None:
+        return ""
+    band = f.band
+    rows = "".join(
+        f"<tr><td>{escape(lab.label)}</td><td class='num'>{lab.igf1_ng_ml:.0f}</td>"
+        f"{_band_cells(band.at(lab.day))}</tr>"
+        for lab in f.labs
+    )
+    rows += (
+        f"<tr class='fitted-end'><td>{escape(f.day_label(f.end_day))} (end of the run)</td>"
+        f"<td class='num'>-</td>{_band_cells(band.at(f.end_day))}</tr>"
+    )
+    params = "".join(
+        f"<tr><td>{escape(name)}</td><td class='num'>{v['prior_median']:.2f} "
+        f"({v['prior_q05']:.2f}-{v['prior_q95']:.2f})</td><td class='num'>{v['median']:.2f} "
+        f"({v['q05']:.2f}-{v['q95']:.2f})</td><td>{_learned(v)}</td></tr>"
+        for name, v in f.posterior.items()
+    )
+    start = f.day_label(band.start_day) if band.start_day is not None else "the start"
+    return (
+        "<section id='fitted'><h2>Fitted to the labs</h2>"
+        f"<p>The twin's personal parameters were fitted to {len(f.labs)} labs "
+        f"({escape(f.method)}). The red line is the posterior median of the daily-mean total "
+        "IGF-1 and the shaded areas its 50% and 90% bands (the spread of the fitted "
+        f"parameters, {f.draws} posterior draws, day resolution): through the labs and, from "
+        f"{escape(start)}, under the protocol \u201c{escape(report.protocol.name)}\u201d for "
+        f"{f.days} days. A single lab also scatters by about 13% around the person's value "
+        "(within-person and assay variation).</p>"
+        f"{_img(report.fitted_png, 'Measured IGF-1 with the fitted trajectory and its bands')}"
+        "<table id='fitted-table'><thead><tr><th>when</th><th>measured [ng/mL]</th>"
+        "<th>fitted median</th><th>50% band</th><th>90% band</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+        "<table id='posterior-table'><thead><tr><th>personal parameter (multiplier)</th>"
+        "<th>prior median (90%)</th><th>posterior median (90%)</th><th>learned?</th></tr>"
+        f"</thead><tbody>{params}</tbody></table></section>"
     )
 
 
@@ -191,6 +253,7 @@ decision with a physician.</p>
 <section id="position"><h2>Position on the reference centiles</h2>
 {_img(report.centile_png, "IGF-1 reference centiles by age with the person's values")}
 {_labs_table(report)}</section>
+{_fitted_section(report)}
 <section id="trajectory"><h2>Simulated trajectory</h2>
 {_img(report.trajectory_png, "Simulated GH and IGF-1 with the 120-160 ng/mL band")}
 {numbers}</section>

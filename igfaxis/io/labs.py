@@ -38,13 +38,14 @@ import math
 import re
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Final
 
 from igfaxis._files import MAX_CSV_BYTES, read_text
 from igfaxis._messages import short_repr
 from igfaxis.errors import LabWarning, ProtocolError, UnitError
+from igfaxis.protocol import DEFAULT_TIME, LabValue
 from igfaxis.units import (
     canonical_gh_unit,
     canonical_igf1_unit,
@@ -59,63 +60,9 @@ __all__ = ["DEFAULT_TIME", "MAX_LAB_ROWS", "LabValue", "assemble_labs", "read_la
 _REQUIRED: Final = frozenset({"igf1", "unit"})
 _OPTIONAL: Final = frozenset({"time", "assay", "igfbp3", "igfbp3_unit", "gh", "gh_unit"})
 _ALLOWED: Final = frozenset({"date", "day"}) | _REQUIRED | _OPTIONAL
-_DAYS_PER_YEAR: Final = 365.25
 _TIME: Final = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-#: clock time of a lab whose file gives none (a morning blood draw)
-DEFAULT_TIME: Final = "08:00"
 #: most measurements in one labs file
 MAX_LAB_ROWS: Final = 10_000
-
-
-@dataclass(frozen=True)
-class LabValue:
-    """One measured IGF-1 value (with IGFBP-3 and GH when drawn with it).
-
-    Attributes
-    ----------
-    day
-        Calendar day on the person's time line [days]; 0 is when the person has ``age_y``.
-    date
-        The date as written (``None`` when the file uses ``day``).
-    value, unit
-        The IGF-1 value as reported and its unit.
-    igf1_ng_ml
-        The IGF-1 value in ng/mL.
-    line
-        Line number in the file, or the Observation's place in a FHIR file (for messages).
-    time
-        Clock time of the blood draw, ``HH:MM`` (08:00 when the file gives none).
-    assay
-        The assay as the file names it (``None``: not stated).
-    igfbp3_ng_ml, gh_ng_ml
-        IGFBP-3 and GH measured in the same sample, in ng/mL (``None``: not measured).
-    """
-
-    day: float
-    date: str | None
-    value: float
-    unit: str
-    igf1_ng_ml: float
-    line: int
-    time: str = DEFAULT_TIME
-    assay: str | None = None
-    igfbp3_ng_ml: float | None = None
-    gh_ng_ml: float | None = None
-
-    def age_y(self, age_at_day0_y: float) -> float:
-        """Age at this measurement [y], given the age at day 0."""
-        return age_at_day0_y + self.day / _DAYS_PER_YEAR
-
-    @property
-    def t_h(self) -> float:
-        """Time of the blood draw on the model's time line [h]: day x 24 + clock time."""
-        hours, minutes = self.time.split(":")
-        return self.day * 24.0 + int(hours) + int(minutes) / 60.0
-
-    @property
-    def label(self) -> str:
-        """The date, or ``"day N"``."""
-        return self.date if self.date is not None else f"day {self.day:g}"
 
 
 def _fail(name: str, line: int, message: str) -> ProtocolError:

@@ -7,6 +7,7 @@ behind in the caller's process.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +21,19 @@ from igfaxis.errors import ProtocolError
 from igfaxis.risk import TARGET_BAND_NG_ML, ReferenceTable, centile_value, reference_table
 
 if TYPE_CHECKING:
+    from igfaxis.io.labs import LabValue
     from igfaxis.simulate import Trajectory
 
-__all__ = ["CentilePoint", "check_plot_path", "plot_centiles", "plot_compare", "plot_trajectory"]
+__all__ = [
+    "Band",
+    "BandPoint",
+    "CentilePoint",
+    "check_plot_path",
+    "plot_centiles",
+    "plot_compare",
+    "plot_fit",
+    "plot_trajectory",
+]
 
 FOOTER: Final = "Model prediction, not medical advice"
 
@@ -306,4 +317,153 @@ def plot_centiles(
         fontsize=9,
     )
     fig.suptitle(_plain(title if title is not None else "IGF-1 for age and sex"), fontsize=12)
+    return _save(fig, path)
+
+
+@dataclass(frozen=True, eq=False)
+class Band:
+    """A daily series with its posterior quantiles: what :func:`plot_fit` draws.
+
+    Attributes
+    ----------
+    day
+        Days on the labs' time line [days] (0: the latest dated lab, or day 0 of day-only
+        labs).
+    q05, q25, q50, q75, q95
+        Quantiles of the daily-mean total IGF-1 over posterior draws [ng/mL], one per day.
+    origin_date
+        The date of day 0 when the labs are dated (the x axis then shows dates), else
+        ``None``.
+    start_day
+        The day a new protocol starts (drawn as a dashed line), or ``None``.
+    protocol
+        The name of that protocol, for the legend.
+    """
+
+    day: np.ndarray
+    q05: np.ndarray
+    q25: np.ndarray
+    q50: np.ndarray
+    q75: np.ndarray
+    q95: np.ndarray
+    origin_date: dt.date | None = None
+    start_day: float | None = None
+    protocol: str | None = None
+
+    def at(self, day: float) -> dict[str, float]:
+        """The five quantiles at ``day`` (linear between days) [ng/mL]."""
+        return {q: float(np.interp(day, self.day, getattr(self, q)))
+                for q in ("q05", "q25", "q50", "q75", "q95")}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BandPoint:
+    """A predicted lab with its intervals (:class:`igfaxis.calibrate.LabPrediction`).
+
+    Attributes
+    ----------
+    day
+        Day on the labs' time line [days].
+    median, q05, q25, q75, q95
+        Posterior-predictive median and quantiles of the lab, measurement noise included
+        [ng/mL].
+    """
+
+    day: float
+    median: float
+    q05: float
+    q25: float
+    q75: float
+    q95: float
+
+
+def _x(days: Any, origin: dt.date | None) -> Any:
+    """Days as matplotlib x values: dates from ``origin`` (numpy datetime64), else days."""
+    d = np.asarray(days, dtype=float)
+    if origin is None:
+        return d
+    return np.datetime64(origin, "D") + np.rint(d).astype("timedelta64[D]")
+
+
+def plot_fit(
+    band: Band,
+    labs: Sequence[LabValue],
+    path: str | Path,
+    *,
+    predictions: Sequence[BandPoint] = (),
+    title: str | None = None,
+) -> Path:
+    """Draw a person's labs with the fitted daily-mean IGF-1 trajectory and its bands.
+
+    The fitted trajectory is the posterior median of the daily-mean total IGF-1, shaded with
+    its 50% and 90% bands (model uncertainty: the spread of the personal parameters); the
+    measured labs are points; predicted labs are drawn with their 50% (thick) and 90% (thin)
+    intervals, which include the measurement noise (what a next lab would read).
+
+    Parameters
+    ----------
+    band
+        The fitted trajectory (:class:`Band`).
+    labs
+        The measured values (:class:`igfaxis.io.labs.LabValue`).
+    path
+        Output file; the suffix picks the format.
+
+    Other Parameters
+    ----------------
+    predictions
+        Predicted labs (:class:`BandPoint` or anything with the same attributes).
+    title
+        Figure title.
+
+    Returns
+    -------
+    The path written.
+    """
+    origin = band.origin_date
+    fig = _new_figure(1, 4.8)
+    (ax,) = fig.axes
+    _shade_band(ax)
+    x = _x(band.day, origin)
+    ax.fill_between(x, band.q05, band.q95, color="#d62728", alpha=0.15, lw=0,
+                    label="fitted, 90% band")  # fmt: skip
+    ax.fill_between(x, band.q25, band.q75, color="#d62728", alpha=0.3, lw=0,
+                    label="fitted, 50% band")  # fmt: skip
+    ax.plot(x, band.q50, color="#d62728", lw=1.5, label="fitted daily mean IGF-1 (median)")
+    lows = [float(np.min(band.q05)), TARGET_BAND_NG_ML[0]]
+    highs = [float(np.max(band.q95)), TARGET_BAND_NG_ML[1]]
+    if labs:
+        values = [lab.igf1_ng_ml for lab in labs]
+        ax.plot(_x([lab.day for lab in labs], origin), values, "o", ms=7, color="#1f77b4",
+                label="measured IGF-1 (labs)", zorder=5)  # fmt: skip
+        lows.append(min(values))
+        highs.append(max(values))
+    if predictions:
+        px = _x([p.day for p in predictions], origin)
+        med = np.array([p.median for p in predictions])
+        q05, q95 = [p.q05 for p in predictions], [p.q95 for p in predictions]
+        ax.vlines(px, q05, q95, color="#9467bd", lw=1.2, zorder=4)
+        ax.vlines(px, [p.q25 for p in predictions], [p.q75 for p in predictions],
+                  color="#9467bd", lw=3.5, zorder=4)  # fmt: skip
+        lows.append(min(q05))
+        highs.append(max(q95))
+        ax.plot(px, med, "D", ms=6, color="#9467bd", zorder=6,
+                label="predicted lab (median, 50% and 90% intervals)")  # fmt: skip
+    if band.start_day is not None:
+        ax.axvline(_x([band.start_day], origin)[0], color="0.4", lw=0.9, ls="--",
+                   label=_plain(f"from here: {band.protocol}" if band.protocol
+                                else "protocol starts"))  # fmt: skip
+    pad = 0.1 * (max(highs) - min(lows))
+    ax.set_ylim(max(0.0, min(lows) - pad), max(highs) + pad)
+    days = [float(band.day[0]), float(band.day[-1]), *(p.day for p in predictions)]
+    pad_days = 0.03 * (max(days) - min(days)) + 1.0
+    ax.set_xlim(*_x([min(days) - pad_days, max(days) + pad_days], origin))
+    ax.set_xlabel("date" if origin is not None else "day on the labs' time line [days]")
+    ax.set_ylabel("total IGF-1 [ng/mL]")
+    ax.grid(alpha=0.3, lw=0.5)
+    ax.legend(loc="best", fontsize=7, frameon=False)
+    ax.set_title("Bands: spread of the fitted personal parameters; predicted labs also "
+                 "include the measurement noise", loc="left", fontsize=8)  # fmt: skip
+    fig.suptitle(_plain(title if title is not None else "IGF-1 fitted to the labs"),
+                 fontsize=12)  # fmt: skip
     return _save(fig, path)

@@ -12,17 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from igfaxis._files import write_text_atomic
 from igfaxis._version import __version__
 from igfaxis.errors import UnitWarning
 from igfaxis.io._html import render_html
 from igfaxis.io.labs import LabValue
-from igfaxis.io.plots import CentilePoint, plot_centiles, plot_trajectory
+from igfaxis.io.plots import Band, CentilePoint, plot_centiles, plot_fit, plot_trajectory
 from igfaxis.protocol import Person, Protocol
 from igfaxis.risk import (
     Assessment,
@@ -38,7 +38,7 @@ from igfaxis.units import canonical_igf1_unit
 if TYPE_CHECKING:
     from igfaxis.simulate import Trajectory
 
-__all__ = ["LabPoint", "Report", "build_report", "write_report"]
+__all__ = ["FittedView", "LabPoint", "Report", "build_report", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,57 @@ class LabPoint:
     lab: LabValue
     age_y: float
     sds: float
+
+
+@dataclass(frozen=True, eq=False)
+class FittedView:
+    """What the report shows of a calibration (``--person fit.json``).
+
+    Attributes
+    ----------
+    band
+        The fitted daily-mean IGF-1 with its posterior quantiles over the labs' period and
+        the report's run (:class:`igfaxis.io.plots.Band`; ``start_day`` is where the
+        report's protocol starts).
+    labs
+        The labs the fit was made to.
+    days
+        Whole days of the report's run the band covers.
+    posterior
+        :meth:`igfaxis.calibrate.CalibrationResult.posterior`.
+    method, converged, message
+        How the fit was made and whether it converged (``message`` says what to do if not).
+    draws
+        Posterior draws the band is read from.
+    """
+
+    band: Band
+    labs: tuple[LabValue, ...]
+    days: int
+    posterior: Mapping[str, Mapping[str, Any]]
+    method: str
+    converged: bool
+    message: str
+    draws: int
+
+    @property
+    def end_day(self) -> float:
+        """The run's last whole day on the labs' time line."""
+        start = self.band.start_day if self.band.start_day is not None else 0.0
+        return start + self.days - 1
+
+    def end_band(self) -> dict[str, Any]:
+        """The band on the run's last whole day: ``day`` (labs' time line), ``date``
+        (``None`` for day-only labs) and the five quantiles [ng/mL]."""
+        date = self.day_label(self.end_day) if self.band.origin_date is not None else None
+        return {"day": self.end_day, "date": date, **self.band.at(self.end_day)}
+
+    def day_label(self, day: float) -> str:
+        """A day on the labs' time line as a date (dated labs) or ``"day N"``."""
+        origin = self.band.origin_date
+        if origin is None:
+            return f"day {day:g}"
+        return (origin + dt.timedelta(days=round(day))).isoformat()
 
 
 @dataclass(frozen=True)
@@ -84,6 +135,9 @@ class Report:
         Caveats and warnings raised while scoring.
     generated
         ISO date of generation; ``version``: igfaxis version.
+    fitted, fitted_png
+        For a fitted person: the fitted trajectory through the labs with its bands, and its
+        figure (``None`` otherwise).
     """
 
     person: Person
@@ -100,6 +154,8 @@ class Report:
     notes: tuple[str, ...]
     generated: str
     version: str
+    fitted: FittedView | None = None
+    fitted_png: bytes | None = None
 
 
 def _png(draw: Callable[[Path], object], name: str) -> bytes:
@@ -131,6 +187,7 @@ def build_report(
     labs: tuple[LabValue, ...] = (),
     menopausal: bool | None = None,
     seed: int = 0,
+    fitted: FittedView | None = None,
 ) -> Report:
     """Score a simulated trajectory (and labs) and draw the report's figures.
 
@@ -150,6 +207,9 @@ def build_report(
         Breast-cancer curve selection for women (``None``: unknown).
     seed
         Seed of the Monte Carlo intervals (recorded with the simulation's seed).
+    fitted
+        For a fitted person (``person`` with the fit's posterior medians): the fitted
+        trajectory through the labs, drawn as its own figure.
 
     Returns
     -------
@@ -189,6 +249,21 @@ def build_report(
     marks.append(CentilePoint(person.age_y, daily_mean, "simulated daily mean", "model"))
     centile = _png(lambda path: plot_centiles(person.sex, marks, path), "centiles.png")
     trajectory = _png(lambda path: plot_trajectory(traj, path, title=protocol.name), "traj.png")
+    fitted_png = None
+    if fitted is not None:
+        title = f"IGF-1 fitted to {len(fitted.labs)} labs, then \u201c{protocol.name}\u201d"
+        fitted_png = _png(lambda path: plot_fit(fitted.band, fitted.labs, path, title=title),
+                          "fitted.png")  # fmt: skip
+        if labs and tuple((lab.day, lab.igf1_ng_ml) for lab in labs) != tuple(
+            (lab.day, lab.igf1_ng_ml) for lab in fitted.labs
+        ):
+            notes.append(
+                f"The labs given ({len(labs)}) are not those the fit was made to "
+                f"({len(fitted.labs)}); the fitted trajectory shows the fit's labs. Run "
+                "`igfaxis calibrate` with these labs to fit them."
+            )
+        if not fitted.converged:
+            notes.append(f"The calibration did not converge: {fitted.message}.")
     return Report(
         person=person,
         protocol=protocol,
@@ -204,6 +279,8 @@ def build_report(
         notes=tuple(notes),
         generated=dt.date.today().isoformat(),
         version=__version__,
+        fitted=fitted,
+        fitted_png=fitted_png,
     )
 
 

@@ -27,6 +27,9 @@ from igfaxis.simulate._trajectory import Trajectory as Trajectory
 # The cell signalling model likewise (it loads JAX only for backend="jax").
 _ENGINE = ("ForcingArrays", "Solution", "SolveConfig", "solve", "solve_batch")
 _CELL = ("autophagy_hours_above", "cell_daily_metrics", "simulate_cell")
+# Day resolution, and its tables of a history that calibration and cohorts re-run cheaply
+_DAY = ("LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution", "day_schedule",
+        "simulate_days", "solve_schedule")
 
 
 def __getattr__(name: str):
@@ -38,8 +41,12 @@ def __getattr__(name: str):
         from igfaxis.simulate import _cell
 
         return getattr(_cell, name)
+    if name in _DAY:
+        from igfaxis.simulate import _day
+
+        return getattr(_day, name)
     raise AttributeError(f"module 'igfaxis.simulate' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_ENGINE, *_CELL])
+    return sorted([*globals(), *_ENGINE, *_CELL, *_DAY])
