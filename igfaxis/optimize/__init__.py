@@ -1,0 +1,13 @@
+"""Protocol search: the plan that keeps a person's IGF-1 in their target band, under their
+posterior (:func:`optimize`). Model predictions, not medical advice."""
+
+from igfaxis.optimize._search import (
+    LEVERS as LEVERS,
+    OptimizationResult as OptimizationResult,
+    OptimizeConfig as OptimizeConfig,
+    Outcome as Outcome,
+    Target as Target,
+    optimize as optimize,
+)
+
+__all__ = ["LEVERS", "OptimizationResult", "OptimizeConfig", "Outcome", "Target", "optimize"]

@@ -1,0 +1,444 @@
+"""Search protocols that keep a person's IGF-1 in a target band, under their posterior.
+
+A plan is judged over posterior draws of the person (a fit to their labs,
+:class:`~igfaxis.calibrate.CalibrationResult`, or without labs the population prior,
+:meth:`~igfaxis.calibrate.CalibrationResult.prior`), at day resolution: each draw is
+simulated under the candidate protocol from the day after the latest lab over the horizon
+(:meth:`~igfaxis.calibrate.CalibrationResult.daily_draws`). Per candidate:
+
+- ``p_in_band``: at each planned lab (every ``lab_every_days``), the share of draws whose
+  daily-mean IGF-1 lies in the band; its last value is the plan's probability of success;
+- ``time_in_band``: the share of draw-days in the band after the first planned lab (the
+  first weeks are the approach);
+- ``p_above_2sds``: the share of draws above +2 SDS (LIFE, the person's age and sex) over
+  the last ``lab_every_days``;
+- ``burden``: injections, fasting hours and exercise hours a week.
+
+Candidates are enumerated (the levers are few and discrete: pen steps of a dose, a few diet
+and exercise options), first each lever alone, then the best drug dose combined with each
+lifestyle option. The best plan has the highest probability of success, then the most time
+in band, then the least burden; the Pareto set trades time in band against burden and the
+risk of IGF-1 above +2 SDS.
+
+Model predictions and published associations, not medical advice; discuss with a clinician.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from igfaxis.calibrate import CalibrationResult
+from igfaxis.errors import ProtocolError
+from igfaxis.protocol import Dose, Person, Protocol
+
+__all__ = ["LEVERS", "OptimizationResult", "OptimizeConfig", "Outcome", "Target", "optimize"]
+
+#: levers the search can pull
+LEVERS: tuple[str, ...] = ("somatropin", "protein", "tre", "exercise")
+NOTE = "Model prediction, not medical advice; discuss any change with a clinician."
+
+
+@dataclass(frozen=True)
+class Target:
+    """The target band: an SDS band (LIFE reference at the person's age and sex) or an
+    absolute band in ng/mL.
+
+    Examples
+    --------
+    >>> Target.parse("ng_ml:120..160")
+    Target(kind='ng_ml', low=120.0, high=160.0)
+    """
+
+    kind: Literal["sds", "ng_ml"]
+    low: float
+    high: float
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        """``sds:LOW..HIGH`` or ``ng_ml:LOW..HIGH``."""
+        m = re.fullmatch(r"\s*(sds|ng_ml)\s*:\s*([-+]?\d+(?:\.\d+)?)\s*\.\.\s*"
+                         r"([-+]?\d+(?:\.\d+)?)\s*", str(text))  # fmt: skip
+        if m is None:
+            raise ProtocolError(
+                f"target {text!r} is not `sds:LOW..HIGH` or `ng_ml:LOW..HIGH`; for example "
+                "`sds:0..1` (the usual aim of GH replacement) or `ng_ml:120..160`."
+            )
+        low, high = float(m.group(2)), float(m.group(3))
+        if not low < high:
+            raise ProtocolError(f"target {text!r}: LOW must be below HIGH.")
+        if m.group(1) == "ng_ml" and low <= 0.0:
+            raise ProtocolError(f"target {text!r}: an ng/mL band must be above 0.")
+        if m.group(1) == "sds" and not (low >= -5.0 and high <= 5.0):
+            raise ProtocolError(f"target {text!r}: an SDS band must lie within -5..+5.")
+        return cls(m.group(1), low, high)  # type: ignore[arg-type]
+
+    def band_ng_ml(self, age_y: float, sex: str) -> tuple[float, float]:
+        """The band in ng/mL for a person of this age and sex."""
+        if self.kind == "ng_ml":
+            return self.low, self.high
+        from igfaxis.risk import centile_value
+
+        return centile_value(self.low, age_y, sex), centile_value(self.high, age_y, sex)
+
+    def describe(self) -> str:
+        if self.kind == "ng_ml":
+            return f"IGF-1 {self.low:g}-{self.high:g} ng/mL"
+        return f"IGF-1 SDS {self.low:+g} to {self.high:+g} (LIFE reference, age and sex)"
+
+
+@dataclass(frozen=True)
+class OptimizeConfig:
+    """Settings of :func:`optimize`.
+
+    Attributes
+    ----------
+    draws
+        Posterior draws each candidate is simulated for.
+    lab_every_days
+        Planned labs: every this many days over the horizon.
+    somatropin_mg
+        Daily somatropin doses tried [mg], in pen steps (0.1 mg: the smallest step of the
+        common adult pens at the doses adults use); capped by the label maximum.
+    dose_time_h
+        Clock time of the injection (evening: the physiological night-time GH peak).
+    protein_g_per_kg
+        Daily protein intakes tried [g/kg].
+    """
+
+    draws: int = 40
+    lab_every_days: int = 28
+    somatropin_mg: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
+    dose_time_h: float = 22.0
+    protein_g_per_kg: tuple[float, ...] = (0.8, 1.0, 1.6)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A candidate protocol and its expected outcome under the posterior."""
+
+    protocol: Protocol
+    levers: tuple[str, ...]
+    lab_days: tuple[float, ...]
+    p_in_band: tuple[float, ...]
+    time_in_band: float
+    p_above_2sds: float
+    median_end_ng_ml: float
+    band_end_ng_ml: tuple[float, float]
+    burden: dict[str, float]
+    #: daily-mean IGF-1 over the horizon: ``day`` (labs' time line) and the 5/25/50/75/95%
+    #: quantiles over the draws [ng/mL]
+    trajectory: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+
+    @property
+    def p_success(self) -> float:
+        """Probability of being in band at the last planned lab."""
+        return self.p_in_band[-1] if self.p_in_band else 0.0
+
+    @property
+    def burden_score(self) -> float:
+        """One number for ordering: injections + fasting hours / 16 + exercise hours a week."""
+        b = self.burden
+        return (b["injections_per_week"] + b["fasting_h_per_week"] / 16.0
+                + b["exercise_h_per_week"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"protocol": self.protocol.to_dict(), "levers": list(self.levers),
+                "expected": {"p_in_band": self.p_success,
+                             "p_in_band_at_labs": [{"day": d, "p": p} for d, p in
+                                                   zip(self.lab_days, self.p_in_band,
+                                                       strict=True)],
+                             "time_in_band": self.time_in_band,
+                             "p_above_2sds": self.p_above_2sds,
+                             "median_end_ng_ml": self.median_end_ng_ml,
+                             "band90_end_ng_ml": list(self.band_end_ng_ml)},
+                "burden": dict(self.burden)}  # fmt: skip
+
+
+@dataclass(frozen=True, eq=False)
+class OptimizationResult:
+    """What :func:`optimize` found.
+
+    Attributes
+    ----------
+    target, band_ng_ml
+        The target and the band it means for the person [ng/mL].
+    best
+        The best plan (:class:`Outcome`); ``best.protocol`` runs in ``igfaxis simulate``.
+    baseline
+        No change (the current protocol continued).
+    pareto
+        Plans no other plan beats on time in band, burden and risk above +2 SDS together.
+    evaluated
+        Every candidate.
+    reached
+        Whether the best plan is in band at the last planned lab with probability >= 0.5.
+    from_labs
+        Whether the person was fitted to labs (else: the population prior).
+    message, explanation
+        What was found, and what each lever did.
+    """
+
+    target: Target
+    band_ng_ml: tuple[float, float]
+    best: Outcome
+    baseline: Outcome
+    pareto: tuple[Outcome, ...]
+    evaluated: tuple[Outcome, ...]
+    reached: bool
+    from_labs: bool
+    horizon_days: int
+    message: str
+    explanation: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ``protocol``, ``expected``, ``burden`` of the best plan, ``pareto``,
+        ``baseline`` and more."""
+        best = self.best.to_dict()
+        return {"target": {"kind": self.target.kind, "low": self.target.low,
+                           "high": self.target.high, "view": self.target.describe()},
+                "band_ng_ml": list(self.band_ng_ml), "horizon_days": self.horizon_days,
+                "protocol": best["protocol"], "expected": best["expected"],
+                "burden": best["burden"], "reached": self.reached,
+                "from_labs": self.from_labs, "message": self.message,
+                "explanation": list(self.explanation),
+                "baseline": self.baseline.to_dict(),
+                "pareto": [o.to_dict() for o in self.pareto],
+                "evaluated": len(self.evaluated), "note": NOTE}  # fmt: skip
+
+
+def _somatropin_doses(person: Person, cfg: OptimizeConfig) -> list[float]:
+    """The dose steps tried, within the label maximum for the person (the same check as
+    :func:`igfaxis.protocol.dose_warnings`)."""
+    from igfaxis.protocol import dose_warnings
+
+    ok = []
+    for d in cfg.somatropin_mg:
+        dose = Dose(drug="somatropin", amt=d, amt_unit="mg", route="sc", time_h=cfg.dose_time_h)
+        if not dose_warnings([dose], person):
+            ok.append(d)
+    return ok
+
+
+def _lever_options(levers: Sequence[str], person: Person, base: Protocol,
+                   cfg: OptimizeConfig) -> dict[str, list[tuple[str, dict[str, Any]]]]:  # fmt: skip
+    """Per lever: (label, changes to the protocol) options, "no change" excluded."""
+    out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for lever in levers:
+        if lever == "somatropin":
+            out[lever] = [(f"somatropin {d:g} mg SC nightly", {"dose_mg": d})
+                          for d in _somatropin_doses(person, cfg)]  # fmt: skip
+        elif lever == "protein":
+            out[lever] = [(f"protein {g:g} g/kg/day", {"protein": g})
+                          for g in cfg.protein_g_per_kg
+                          if abs(g - base.diet.protein_g_per_kg) > 1e-9]  # fmt: skip
+        elif lever == "tre":
+            out[lever] = [("16:8 time-restricted eating (12:00-20:00)", {"tre": True})]
+        elif lever == "exercise":
+            out[lever] = [("resistance training 3x/week, 60 min", {"exercise": True})]
+        else:
+            raise ProtocolError(
+                f"unknown lever {lever!r}; choose from {', '.join(LEVERS)} (comma-separated)."
+            )
+    return out
+
+
+def _build(base: Protocol, changes: dict[str, Any], horizon: int, cfg: OptimizeConfig,
+           label: str) -> Protocol:  # fmt: skip
+    data = base.to_dict()
+    data["name"] = label or "no change"
+    data["days"] = horizon
+    data["description"] = (f"Planned by igfaxis optimize: {label or 'no change'}. " + NOTE)
+    if "dose_mg" in changes:
+        data["doses"] = [*data.get("doses", []), Dose(
+            drug="somatropin", amt=changes["dose_mg"], amt_unit="mg", route="sc",
+            time_h=cfg.dose_time_h, ii_h=24.0, addl=horizon - 1).model_dump(
+                mode="json", exclude_none=True)]  # fmt: skip
+    if "protein" in changes:
+        data["diet"] = {**data.get("diet", {}), "protein_g_per_kg": changes["protein"]}
+    if changes.get("tre"):
+        data["diet"] = {**data.get("diet", {}), "meals_h": [12.0, 16.5],
+                        "meal_duration_h": 1.0}  # fmt: skip
+        data["fasting"] = [*data.get("fasting", []), {"kind": "tre", "window_h": [12, 20]}]
+    if changes.get("exercise"):
+        session = {"kind": "resistance", "duration_min": 60, "at_h": 17, "weekdays": [0, 2, 4]}
+        data["exercise"] = [*data.get("exercise", []), session]
+    return Protocol.from_dict(data, source="plan")
+
+
+def _burden(protocol: Protocol, horizon: int) -> dict[str, float]:
+    weeks = horizon / 7.0
+    injections = sum(len(d.times_h()) for d in protocol.doses if d.route != "oral") / weeks
+    fasting = 0.0
+    for f in protocol.fasting:
+        if getattr(f, "kind", "") == "tre":
+            a, b = f.window_h
+            fasting += 7.0 * (24.0 - (b - a))
+    exercise = sum(e.duration_min / 60.0 * len(e.weekdays) for e in protocol.exercise)
+    return {"injections_per_week": round(injections, 3), "fasting_h_per_week": fasting,
+            "exercise_h_per_week": exercise}  # fmt: skip
+
+
+def _evaluate(subject: CalibrationResult, protocol: Protocol, levers: tuple[str, ...],
+              band: tuple[float, float], above: float, horizon: int,
+              cfg: OptimizeConfig) -> Outcome:  # fmt: skip
+    start = subject.last_day + 1
+    days, series = subject.daily_draws(protocol, until_day=start + horizon - 1,
+                                       n_draws=cfg.draws)  # fmt: skip
+    keep = days >= start
+    days, series = days[keep], series[:, keep]
+    lo, hi = band
+    inside = (series >= lo) & (series <= hi)
+    labs = list(np.arange(start + cfg.lab_every_days - 1, start + horizon, cfg.lab_every_days))
+    if not labs:
+        labs = [start + horizon - 1]
+    idx = [int(np.searchsorted(days, d)) for d in labs]
+    p_in = tuple(float(np.mean(inside[:, i])) for i in idx)
+    settle = days >= labs[0]
+    tail = days >= days[-1] - cfg.lab_every_days + 1
+    end = series[:, tail].mean(axis=1)
+    return Outcome(protocol=protocol, levers=levers, lab_days=tuple(float(d) for d in labs),
+                   p_in_band=p_in, time_in_band=float(np.mean(inside[:, settle])),
+                   p_above_2sds=float(np.mean(end > above)),
+                   median_end_ng_ml=float(np.median(end)),
+                   band_end_ng_ml=(float(np.quantile(end, 0.05)),
+                                   float(np.quantile(end, 0.95))),
+                   burden=_burden(protocol, horizon),
+                   trajectory={"day": days, **{
+                       f"q{int(100 * q):02d}": np.quantile(series, q, axis=0)
+                       for q in (0.05, 0.25, 0.5, 0.75, 0.95)}})  # fmt: skip
+
+
+def _rank(o: Outcome) -> tuple[float, float, float]:
+    return (-round(o.p_success, 6), -round(o.time_in_band, 6), o.burden_score)
+
+
+def _pareto(outcomes: Sequence[Outcome]) -> tuple[Outcome, ...]:
+    def dominates(a: Outcome, b: Outcome) -> bool:
+        ge = (a.time_in_band >= b.time_in_band and a.burden_score <= b.burden_score
+              and a.p_above_2sds <= b.p_above_2sds)  # fmt: skip
+        gt = (a.time_in_band > b.time_in_band or a.burden_score < b.burden_score
+              or a.p_above_2sds < b.p_above_2sds)  # fmt: skip
+        return ge and gt
+
+    front = [o for o in outcomes if not any(dominates(q, o) for q in outcomes if q is not o)]
+    return tuple(sorted(front, key=lambda o: (o.burden_score, -o.time_in_band)))
+
+
+def optimize(
+    subject: Person | CalibrationResult,
+    target: Target | str,
+    *,
+    levers: Sequence[str] = ("somatropin",),
+    horizon_days: int = 180,
+    protocol: Protocol | None = None,
+    config: OptimizeConfig = OptimizeConfig(),
+    progress: Any = None,
+) -> OptimizationResult:
+    """Find the protocol that keeps the person's IGF-1 in ``target`` (module docstring).
+
+    Parameters
+    ----------
+    subject
+        A fit to the person's labs (:func:`igfaxis.calibrate.calibrate`), or a person (then
+        the population prior of their age and sex is used, and the result says so).
+    target
+        :class:`Target` or its text (``"sds:0..1"``, ``"ng_ml:120..160"``).
+
+    Other Parameters
+    ----------------
+    levers
+        Any of :data:`LEVERS`.
+    horizon_days
+        Planning horizon from the day after the latest lab [days], 28-730.
+    protocol
+        The current protocol, which each plan changes (default: the fit's last protocol, or
+        a usual day).
+    config
+        :class:`OptimizeConfig`.
+    progress
+        Called as ``progress(done, total, label)`` after each candidate, if given.
+    """
+    tgt = target if isinstance(target, Target) else Target.parse(target)
+    if not 28 <= int(horizon_days) <= 730:
+        raise ProtocolError(f"horizon_days must be 28-730 days, got {horizon_days}.")
+    horizon = int(horizon_days)
+    levers = tuple(dict.fromkeys(str(x).strip().lower() for x in levers if str(x).strip()))
+    if not levers:
+        raise ProtocolError(f"give at least one lever: {', '.join(LEVERS)}.")
+    fit = subject if isinstance(subject, CalibrationResult) else CalibrationResult.prior(subject)
+    person = fit.person
+    if protocol is None:
+        segs = fit.timeline.segments
+        protocol = segs[-1][1] if segs else Protocol(name="usual day")
+    age_end = person.age_y + (fit.last_day + horizon) / 365.25
+    band = tgt.band_ng_ml(age_end, person.sex)
+    from igfaxis.risk import centile_value
+
+    above = centile_value(2.0, age_end, person.sex)
+    options = _lever_options(levers, person, protocol, config)
+    total = 1 + sum(len(v) for v in options.values())
+    done = 0
+
+    def run(changes: dict[str, Any], label: str, used: tuple[str, ...]) -> Outcome:
+        nonlocal done
+        out = _evaluate(fit, _build(protocol, changes, horizon, config, label), used, band,
+                        above, horizon, config)  # fmt: skip
+        done += 1
+        if progress is not None:
+            progress(done, total, label or "no change")
+        return out
+
+    baseline = run({}, "", ())
+    evaluated = [baseline]
+    best_single: dict[str, tuple[Outcome, dict[str, Any], str]] = {}
+    for lever, opts in options.items():
+        for label, changes in opts:
+            o = run(changes, label, (lever,))
+            evaluated.append(o)
+            if lever not in best_single or _rank(o) < _rank(best_single[lever][0]):
+                best_single[lever] = (o, changes, label)
+    # the best drug dose combined with each lifestyle option (levers act together)
+    if "somatropin" in best_single and len(options) > 1:
+        _, dose, dose_label = best_single["somatropin"]
+        for lever, opts in options.items():
+            if lever == "somatropin":
+                continue
+            for label, changes in opts:
+                o = run({**dose, **changes}, f"{dose_label} + {label}", ("somatropin", lever))
+                evaluated.append(o)
+    best = min(evaluated, key=_rank)
+    reached = best.p_success >= 0.5
+    lo, hi = band
+    if reached:
+        message = (f"{best.protocol.name}: in the band at the last planned lab with probability "
+                   f"{best.p_success:.0%} (time in band {best.time_in_band:.0%}).")  # fmt: skip
+    elif lo <= best.median_end_ng_ml <= hi:
+        why = ("without labs the population prior of the person is wide; labs (a fit) would "
+               "narrow it" if not fit.from_labs else "the posterior is wide; more labs, or a "
+               "dose change between labs, would narrow it")  # fmt: skip
+        message = (f"{best.protocol.name} puts the median IGF-1 in the band "
+                   f"({best.median_end_ng_ml:.0f} ng/mL in {lo:.0f}-{hi:.0f}), but the person "
+                   f"is in band at the last planned lab with probability {best.p_success:.0%} "
+                   f"only: {why}.")  # fmt: skip
+    else:
+        gap = lo - best.median_end_ng_ml if best.median_end_ng_ml < lo else \
+            best.median_end_ng_ml - hi
+        message = (f"no plan with these levers reaches {lo:.0f}-{hi:.0f} ng/mL with probability "
+                   f">= 50%; the closest, {best.protocol.name}, ends at a median "
+                   f"{best.median_end_ng_ml:.0f} ng/mL ({gap:.0f} ng/mL outside the band, "
+                   f"in band with probability {best.p_success:.0%}).")  # fmt: skip
+    if not fit.from_labs:
+        message += " No labs: planned for the population prior of the person's age and sex."
+    explanation = tuple(
+        f"{o.protocol.name}: median IGF-1 at the end {o.median_end_ng_ml:.0f} ng/mL "
+        f"({o.median_end_ng_ml - baseline.median_end_ng_ml:+.0f} vs no change), in band "
+        f"{o.p_success:.0%}" for o, _, _ in best_single.values())  # fmt: skip
+    return OptimizationResult(target=tgt, band_ng_ml=band, best=best, baseline=baseline,
+                              pareto=_pareto(evaluated), evaluated=tuple(evaluated),
+                              reached=reached, from_labs=fit.from_labs, horizon_days=horizon,
+                              message=message, explanation=explanation)  # fmt: skip
