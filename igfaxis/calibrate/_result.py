@@ -51,11 +51,14 @@ class LabPrediction:
     q95: float
     model_median: float
     information: float
+    #: the median and 90% interval as SDS (LIFE reference at the person's age then, sex)
+    sds: tuple[float, float, float] = (math.nan, math.nan, math.nan)
 
     def to_dict(self) -> dict[str, Any]:
         return {"day": self.day, "date": self.date, "median": self.median, "q05": self.q05,
                 "q25": self.q25, "q75": self.q75, "q95": self.q95,
-                "model_median": self.model_median, "information": self.information}  # fmt: skip
+                "model_median": self.model_median, "information": self.information,
+                "sds": {"median": self.sds[0], "q05": self.sds[1], "q95": self.sds[2]}}  # fmt: skip
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,6 +205,8 @@ class CalibrationResult:
         when = [tl.day_of(d) for d in (days if isinstance(days, (list, tuple)) else [days])]
         if not when:
             return []
+        from igfaxis.risk import sds
+
         obs = [Observation(tl.schedule_h(d, clock_h), "igf1") for d in when]
         fwd, _ = self._forward(obs, max(when) + 1, protocol, start_day)
         logs = self._model_draws(fwd, n_draws)
@@ -215,10 +220,12 @@ class CalibrationResult:
                 import datetime as dt
 
                 date = (tl.latest_date + dt.timedelta(days=round(d))).isoformat()
+            age = self.person.age_y + d / 365.25
+            z = tuple(float(sds(float(v), age, self.person.sex)) for v in (q[2], q[0], q[4]))
             out.append(LabPrediction(d, date, float(q[2]), float(q[0]), float(q[1]),
                                      float(q[3]), float(q[4]),
                                      float(np.exp(np.median(logs[:, j]))),
-                                     0.5 * math.log1p(var / sigma**2)))  # fmt: skip
+                                     0.5 * math.log1p(var / sigma**2), z))  # fmt: skip
         return out
 
     def most_informative_day(self, window_days: int = 28, **kwargs: Any) -> LabPrediction:
