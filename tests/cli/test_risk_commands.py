@@ -283,7 +283,9 @@ def report(files: dict[str, Path]) -> Path:
 def test_report_html_is_self_contained(report: Path) -> None:
     html = report.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
-    assert html.count('src="data:image/png;base64,') == 2
+    # centiles, trajectory, and the fitted trajectory through the labs (report --labs fits)
+    assert html.count('src="data:image/png;base64,') == 3
+    assert "Fitted to the labs" in html
     assert "http://" not in html
     assert "https://" not in html
     assert "<script" not in html
