@@ -13,6 +13,11 @@ their input, call one flow and render its result (text, JSON, plots, HTML).
 - :func:`calibrate_person` and :func:`write_calibration_files`: person + labs [+ history]
   -> :class:`CalibrationRun` (posterior, predicted labs, most informative next lab, fitted
   trajectory) -> ``fit.json`` [+ figure].
+- :func:`plan_protocol` and :func:`write_plan_files`: person [+ labs] or a fit + target
+  band + levers -> :class:`PlanRun` (the best protocol under the posterior, no change, the
+  Pareto set) -> ``plan.yaml`` (runs in ``igfaxis simulate``) [+ figure, JSON].
+- :func:`run_plan_demo`: a GH-deficient adult's labs -> fit -> plan -> plan vs no change
+  -> :class:`PlanDemo`.
 
 Where a flow takes a person, a :class:`~igfaxis.calibrate.CalibrationResult` (a fit) also
 works: the fitted person (posterior medians) is simulated and the result carries a
@@ -47,9 +52,28 @@ from igfaxis.app._compare import (
     compare_summary as compare_summary,
 )
 from igfaxis.app._demo import (
+    DEMO_DRAWS as DEMO_DRAWS,
+    DEMO_LABS as DEMO_LABS,
+    DEMO_PERSON as DEMO_PERSON,
     DEMO_PROTOCOL as DEMO_PROTOCOL,
     DemoResult as DemoResult,
+    PlanDemo as PlanDemo,
     run_demo as run_demo,
+    run_plan_demo as run_plan_demo,
+    write_plan_demo_files as write_plan_demo_files,
+)
+from igfaxis.app._optimize import (
+    MAX_HORIZON_DAYS as MAX_HORIZON_DAYS,
+    MIN_HORIZON_DAYS as MIN_HORIZON_DAYS,
+    PLAN_NOTE as PLAN_NOTE,
+    CandidateProgress as CandidateProgress,
+    PlanRun as PlanRun,
+    check_horizon as check_horizon,
+    check_levers as check_levers,
+    check_plan_path as check_plan_path,
+    check_target as check_target,
+    plan_protocol as plan_protocol,
+    write_plan_files as write_plan_files,
 )
 from igfaxis.app._report import (
     check_report_path as check_report_path,
@@ -75,17 +99,26 @@ __all__ = [
     "CALIBRATION_METHODS",
     "DAY_RESOLUTION_FROM_DAYS",
     "DEFAULT_PERSON",
+    "DEMO_DRAWS",
+    "DEMO_LABS",
+    "DEMO_PERSON",
     "DEMO_PROTOCOL",
     "INFORMATIVE_WINDOW_DAYS",
+    "MAX_HORIZON_DAYS",
     "MAX_PREDICT_DAYS",
+    "MIN_HORIZON_DAYS",
+    "PLAN_NOTE",
     "PULSE_WINDOW_DAYS",
     "RESOLUTIONS",
     "SANDERS_MIN_DAYS",
     "CalibrationRun",
+    "CandidateProgress",
     "CompareSummary",
     "ComparedRun",
     "Comparison",
     "DemoResult",
+    "PlanDemo",
+    "PlanRun",
     "PosteriorBand",
     "Progress",
     "RunResult",
@@ -93,8 +126,12 @@ __all__ = [
     "band_draws",
     "calibrate_person",
     "check_fit_path",
+    "check_horizon",
+    "check_levers",
     "check_method",
+    "check_plan_path",
     "check_report_path",
+    "check_target",
     "compare_protocols",
     "compare_summary",
     "horizon_days",
@@ -102,11 +139,15 @@ __all__ = [
     "make_report",
     "no_progress",
     "pick_resolution",
+    "plan_protocol",
     "posterior_band",
     "run_demo",
+    "run_plan_demo",
     "simulate_and_summarise",
     "split_subject",
     "summarise_trajectory",
     "write_calibration_files",
+    "write_plan_demo_files",
+    "write_plan_files",
     "write_report_files",
 ]

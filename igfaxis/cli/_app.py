@@ -32,19 +32,31 @@ from igfaxis._files import staged_outputs, write_text_atomic
 from igfaxis._messages import one_line, short_repr
 from igfaxis.app import (
     DEFAULT_PERSON,
+    DEMO_DRAWS,
+    PLAN_NOTE,
     RESOLUTIONS,
     SANDERS_MIN_DAYS,
+    CandidateProgress,
+    PlanRun,
     Progress as FlowProgress,
     calibrate_person,
     check_fit_path,
+    check_horizon,
+    check_levers,
     check_method,
+    check_plan_path,
     check_report_path,
+    check_target,
     compare_protocols,
     horizon_days,
     make_report,
+    plan_protocol,
     run_demo,
+    run_plan_demo,
     simulate_and_summarise,
     write_calibration_files,
+    write_plan_demo_files,
+    write_plan_files,
     write_report_files,
 )
 from igfaxis.calibrate import CalibrationResult
@@ -56,6 +68,8 @@ from igfaxis.cli._render import (
     err_console,
     next_lab_line,
     out_console,
+    pareto_table,
+    plan_table,
     posterior_note,
     posterior_table,
     prediction_table,
@@ -170,6 +184,25 @@ def _steps(quiet: bool = False) -> FlowProgress:
     if quiet:
         return lambda label, days: contextlib.nullcontext()
     return lambda label, days: err_console().status(f"{label} ...", spinner="dots")
+
+
+@contextlib.contextmanager
+def _candidate_bar(quiet: bool = False) -> Iterator[CandidateProgress | None]:
+    """A progress bar on stderr over the candidate plans: done / total, the last one's
+    name. The total grows when the search adds combinations of levers."""
+    if quiet:
+        yield None
+        return
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn())  # fmt: skip
+    with Progress(*columns, console=err_console(), transient=True) as bar:
+        task = bar.add_task("planning", total=None)
+
+        def update(done: int, total: int, label: str) -> None:
+            bar.update(task, description=one_line(label, 60), completed=done,
+                       total=max(total, done))  # fmt: skip
+
+        yield update
 
 
 def _subject(path: Path | None) -> tuple[Person, CalibrationResult | None]:
@@ -781,6 +814,191 @@ def calibrate_cmd(
     console.print(Text(DISCLAIMER, style="italic"))
 
 
+@app.command("optimize")
+@_handled
+def optimize_cmd(
+    ctx: typer.Context,
+    person_file: Annotated[
+        Path,
+        typer.Option(
+            "--person",
+            metavar="FILE",
+            help="Person file (YAML/JSON), or a fit (`igfaxis calibrate --out fit.json`).",
+        ),
+    ],
+    target: Annotated[
+        str,
+        typer.Option(
+            "--target",
+            metavar="sds:LOW..HIGH|ng_ml:LOW..HIGH",
+            help="The band: SDS (LIFE reference, age and sex; e.g. sds:0..1, the usual aim "
+            "of GH replacement) or ng/mL (e.g. ng_ml:120..160).",
+        ),
+    ],
+    levers: Annotated[
+        str,
+        typer.Option(
+            "--levers",
+            metavar="L1,L2",
+            help="What the plan may change, comma-separated: somatropin, protein, tre, "
+            "exercise.",
+        ),
+    ] = "somatropin",
+    horizon: Annotated[
+        int,
+        typer.Option(
+            "--horizon-days",
+            metavar="N",
+            help="Planning horizon from the day after the latest lab [days], 28-730.",
+        ),
+    ] = 180,
+    labs_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--labs",
+            metavar="FILE.csv|FILE.json",
+            help="With a person file: measured IGF-1 to fit the person to first "
+            "(calibrate); without labs the plan uses the population prior.",
+        ),
+    ] = None,
+    history_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--history",
+            metavar="FILE.yaml",
+            help="With --labs: what the person did between labs (docs/labs.md).",
+        ),
+    ] = None,
+    protocol_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--protocol",
+            metavar="FILE.yaml",
+            help="The current protocol the plan changes; default the fit's last protocol, "
+            "or a usual day.",
+        ),
+    ] = None,
+    draws: Annotated[
+        int,
+        typer.Option(
+            "--draws",
+            metavar="N",
+            help="Posterior draws each candidate plan is simulated for (fewer: faster, "
+            "coarser probabilities).",
+        ),
+    ] = 40,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="plan.yaml",
+            help="Write the best plan as a protocol file (runs in `igfaxis simulate`).",
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            "--plot",
+            metavar="FILE.png",
+            help="Draw the best plan vs no change (median and 90% band), the band, the "
+            "planned labs and the labs.",
+        ),
+    ] = None,
+    fit_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--fit-out",
+            metavar="fit.json",
+            help="With --labs: also write the fit (for `simulate plan.yaml --person "
+            "fit.json`).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find the protocol that keeps the person's IGF-1 in a target band, under their
+    posterior.
+
+    Each candidate plan (somatropin pen steps within label, protein intakes, 16:8 eating,
+    resistance training, and the best dose combined with each) is simulated for posterior
+    draws of the person at day resolution; the best has the highest probability of being in
+    band at the last planned lab (labs every 4 weeks), then the most time in band, then the
+    least burden. Prints the best plan against no change, the Pareto set and what each
+    lever did. Model prediction, not medical advice; discuss with a clinician.
+    """
+    from igfaxis.io.labs import read_labs
+    from igfaxis.io.plots import check_plot_path
+
+    tgt = check_target(target, field="--target")
+    names = check_levers(levers, field="--levers")
+    days = check_horizon(horizon, field="--horizon-days")
+    if draws < 2 or draws > 400:
+        raise ProtocolError(
+            f"`--draws` must be 2-400; got {draws}. 40 (the default) gives probabilities to "
+            "about 5%; fewer run faster."
+        )
+    if out is not None:
+        check_plan_path(out, field="--out")
+    if plot is not None:
+        check_plot_path(plot)
+    if fit_out is not None:
+        check_fit_path(fit_out)
+    person, fit = load_subject(person_file)
+    if fit is not None and (labs_file is not None or history_file is not None):
+        raise ProtocolError(
+            "`--person` is a fit, which holds its labs and history; leave out `--labs` and "
+            "`--history`, or give the person file to fit the labs again."
+        )
+    if labs_file is None and (history_file is not None or fit_out is not None):
+        option = "--history" if history_file is not None else "--fit-out"
+        raise ProtocolError(
+            f"`{option}` needs `--labs` (with a person file); give the labs, or leave out "
+            f"`{option}`."
+        )
+    labs = read_labs(labs_file, age_y=person.age_y) if labs_file is not None else None
+    history = load_history(history_file) if history_file is not None else None
+    protocol = load_protocol(protocol_file) if protocol_file is not None else None
+    if protocol is not None:
+        warn_doses(protocol, person)
+    from igfaxis.optimize import OptimizeConfig
+
+    with _candidate_bar(quiet=as_json) as on_candidate:
+        run = plan_protocol(fit or person, tgt, levers=names, horizon_days=days, labs=labs,
+                            history=history, protocol=protocol,
+                            config=OptimizeConfig(draws=draws), progress=_steps(quiet=as_json),
+                            on_candidate=on_candidate)  # fmt: skip
+    files = write_plan_files(run, out=out, plot=plot, fit=fit_out)
+    written = {k: str(p) for k, p in files.items()}
+    data = run.to_dict()
+    if as_json:
+        print_json({**data, "files": written})
+        return
+    _print_plan(run, data, person)
+    console = out_console()
+    for kind, path in written.items():
+        console.print(f"wrote {kind}: {path}")
+    console.print(Text(PLAN_NOTE, style="italic"))
+
+
+def _print_plan(run: PlanRun, data: dict[str, Any], person: Person) -> None:
+    """The best plan vs no change, the Pareto set, the message and the explanation."""
+    console = out_console()
+    r = run.result
+    basis = (f"fitted to {len(run.labs)} labs ({run.fit.method})" if r.from_labs
+             else "population prior (no labs)")  # fmt: skip
+    title = (f"Plan: {_person_text(person)}, {basis}, {r.horizon_days} days, "
+             f"{len(r.evaluated)} candidates x {run.draws} draws")  # fmt: skip
+    console.print(Text(title, style="bold"))
+    lo, hi = r.band_ng_ml
+    console.print(f"Target: {r.target.describe()} = {lo:.0f}-{hi:.0f} ng/mL at the end of "
+                  "the horizon")  # fmt: skip
+    console.print(plan_table(data))
+    console.print(pareto_table(data["pareto"]))
+    style = "green" if r.reached else "yellow"
+    console.print(Text(r.message, style=style))
+    for line in r.explanation:
+        console.print(f"  {line}")
+
+
 @app.command("validate")
 @_handled
 def validate_cmd(
@@ -874,19 +1092,50 @@ def export_sbml_cmd(
 def demo_cmd(
     ctx: typer.Context,
     out_dir: Annotated[
-        Path, typer.Option("--out-dir", metavar="DIR", help="Folder for demo.png and the CSVs.")
-    ] = Path("out"),
+        Path,
+        typer.Option("--out-dir", metavar="DIR", help="Folder for the figures, CSVs and plan."),
+    ] = Path("demo-output"),
     days: Annotated[float, typer.Option("--days", hidden=True)] = 28.0,
+    horizon: Annotated[int, typer.Option("--horizon-days", hidden=True)] = 180,
+    draws: Annotated[int, typer.Option("--draws", hidden=True)] = DEMO_DRAWS,
     as_json: JsonOpt = False,
 ) -> None:
-    """Compare no intervention with low-dose somatropin in a healthy 45-year-old man."""
+    """Two parts: low-dose somatropin vs none in a healthy man; then a GH-deficient adult's
+    labs -> their fit -> a plan for IGF-1 SDS 0 to +1 -> the plan against no change.
+
+    Writes the figures, the fit (fit.json), the plan (plan.yaml, for `igfaxis simulate`)
+    and the CSVs to --out-dir. Model predictions, not medical advice.
+    """
     from igfaxis.io.plots import plot_compare
 
+    check_horizon(horizon, field="--horizon-days")
     demo = run_demo(days=days, progress=_progress(quiet=as_json))
     protocols = demo.protocols
     trajs = {label: run.trajectory for label, run in demo.runs.items()}
     outputs = {label: out_dir / f"{label}.csv" for label in trajs} | {"plot": out_dir / "demo.png"}
-    with staged_outputs(*outputs.values()) as temps:  # all files or none
+    summaries = {label: run.summary.to_dict() for label, run in demo.runs.items()}
+    if not as_json:
+        console = out_console()
+        console.print(Text(f"Part 1. {_person_text(DEFAULT_PERSON)}, {days:g} days, seed 0: "
+                           "no intervention vs low-dose somatropin", style="bold"))  # fmt: skip
+        console.print(summary_table(summaries))
+        console.print(f"\n{demo.drug_protocol.description.strip()}")
+        console.print(
+            f"Last-day mean IGF-1 with somatropin: {demo.igf1_change_ng_ml:+.1f} ng/mL "
+            f"({100 * demo.igf1_change_fraction:+.0f}%) vs baseline.\n"
+        )
+        console.print(Text("Part 2. A GH-deficient adult with three low IGF-1 labs "
+                           "(illustrative, not a real patient): fit -> plan -> plan vs no "
+                           "change", style="bold"))  # fmt: skip
+        if draws != DEMO_DRAWS:
+            console.print(f"Planning with {draws} posterior draws per candidate (the "
+                          f"default is {DEMO_DRAWS}): faster, with coarser "
+                          "probabilities.")  # fmt: skip
+    with _candidate_bar(quiet=as_json) as on_candidate:
+        plan_demo = run_plan_demo(horizon_days=horizon, draws=draws,
+                                  progress=_steps(quiet=as_json),
+                                  on_candidate=on_candidate)  # fmt: skip
+    with staged_outputs(*outputs.values()) as temps:  # the files of both parts, or none
         staged = dict(zip(outputs, temps, strict=True))
         for label, t in trajs.items():
             _write_csv(t, staged[label])
@@ -895,8 +1144,11 @@ def demo_cmd(
             staged["plot"],
             title=f"Daily mean IGF-1, {_person_text(demo.person)}",
         )
-    files = {k: str(p) for k, p in outputs.items()}
-    summaries = {label: run.summary.to_dict() for label, run in demo.runs.items()}
+        part2 = write_plan_demo_files(plan_demo, out_dir)  # last: renamed before part 1's
+    files = {k: str(p) for k, p in (outputs | part2).items()}
+    plan = plan_demo.plan
+    plan_data = plan.to_dict()
+    compared = {label: run.summary.to_dict() for label, run in plan_demo.runs.items()}
     if as_json:
         print_json(
             {
@@ -904,23 +1156,33 @@ def demo_cmd(
                 "days": days,
                 "protocols": {k: p.to_dict() for k, p in protocols.items()},
                 "summary": summaries,
+                "plan": plan_data,
+                "fit": plan_demo.calibration.to_dict(),
+                "plan_vs_no_change": compared,
                 "files": files,
                 "note": DISCLAIMER,
+                "plan_note": PLAN_NOTE,
             }
         )
         return
     console = out_console()
-    title = f"Demo: {_person_text(DEFAULT_PERSON)}, {days:g} days, seed 0"
-    console.print(Text(title, style="bold"))
-    console.print(summary_table(summaries))
-    console.print(f"\n{demo.drug_protocol.description.strip()}")
-    console.print(
-        f"Last-day mean IGF-1 with somatropin: {demo.igf1_change_ng_ml:+.1f} ng/mL "
-        f"({100 * demo.igf1_change_fraction:+.0f}%) vs baseline."
-    )
+    cal = plan_demo.calibration
+    console.print(Text(f"Fit: {cal.result.message}", style="green" if cal.result.converged
+                       else "bold red"))  # fmt: skip
+    console.print(posterior_table(cal.posterior()))
+    _print_plan(plan, plan_data, plan.fit.fitted_person())
+    console.print(Text("\nThe plan against no change, the fitted person (posterior medians) "
+                       f"simulated pulse-resolved for {plan.result.horizon_days} days:",
+                       style="bold"))  # fmt: skip
+    console.print(summary_table(compared))
+    console.print(f"Last-day mean IGF-1 with the plan: {plan_demo.igf1_change_ng_ml:+.1f} "
+                  "ng/mL vs no change.")  # fmt: skip
+    console.print(f"Run the plan yourself: igfaxis simulate {files['plan']} --person "
+                  f"{files['fit']}")  # fmt: skip
     for path in files.values():
         console.print(f"wrote {path}")
     console.print(Text(DISCLAIMER, style="italic"))
+    console.print(Text(PLAN_NOTE, style="italic"))
 
 
 # --------------------------------------------------------------------------------------

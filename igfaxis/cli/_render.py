@@ -20,6 +20,8 @@ __all__ = [
     "err_console",
     "next_lab_line",
     "out_console",
+    "pareto_table",
+    "plan_table",
     "posterior_note",
     "posterior_table",
     "prediction_table",
@@ -315,3 +317,61 @@ def next_lab_line(mi: Mapping[str, Any]) -> str:
                 f"(unchanged protocol); e.g. {_when(mi)} at 08:00, {pred}.")  # fmt: skip
     return (f"Most informative next lab: {_when(mi)} at 08:00 ({mi['information']:.2f} nats "
             f"about the parameters), {pred}.")  # fmt: skip
+
+
+def _burden_text(b: Mapping[str, Any]) -> str:
+    parts = []
+    if b["injections_per_week"]:
+        parts.append(f"{b['injections_per_week']:.0f} inj")
+    if b["fasting_h_per_week"]:
+        parts.append(f"{b['fasting_h_per_week']:.0f} h fast")
+    if b["exercise_h_per_week"]:
+        parts.append(f"{b['exercise_h_per_week']:.0f} h exercise")
+    return ", ".join(parts) + " /week" if parts else "none"
+
+
+def plan_table(plan: Mapping[str, Any]) -> Table:
+    """The best plan against no change (``igfaxis optimize --json``'s ``protocol``,
+    ``expected`` and ``burden``, and ``baseline``)."""
+    best = {"protocol": plan["protocol"], "expected": plan["expected"], "burden": plan["burden"]}
+    columns = {"best plan": best, "no change": plan["baseline"]}
+    table = Table(box=None, pad_edge=False)
+    table.add_column("", style="bold")
+    for label in columns:
+        table.add_column(label, justify="right")
+    last = plan["expected"]["p_in_band_at_labs"][-1]["day"]
+    rows: list[tuple[str, Callable[[Mapping[str, Any]], str]]] = [
+        ("protocol", lambda o: str(o["protocol"]["name"])),
+        (f"P in band at the last lab (day {last:g})",
+         lambda o: f"{100 * o['expected']['p_in_band']:.0f}%"),
+        ("time in band after the first lab",
+         lambda o: f"{100 * o['expected']['time_in_band']:.0f}%"),
+        ("P(IGF-1 above +2 SDS), last 4 weeks",
+         lambda o: f"{100 * o['expected']['p_above_2sds']:.0f}%"),
+        ("IGF-1 at the end, median (90%) [ng/mL]",
+         lambda o: f"{_num(o['expected']['median_end_ng_ml'], 0)} "
+                   f"({_num(o['expected']['band90_end_ng_ml'][0], 0)}-"
+                   f"{_num(o['expected']['band90_end_ng_ml'][1], 0)})"),
+        ("burden", lambda o: _burden_text(o["burden"])),
+    ]  # fmt: skip
+    for name, cell in rows:
+        table.add_row(name, *(cell(o) for o in columns.values()))
+    return table
+
+
+def pareto_table(pareto: Sequence[Mapping[str, Any]]) -> Table:
+    """The Pareto set (``pareto`` of ``igfaxis optimize --json``): no plan beats these on
+    time in band, burden and risk above +2 SDS together."""
+    table = Table(title="Pareto set (time in band vs burden vs IGF-1 above +2 SDS)",
+                  title_justify="left", box=None, pad_edge=False)  # fmt: skip
+    table.add_column("plan", style="bold")
+    table.add_column("P in band", justify="right")
+    table.add_column("time in band", justify="right")
+    table.add_column("P > +2 SDS", justify="right")
+    table.add_column("burden", justify="right")
+    for o in pareto:
+        e = o["expected"]
+        table.add_row(str(o["protocol"]["name"]), f"{100 * e['p_in_band']:.0f}%",
+                      f"{100 * e['time_in_band']:.0f}%", f"{100 * e['p_above_2sds']:.0f}%",
+                      _burden_text(o["burden"]))  # fmt: skip
+    return table

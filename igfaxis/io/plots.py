@@ -22,6 +22,7 @@ from igfaxis.risk import TARGET_BAND_NG_ML, ReferenceTable, centile_value, refer
 
 if TYPE_CHECKING:
     from igfaxis.io.labs import LabValue
+    from igfaxis.optimize import OptimizationResult
     from igfaxis.simulate import Trajectory
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "plot_centiles",
     "plot_compare",
     "plot_fit",
+    "plot_plan",
     "plot_trajectory",
 ]
 
@@ -82,16 +84,15 @@ def _new_figure(n_rows: int, height_in: float) -> Any:
     return fig
 
 
-def _shade_band(ax: Any) -> None:
-    low, high = TARGET_BAND_NG_ML
-    ax.axhspan(
-        low,
-        high,
-        color=_BAND_COLOUR,
-        alpha=0.15,
-        lw=0,
-        label=f"{low:g}-{high:g} ng/mL band (lowest mortality, Rahmani 2022)",
-    )
+def _shade_band(
+    ax: Any, band: tuple[float, float] | None = None, label: str | None = None
+) -> tuple[float, float]:
+    """Shade ``band`` (default: the 120-160 ng/mL band) and return it."""
+    low, high = band if band is not None else TARGET_BAND_NG_ML
+    if label is None:
+        label = f"{low:g}-{high:g} ng/mL band (lowest mortality, Rahmani 2022)"
+    ax.axhspan(low, high, color=_BAND_COLOUR, alpha=0.15, lw=0, label=_plain(label))
+    return low, high
 
 
 def _save(fig: Any, path: str | Path) -> Path:
@@ -157,7 +158,12 @@ def plot_trajectory(traj: Trajectory, path: str | Path, *, title: str | None = N
 
 
 def plot_compare(
-    trajs: Mapping[str, Trajectory], path: str | Path, *, title: str | None = None
+    trajs: Mapping[str, Trajectory],
+    path: str | Path,
+    *,
+    title: str | None = None,
+    band: tuple[float, float] | None = None,
+    band_label: str | None = None,
 ) -> Path:
     """Overlay the daily mean total IGF-1 of several runs, with the target band, and save it.
 
@@ -172,6 +178,9 @@ def plot_compare(
     ----------------
     title
         Figure title.
+    band, band_label
+        The band to shade [ng/mL] and its legend text (default: 120-160 ng/mL, the band of
+        lowest all-cause mortality).
 
     Returns
     -------
@@ -186,8 +195,8 @@ def plot_compare(
         raise ProtocolError("`trajs` must hold at least one labelled trajectory; got none.")
     fig = _new_figure(1, 4.5)
     (ax,) = fig.axes
-    _shade_band(ax)
-    lows, highs = [TARGET_BAND_NG_ML[0]], [TARGET_BAND_NG_ML[1]]
+    low, high = _shade_band(ax, band, band_label)
+    lows, highs = [low], [high]
     n_days = 1
     for label, traj in trajs.items():
         daily = traj.daily_mean(_IGF1)
@@ -466,4 +475,115 @@ def plot_fit(
                  "include the measurement noise", loc="left", fontsize=8)  # fmt: skip
     fig.suptitle(_plain(title if title is not None else "IGF-1 fitted to the labs"),
                  fontsize=12)  # fmt: skip
+    return _save(fig, path)
+
+
+#: colours of the plan and of no change in :func:`plot_plan`
+_PLAN_COLOUR: Final = "#d62728"
+_BASELINE_COLOUR: Final = "#7f7f7f"
+
+
+def _signed(value: float) -> str:
+    return "0" if value == 0 else f"{value:+g}"
+
+
+def _target_text(result: OptimizationResult) -> str:
+    """``IGF-1 SDS 0 to +1 (141-174 ng/mL)`` or ``IGF-1 120-160 ng/mL``."""
+    t, (low, high) = result.target, result.band_ng_ml
+    if t.kind == "ng_ml":
+        return f"IGF-1 {low:g}-{high:g} ng/mL"
+    return f"IGF-1 SDS {_signed(t.low)} to {_signed(t.high)} ({low:.0f}-{high:.0f} ng/mL)"
+
+
+def plot_plan(
+    result: OptimizationResult,
+    path: str | Path,
+    *,
+    labs: Sequence[LabValue] = (),
+    origin_date: dt.date | None = None,
+    title: str | None = None,
+) -> Path:
+    """Draw the best plan against no change: daily-mean IGF-1 over the horizon, median and
+    90% band over the posterior draws, the target band, the planned labs and the person's
+    labs.
+
+    Parameters
+    ----------
+    result
+        What :func:`igfaxis.optimize.optimize` found; ``best`` and ``baseline`` carry their
+        daily-mean trajectories (``day`` on the labs' time line, quantiles ``q05`` to
+        ``q95`` [ng/mL]).
+    path
+        Output file; the suffix picks the format.
+
+    Other Parameters
+    ----------------
+    labs
+        The measured labs of the fit (points); may be empty (the population prior).
+    origin_date
+        The date of day 0 when the labs are dated (the x axis then shows dates).
+    title
+        Figure title; default: the target and the plan's probability of being in band at
+        the last planned lab.
+
+    Returns
+    -------
+    The path written.
+
+    Raises
+    ------
+    ProtocolError
+        An outcome without a trajectory.
+    """
+    best, base = result.best, result.baseline
+    for name, o in (("best", best), ("baseline", base)):
+        if len(o.trajectory.get("day", ())) == 0:
+            raise ProtocolError(
+                f"`result.{name}` has no trajectory to draw; pass the result of "
+                "`igfaxis.optimize.optimize` as it was returned."
+            )
+    fig = _new_figure(1, 5.0)
+    (ax,) = fig.axes
+    low, high = result.band_ng_ml
+    ax.axhspan(low, high, color=_BAND_COLOUR, alpha=0.15, lw=0,
+               label=_plain(f"target: {_target_text(result)}"))
+    lows, highs = [low], [high]
+    for o, colour, name in ((base, _BASELINE_COLOUR, "no change"),
+                            (best, _PLAN_COLOUR, f"plan: {best.protocol.name}")):  # fmt: skip
+        t = o.trajectory
+        x = _x(t["day"], origin_date)
+        ax.fill_between(x, t["q05"], t["q95"], color=colour, alpha=0.18, lw=0)
+        ax.plot(x, t["q50"], color=colour, lw=1.6,
+                label=_plain(f"{name}: median, 90% band"))  # fmt: skip
+        lows.append(float(np.min(t["q05"])))
+        highs.append(float(np.max(t["q95"])))
+    for k, (day, p) in enumerate(zip(best.lab_days, best.p_in_band, strict=True)):
+        xd = _x([day], origin_date)[0]
+        ax.axvline(xd, color="0.45", lw=0.8, ls=":",
+                   label="planned lab (P in band with the plan)" if k == 0 else None)
+        ax.annotate(f"{p:.0%}", (xd, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(0, -10), textcoords="offset points", ha="center", fontsize=7,
+                    color=_PLAN_COLOUR)  # fmt: skip
+    days = [float(best.trajectory["day"][0]), float(best.trajectory["day"][-1])]
+    if labs:
+        values = [lab.igf1_ng_ml for lab in labs]
+        ax.plot(_x([lab.day for lab in labs], origin_date), values, "o", ms=7, color="#1f77b4",
+                label="measured IGF-1 (labs)", zorder=5)  # fmt: skip
+        lows.append(min(values))
+        highs.append(max(values))
+        days.append(min(lab.day for lab in labs))
+    pad = 0.1 * (max(highs) - min(lows))
+    ax.set_ylim(max(0.0, min(lows) - pad), max(highs) + 1.8 * pad)
+    pad_days = 0.02 * (max(days) - min(days)) + 1.0
+    ax.set_xlim(*_x([min(days) - pad_days, max(days) + pad_days], origin_date))
+    ax.set_xlabel("date" if origin_date is not None else "day on the labs' time line [days]")
+    ax.set_ylabel("daily mean total IGF-1 [ng/mL]")
+    ax.grid(alpha=0.3, lw=0.5)
+    ax.legend(loc="upper left", fontsize=7, frameon=True, framealpha=0.85, edgecolor="none")
+    basis = "fitted to the labs" if result.from_labs else "population prior (no labs)"
+    ax.set_title(f"Bands: 90% of the posterior draws ({basis}); no change "
+                 f"in band {result.baseline.p_success:.0%}", loc="left", fontsize=8)  # fmt: skip
+    default = (f"Plan for {_target_text(result)}: in band at the last planned lab with "
+               f"probability {best.p_success:.0%}")  # fmt: skip
+    fig.suptitle(_plain(title if title is not None else default), fontsize=11)
     return _save(fig, path)

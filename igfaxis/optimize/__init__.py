@@ -3,6 +3,7 @@ posterior (:func:`optimize`). Model predictions, not medical advice."""
 
 from igfaxis.optimize._search import (
     LEVERS as LEVERS,
+    NOTE as NOTE,
     OptimizationResult as OptimizationResult,
     OptimizeConfig as OptimizeConfig,
     Outcome as Outcome,
@@ -10,4 +11,12 @@ from igfaxis.optimize._search import (
     optimize as optimize,
 )
 
-__all__ = ["LEVERS", "OptimizationResult", "OptimizeConfig", "Outcome", "Target", "optimize"]
+__all__ = [
+    "LEVERS",
+    "NOTE",
+    "OptimizationResult",
+    "OptimizeConfig",
+    "Outcome",
+    "Target",
+    "optimize",
+]

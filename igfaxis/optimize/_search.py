@@ -36,7 +36,8 @@ from igfaxis.calibrate import CalibrationResult
 from igfaxis.errors import ProtocolError
 from igfaxis.protocol import Dose, Person, Protocol
 
-__all__ = ["LEVERS", "OptimizationResult", "OptimizeConfig", "Outcome", "Target", "optimize"]
+__all__ = ["LEVERS", "NOTE", "OptimizationResult", "OptimizeConfig", "Outcome", "Target",
+           "optimize"]
 
 #: levers the search can pull
 LEVERS: tuple[str, ...] = ("somatropin", "protein", "tre", "exercise")
@@ -88,7 +89,11 @@ class Target:
     def describe(self) -> str:
         if self.kind == "ng_ml":
             return f"IGF-1 {self.low:g}-{self.high:g} ng/mL"
-        return f"IGF-1 SDS {self.low:+g} to {self.high:+g} (LIFE reference, age and sex)"
+
+        def sds(v: float) -> str:
+            return "0" if v == 0.0 else f"{v:+g}"
+
+        return f"IGF-1 SDS {sds(self.low)} to {sds(self.high)} (LIFE reference, age and sex)"
 
 
 @dataclass(frozen=True)
@@ -318,6 +323,20 @@ def _rank(o: Outcome) -> tuple[float, float, float]:
 
 
 def _pareto(outcomes: Sequence[Outcome]) -> tuple[Outcome, ...]:
+    """Plans no other beats on time in band, burden and risk above +2 SDS together; of
+    plans equal on all three (a diet change that does nothing) the first evaluated (no
+    change first, then the fewest levers) stands for them."""
+    def objectives(o: Outcome) -> tuple[float, float, float]:
+        return (round(o.time_in_band, 6), round(o.burden_score, 6), round(o.p_above_2sds, 6))
+
+    seen: set[tuple[float, float, float]] = set()
+    unique = []
+    for o in outcomes:
+        if objectives(o) not in seen:
+            seen.add(objectives(o))
+            unique.append(o)
+    outcomes = unique
+
     def dominates(a: Outcome, b: Outcome) -> bool:
         ge = (a.time_in_band >= b.time_in_band and a.burden_score <= b.burden_score
               and a.p_above_2sds <= b.p_above_2sds)  # fmt: skip
@@ -382,6 +401,8 @@ def optimize(
     above = centile_value(2.0, age_end, person.sex)
     options = _lever_options(levers, person, protocol, config)
     total = 1 + sum(len(v) for v in options.values())
+    if options.get("somatropin"):  # the combinations below
+        total += sum(len(v) for k, v in options.items() if k != "somatropin")
     done = 0
 
     def run(changes: dict[str, Any], label: str, used: tuple[str, ...]) -> Outcome:

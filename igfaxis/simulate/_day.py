@@ -19,7 +19,12 @@ the *exogenous* states) follows the protocol alone. So:
    the evening carries into the small hours as it does in the pulse-resolved run (a 22:00
    tesamorelin dose raised the next day's GH effect enough to move daily IGF-1 by 3-5% when
    the fast states were instead reset at midnight). The first day starts at midnight from
-   the habitual state, as pulse-resolved runs do. IGFBP-3 is turned
+   the habitual state, as pulse-resolved runs do. The first day of a later segment of a
+   history (:func:`day_schedule`) has its lead-in under the previous segment's evening
+   forcing (its bursts and doses, spliced at midnight onto the new protocol's day) and
+   integrates the previous segment's drugs as well: the evening dose of a dose step's last
+   old day carries into its first new night (without it, 08:00 labs on the first day of a
+   new dose read 22-28% low). IGFBP-3 is turned
    into an integrator of the effect (``bp3_k = 0``, no binding), which gives the exact daily
    integral of ``E``; its hourly shape comes from ``E`` on the 5-minute output grid. Stored
    per level: the hourly mean of ``E`` over the burst trains, the daily-mean GH; and the
@@ -281,7 +286,8 @@ class _Node:
             tmp.write_bytes(pickle.dumps(self.raw, protocol=pickle.HIGHEST_PROTOCOL))
         self.saved = self._size()
 
-    def _forcings(self, day: int, horizon: int, k0: int, k1: int) -> list[tuple]:
+    def _forcings(self, day: int, horizon: int, k0: int, k1: int,
+                  before: tuple | None = None) -> list[tuple]:  # fmt: skip
         if self.cfg.same_bursts:
             if self.full is None:
                 _, f = compile_protocol(self.protocol, self.person, self.base,
@@ -296,19 +302,36 @@ class _Node:
             _, f = compile_protocol(self.protocol, self.person, self.base, days=float(day + 1),
                                     seed=10_000 * self.seed + k,
                                     warmup_h=24.0 * (3.0 - day))  # fmt: skip
-            out.append((f.boundaries, f.values))
+            b, v = f.boundaries, f.values
+            if before is not None and day == 0:
+                b, v = self._spliced(before, k, b, v)
+            out.append((b, v))
         return out
+
+    def _spliced(self, before: tuple, k: int, b: np.ndarray, v: np.ndarray) -> tuple:
+        """The forcing of a segment's first day with its lead-in (the evening before) from
+        the previous segment: ``before = (protocol, person, last day)`` in that segment's
+        time, the same burst-train seed as this day's."""
+        protocol, person, last = before
+        lead = self.cfg.lead_in_h
+        _, f = compile_protocol(protocol, person, self.base, days=float(last + 1),
+                                seed=10_000 * self.seed + k,
+                                warmup_h=24.0 * (3.0 - last))  # fmt: skip
+        bp, vp = _window(f.boundaries, f.values, 24.0 * (last + 1) - lead, 24.0 * (last + 1))
+        bn, vn = _window(b, v, 0.0, 24.0)
+        return (np.concatenate([bp - 24.0 * (last + 1), bn]), np.concatenate([vp, vn]))
 
     def start(self, key: str) -> np.ndarray:
         """The exogenous states the day of ``key`` was tabulated from."""
         return self.raw[key][1]
 
-    def day(self, key: str, day: int, x: np.ndarray, horizon: int) -> _Day:
+    def day(self, key: str, day: int, x: np.ndarray, horizon: int,
+            before: tuple | None = None) -> _Day:  # fmt: skip
         """The table of ``key`` over ``cfg.seeds`` burst trains, tabulated from ``x`` on
-        ``day`` if the key is new."""
+        ``day`` if the key is new (``before``: :meth:`_spliced`)."""
         if key not in self.raw:
-            hourly, gh, rest, k = self._tabulate(day, x, horizon, 0, self.cfg.seeds)
-            self.raw[key] = (day, x, {k: (hourly, gh)}, rest)
+            hourly, gh, rest, k = self._tabulate(day, x, horizon, 0, self.cfg.seeds, before)
+            self.raw[key] = (day, x, {k: (hourly, gh)}, rest, before)
         return self.entry(key, None)
 
     def entry(self, key: str, n: int | None) -> _Day:
@@ -332,15 +355,15 @@ class _Node:
         """Make the average over ``target`` burst trains of ``key`` available: the sums over
         the first 8, 16, 32 trains are kept apart, so a table never depends on what else a
         run (or an earlier process, through the disk cache) asked for."""
-        day, x, sums, _ = self.raw[key]
+        day, x, sums, _, before = self.raw[key]
         n = max(sums)
         while n < target:
-            h2, g2, _, _ = self._tabulate(day, x, None, n, 2 * n)
+            h2, g2, _, _ = self._tabulate(day, x, None, n, 2 * n, before)
             sums[2 * n] = (sums[n][0] + h2, sums[n][1] + g2)
             n *= 2
 
     def _entry(self, key: str, n: int) -> _Day:
-        _, _, sums, rest = self.raw[key]
+        _, _, sums, rest, _ = self.raw[key]
         hourly, gh = sums[n]
         top = max(float(self.p.ghr_function), 1e-12)
         effect = np.clip(hourly / n, 1e-12 * top, top * (1.0 - 1e-9))
@@ -356,14 +379,15 @@ class _Node:
         drug_states = {s for d in DRUGS.values() for s in d.states}
         return [i for i, n in enumerate(self.exo) if n not in drug_states or n in self.active]
 
-    def _tabulate(self, day: int, x: np.ndarray, horizon: int | None, k0: int, k1: int) -> tuple:
+    def _tabulate(self, day: int, x: np.ndarray, horizon: int | None, k0: int, k1: int,
+                  before: tuple | None = None) -> tuple:  # fmt: skip
         from igfaxis.errors import SimulationError
         from igfaxis.model import Inputs
 
         p, habit, a = self.p, self.habit, 24.0 * day
-        lead = _lead_steps(self.cfg, day)  # 5-min steps before midnight
+        lead = _lead_steps(self.cfg, day if before is None else 1)  # 5-min steps before 0 h
         a0 = a - lead / 12.0
-        forcings = self._forcings(day, horizon, k0, k1)
+        forcings = self._forcings(day, horizon, k0, k1, before)
         col_iv = Inputs._fields.index("igf1_iv_rate")
         levels = self.i_ref * np.asarray(self.cfg.levels)
         ps, y0s, fs = [], [], []
@@ -564,7 +588,7 @@ def _run_liver(p: Any, y0: np.ndarray, seq: list[_Day], substeps: int) -> tuple:
 def _node(person, protocol, base, cfg, solver, seed, active, habit) -> _Node:
     key = json.dumps({"person": person.model_dump(mode="json"), "protocol": protocol.to_dict(),
                       "params": param_hash(base), "cfg": asdict(cfg), "seed": seed,
-                      "rtol": solver.rtol, "atol": solver.atol,
+                      "rtol": solver.rtol, "atol": solver.atol, "active": list(active),
                       "warmup": solver.warmup_days}, sort_keys=True, default=str)  # fmt: skip
     if cfg.same_bursts:
         return _Node(person, protocol, base, cfg, solver, seed, active, habit)
@@ -609,10 +633,11 @@ def _blend(a: _Day, b: _Day | None, w: float) -> _Day:
 
 
 def _interval(person, protocol, base, config, solver, seed, active, habit, start, end,
-              n_days, x) -> tuple[list[_Day], np.ndarray, Any]:  # fmt: skip
+              n_days, x, before=None) -> tuple[list[_Day], np.ndarray, Any]:  # fmt: skip
     """The day tables of days [start, end) of one re-personalisation interval (ages from
     ``person.age_y`` at day 0), the exogenous states after them and the interval's
-    parameters."""
+    parameters. ``before``: the previous segment of a history, ``(protocol, person, its
+    last day)``, whose evening leads into day 0 (:meth:`_Node._spliced`)."""
     node_step = config.table_age_step_years
     tol = math.log1p(config.key_rtol)
     age = person.age_y + start / 365.25
@@ -625,8 +650,13 @@ def _interval(person, protocol, base, config, solver, seed, active, habit, start
     first = max(start - 1, 0)  # a day's lead-in lives the previous evening
     sigs = _day_signatures(protocol, person, p, first, end)
     keys = []
+    if before is not None and start == 0 and not config.same_bursts:
+        prev, who, last = before
+        first_evening = "after " + _day_signatures(prev, who, p, last, last + 1)[0]
+    else:
+        before, first_evening = None, "first day"
     for d in range(start, end):
-        evening = sigs[d - 1 - first] if d > 0 else "first day"
+        evening = sigs[d - 1 - first] if d > 0 else first_evening
         if config.same_bursts:
             key, x_tab = f"{d}", x
         else:
@@ -636,7 +666,8 @@ def _interval(person, protocol, base, config, solver, seed, active, habit, start
             x_tab = np.maximum(np.exp(q * tol) - 1e-4, 0.0)
             key = hashlib.sha1((sigs[d - first] + evening).encode()
                                + q.astype(np.int64).tobytes()).hexdigest()  # fmt: skip
-        entries = [nd.day(key, d, x_tab, n_days) for nd in nodes]  # every node's table
+        lead = before if d == 0 else None
+        entries = [nd.day(key, d, x_tab, n_days, lead) for nd in nodes]  # every node's table
         entry = entries[0]
         keys.append(key)
         # a table hands on the day map linearised about its start: its end state plus
@@ -881,20 +912,25 @@ def day_schedule(
     seq: list[_Day] = []
     p0 = None
     bounds = [a for a, _ in segs[1:]] + [days]
+    before = None  # the previous segment: (protocol, person, last day)
     for (a, protocol), z in zip(segs, bounds, strict=True):
         z = min(z, days)
         if z <= a:
             continue
         who = person.model_copy(update={"age_y": person.age_y + a / 365.25})
+        # the previous segment's drugs as well: their depots carry into this one
         drugs = {resolve(d.drug).name for d in protocol.doses}
+        if before is not None:
+            drugs |= {resolve(d.drug).name for d in before[0].doses}
         active = tuple(s for d in sorted(drugs) for s in resolve(d).states)
         habit_k = habitual_state(who, protocol, base)
         for start in range(0, z - a, step):
             end = min(start + step, z - a)
             part, x, p = _interval(who, protocol, base, config, solver, seed, active, habit_k,
-                                   start, end, z - a, x)  # fmt: skip
+                                   start, end, z - a, x, before)  # fmt: skip
             seq.extend(part)
             p0 = p if p0 is None else p0
+        before = (protocol, who, z - a - 1)
     arrays = _stacked(seq)
     return DaySchedule(arrays["log_i"], arrays["log_e"], arrays["gh"], arrays["modulation"],
                        arrays["iv"], p0, y0, config.substeps)  # fmt: skip

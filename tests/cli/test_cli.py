@@ -194,7 +194,7 @@ def test_load_person_reads_yaml_and_json(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------------------
-# simulate and demo (short horizons)
+# simulate (short horizons)
 # --------------------------------------------------------------------------------------
 
 
@@ -223,16 +223,7 @@ def test_simulate_writes_csv_and_png(tmp_path: Path) -> None:
     assert df["time_h"].iloc[-1] == pytest.approx(24.0)
 
 
-def test_demo_short_horizon(tmp_path: Path) -> None:
-    out = tmp_path / "demo"
-    result = runner.invoke(app, ["demo", "--out-dir", str(out), "--days", "1"])
-    assert result.exit_code == 0, result.output
-    for name in ("demo.png", "baseline.csv", "somatropin-low-dose.csv"):
-        assert (out / name).stat().st_size > 0, name
-    assert "baseline" in result.stdout
-    assert "somatropin-low-dose" in result.stdout
-    assert "mean GH [ng/mL]" in result.stdout
-    assert DISCLAIMER in result.stdout
+# the demo (both parts, with its files) runs in tests/cli/test_demo_cli.py
 
 
 # --------------------------------------------------------------------------------------

@@ -1,0 +1,92 @@
+"""``igfaxis demo`` (make demo): part 1, low-dose somatropin vs none in a healthy man; part 2,
+a GH-deficient adult's labs -> fit -> plan -> plan vs no change, with plots.
+
+Real runs with the demo's hidden knobs turned down (1 day for part 1; 8 weeks and six
+posterior draws for the plan).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from igfaxis.calibrate import CalibrationResult
+from igfaxis.cli import app, load_person
+from igfaxis.optimize import NOTE
+from igfaxis.protocol import Protocol, dose_warnings
+from igfaxis.risk import DISCLAIMER
+
+runner = CliRunner()
+
+ROOT = Path(__file__).resolve().parents[2]
+FILES = ("demo.png", "baseline.csv", "somatropin-low-dose.csv", "fit.json", "fit.png",
+         "plan.yaml", "plan.json", "plan.png", "compare.png")  # fmt: skip
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    out = tmp_path_factory.mktemp("demo")
+    result = runner.invoke(app, ["demo", "--out-dir", str(out), "--days", "1",
+                                 "--horizon-days", "56", "--draws", "6"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    return {"out": out, "stdout": result.stdout}
+
+
+def test_demo_writes_its_files(demo: dict) -> None:
+    out = demo["out"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(FILES)  # and no temporary file
+    for name in FILES:
+        assert (out / name).stat().st_size > 0, name
+        if name.endswith(".png"):
+            assert (out / name).read_bytes()[:8] == PNG, name
+    fit = CalibrationResult.read(out / "fit.json")
+    assert len(fit.labs) == 3
+    assert fit.person == load_person(ROOT / "examples" / "persons" / "adult-ghd.yaml")
+
+
+def test_the_plan_beats_no_change_within_label(demo: dict) -> None:
+    out = demo["out"]
+    data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    assert data["note"] == NOTE
+    assert data["from_labs"] is True
+    assert data["target"]["kind"] == "sds"
+    assert data["draws"] == 6
+    assert data["expected"]["p_in_band"] >= data["baseline"]["expected"]["p_in_band"]
+    plan = Protocol.from_yaml(out / "plan.yaml")
+    assert plan == Protocol.from_dict(data["protocol"])
+    assert dose_warnings(plan, load_person(ROOT / "examples" / "persons" / "adult-ghd.yaml")) == []
+    assert {d.drug for d in plan.doses} <= {"somatropin"}
+
+
+def test_demo_prints_both_parts_and_the_notes(demo: dict) -> None:
+    text = " ".join(demo["stdout"].split())  # rich wraps lines at the terminal's width
+    for piece in ("Part 1.", "baseline", "somatropin-low-dose", "mean GH [ng/mL]", "Part 2.",
+                  "illustrative, not a real patient", "6 posterior draws", "Fit: ",
+                  "Personal parameters", "best plan", "no change", "Pareto set",
+                  "igfaxis simulate", DISCLAIMER, NOTE):  # fmt: skip
+        assert piece in text, piece
+
+
+def test_demo_json(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--out-dir", str(tmp_path), "--days", "1",
+                                 "--horizon-days", "28", "--draws", "4", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    keys = {"summary", "plan", "fit", "plan_vs_no_change", "files", "note", "plan_note"}
+    assert keys <= set(data)
+    assert set(data["plan_vs_no_change"]) == {"no change", "plan"}
+    assert data["plan_note"] == NOTE
+    plan = data["plan"]
+    assert plan["expected"]["p_in_band"] >= plan["baseline"]["expected"]["p_in_band"]
+    assert {Path(p).name for p in data["files"].values()} == set(FILES)
+
+
+def test_demo_refuses_a_bad_horizon(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["demo", "--out-dir", str(tmp_path), "--horizon-days", "3"])
+    assert result.exit_code == 2
+    assert "`--horizon-days`" in result.stderr
+    assert list(tmp_path.iterdir()) == []
