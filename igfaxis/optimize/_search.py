@@ -229,12 +229,26 @@ def _somatropin_doses(person: Person, cfg: OptimizeConfig) -> list[float]:
     return ok
 
 
+#: levers that are drugs (their label's contraindications apply)
+_DRUG_LEVERS = ("somatropin",)
+
+
+def _excluded(drug: str, person: Person) -> str | None:
+    """Why a drug lever is not proposed to the person (a contraindication), or None."""
+    from igfaxis.model.drugs import resolve
+    from igfaxis.protocol import contraindicated
+
+    return contraindicated(resolve(drug), person)
+
+
 def _lever_options(levers: Sequence[str], person: Person, base: Protocol,
                    cfg: OptimizeConfig) -> dict[str, list[tuple[str, dict[str, Any]]]]:  # fmt: skip
     """Per lever: (label, changes to the protocol) options, "no change" excluded."""
     out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for lever in levers:
-        if lever == "somatropin":
+        if lever in _DRUG_LEVERS and _excluded(lever, person):
+            out[lever] = []  # never proposed (:func:`_excluded`)
+        elif lever == "somatropin":
             out[lever] = [(f"somatropin {d:g} mg SC nightly", {"dose_mg": d})
                           for d in _somatropin_doses(person, cfg)]  # fmt: skip
         elif lever == "protein":
@@ -455,6 +469,9 @@ def optimize(
                    f"in band with probability {best.p_success:.0%}).")  # fmt: skip
     if not fit.from_labs:
         message += " No labs: planned for the population prior of the person's age and sex."
+    excluded = [m for lv in levers if lv in _DRUG_LEVERS and (m := _excluded(lv, person))]
+    for m in excluded:
+        message += f" Not proposed: {m.split(';')[0]}."
     explanation = tuple(
         f"{o.protocol.name}: median IGF-1 at the end {o.median_end_ng_ml:.0f} ng/mL "
         f"({o.median_end_ng_ml - baseline.median_end_ng_ml:+.0f} vs no change), in band "

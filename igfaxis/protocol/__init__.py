@@ -8,7 +8,11 @@ from igfaxis.protocol._compile import (
 from igfaxis.protocol._errors import format_validation_error as format_validation_error
 from igfaxis.protocol._history import History as History, HistorySegment as HistorySegment
 from igfaxis.protocol._lab import DEFAULT_TIME as DEFAULT_TIME, LabValue as LabValue
-from igfaxis.protocol._label import dose_warnings as dose_warnings, warn_doses as warn_doses
+from igfaxis.protocol._label import (
+    contraindicated as contraindicated,
+    dose_warnings as dose_warnings,
+    warn_doses as warn_doses,
+)
 from igfaxis.protocol._lifestyle import (
     Diet as Diet,
     DietPhase as DietPhase,

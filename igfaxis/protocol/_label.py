@@ -18,10 +18,11 @@ import warnings
 from collections.abc import Iterable
 
 from igfaxis.errors import DoseWarning
+from igfaxis.model.drugs import DrugInfo
 from igfaxis.protocol._person import Person
 from igfaxis.protocol._protocol import Dose, Protocol
 
-__all__ = ["dose_warnings", "warn_doses"]
+__all__ = ["contraindicated", "dose_warnings", "warn_doses"]
 
 #: a dose this much above the maximum counts (float noise in unit conversions is not a warning)
 _REL_TOL = 1e-9
@@ -58,7 +59,8 @@ def _one(dose: Dose, weight_kg: float) -> str | None:
 
 
 def dose_warnings(protocol: Protocol | Iterable[Dose], person: Person) -> list[str]:
-    """One message per dose record above its label maximum, in protocol order.
+    """One message per dose record above its label maximum, in protocol order, and one per
+    drug whose label (or class precaution) the person's ``contraindications`` rule out.
 
     Parameters
     ----------
@@ -74,8 +76,20 @@ def dose_warnings(protocol: Protocol | Iterable[Dose], person: Person) -> list[s
         within their labels. Identical messages appear once.
     """
     doses = protocol.doses if isinstance(protocol, Protocol) else tuple(protocol)
-    messages = (_one(d, person.weight_kg) for d in doses)
+    messages = [_one(d, person.weight_kg) for d in doses]
+    messages += [contraindicated(d.info, person) for d in doses]
     return list(dict.fromkeys(m for m in messages if m is not None))
+
+
+def contraindicated(info: DrugInfo, person: Person) -> str | None:
+    """Why the drug's label (or class precaution) rules it out for the person, or None."""
+    hit = [c for c in person.contraindications if c in info.contraindications]
+    if not hit:
+        return None
+    kind = "label" if info.approved else "class precaution (GH-raising drugs)"
+    return (f"{info.name} is contraindicated for this person ({', '.join(hit)}: "
+            f"{kind}); the simulation runs, but this is not a treatment option to consider "
+            "without a clinician.")
 
 
 def warn_doses(protocol: Protocol | Iterable[Dose], person: Person, *, stacklevel: int = 2) -> None:

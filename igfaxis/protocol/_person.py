@@ -65,6 +65,14 @@ class Person(InputModel):
         "the first-pass hepatic GH resistance (women on oral oestrogen need about twice the GH "
         "dose, Cook 1999).",
     )
+    contraindications: tuple[
+        Literal["active_malignancy", "acute_critical_illness", "diabetic_retinopathy",
+                "pregnancy"], ...] = Field(
+        (),
+        description="Conditions that drug labels list as contraindications "
+        "(igfaxis.model.drugs.CONTRAINDICATIONS): `igfaxis optimize` never proposes a drug "
+        "whose label lists one, and simulating such a drug warns.",
+    )  # fmt: skip
     personal: dict[str, float] = Field(
         default_factory=dict,
         description="Personal multipliers, name -> value > 0 (igfaxis.model.PERSONAL_PARAMETERS;"

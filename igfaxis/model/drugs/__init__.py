@@ -38,9 +38,10 @@ from igfaxis.model.drugs import (
     somatostatin_analogues,
     somatropin,
 )
-from igfaxis.model.drugs._registry import DrugInfo, Route
+from igfaxis.model.drugs._registry import CONTRAINDICATIONS, DrugInfo, Route
 
 __all__ = [
+    "CONTRAINDICATIONS",
     "DRUGS",
     "DRUG_CONCENTRATIONS",
     "DRUG_INPUTS",

@@ -11,7 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-__all__ = ["DrugInfo", "Route"]
+__all__ = ["CONTRAINDICATIONS", "DrugInfo", "Route"]
+
+#: conditions a person can state (``Person.contraindications``) that a drug's label lists
+#: as contraindications; what each drug lists is ``DrugInfo.contraindications``
+CONTRAINDICATIONS: tuple[str, ...] = ("active_malignancy", "acute_critical_illness",
+                                      "diabetic_retinopathy", "pregnancy")  # fmt: skip
+#: US labels of somatropin (Norditropin, Genotropin) and somapacitan (Sogroya), section 4
+#: (recalled [UNVERIFIED]: check the current label): acute critical illness, active
+#: malignancy, active proliferative or severe non-proliferative diabetic retinopathy
+GH_LABEL = ("active_malignancy", "acute_critical_illness", "diabetic_retinopathy")
+#: drugs that raise GH or IGF-1 without a label (secretagogues, research peptides): the GH
+#: labels' malignancy contraindication applied as a class precaution
+GH_CLASS = ("active_malignancy",)
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,10 @@ class DrugInfo:
     source
         Short citation of the PK sources (details in the module docstring and the
         parameter table).
+    contraindications
+        Conditions of :data:`CONTRAINDICATIONS` the label lists (for unapproved drugs
+        that raise GH or IGF-1, the GH labels' malignancy contraindication as a class
+        precaution); the optimiser never proposes such a drug to a person who states one.
     """
 
     name: str
@@ -80,6 +96,7 @@ class DrugInfo:
     aliases: tuple[str, ...] = ()
     source: str = ""
     states: tuple[str, ...] = field(default=())
+    contraindications: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "routes", MappingProxyType(dict(self.routes)))

@@ -35,7 +35,7 @@ from __future__ import annotations
 from typing import Any
 
 from igfaxis.model.drugs._pk import central_rate, depot_rate
-from igfaxis.model.drugs._registry import DrugInfo, Route
+from igfaxis.model.drugs._registry import GH_CLASS, DrugInfo, Route
 
 __all__ = [
     "CJC1295",
@@ -63,6 +63,7 @@ SERMORELIN = DrugInfo(
     aliases=("geref", "grf 1-29", "grf(1-29)"),
     source="Geref label (RxList)",
     states=("sermorelin_depot", "sermorelin_central"),
+    contraindications=GH_CLASS,
 )
 
 TESAMORELIN = DrugInfo(
@@ -75,6 +76,7 @@ TESAMORELIN = DrugInfo(
     aliases=("egrifta", "th9507"),
     source="Egrifta label; Gonzalez-Sales 2015 Clin Pharmacokinet 54",
     states=("tesamorelin_depot", "tesamorelin_central"),
+    contraindications=("active_malignancy", "pregnancy"),  # Egrifta label [UNVERIFIED]
 )
 
 CJC1295 = DrugInfo(
@@ -89,6 +91,7 @@ CJC1295 = DrugInfo(
     aliases=("cjc-1295", "cjc-1295 no dac", "mod grf 1-29", "modgrf", "mod-grf"),
     source="no published human PK (design values)",
     states=("cjc1295_depot", "cjc1295_central"),
+    contraindications=GH_CLASS,
 )
 
 CJC1295_DAC = DrugInfo(
@@ -103,6 +106,7 @@ CJC1295_DAC = DrugInfo(
     aliases=("cjc-1295 dac", "cjc-1295 with dac", "cjc1295-dac", "cjc-1295-dac"),
     source="Teichman 2006 JCEM 91:799; Ionescu & Frohman 2006 JCEM 91:4792",
     states=("cjc1295_dac_depot", "cjc1295_dac_central"),
+    contraindications=GH_CLASS,
 )
 
 _DRUGS = (("sermorelin", SERMORELIN), ("tesamorelin", TESAMORELIN), ("cjc1295", CJC1295),

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from igfaxis.model.drugs._pk import central_rate, depot_rate
-from igfaxis.model.drugs._registry import DrugInfo, Route
+from igfaxis.model.drugs._registry import GH_CLASS, DrugInfo, Route
 
 __all__ = ["IPAMORELIN", "MK677", "concentrations", "ghs_drive", "rates"]
 
@@ -48,6 +48,7 @@ IPAMORELIN = DrugInfo(
     aliases=("nnc 26-0161",),
     source="Gobburu 1999 Pharm Res 16:1412",
     states=("ipamorelin_depot", "ipamorelin_central"),
+    contraindications=GH_CLASS,
 )
 
 MK677 = DrugInfo(
@@ -62,6 +63,7 @@ MK677 = DrugInfo(
     aliases=("mk-677", "mk-0677", "ibutamoren", "l-163,191"),
     source="Chapman 1996 JCEM 81:4249; Nass 2008 Ann Intern Med 149:601",
     states=("mk677_gut", "mk677_central"),
+    contraindications=GH_CLASS,
 )
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 from typing import Any
 
 from igfaxis.model.drugs._pk import central_rate, depot_rate, peripheral_rate, transit_rate
-from igfaxis.model.drugs._registry import DrugInfo, Route
+from igfaxis.model.drugs._registry import GH_LABEL, DrugInfo, Route
 
 __all__ = [
     "LONAPEGSOMATROPIN",
@@ -48,6 +48,7 @@ SOMAPACITAN = DrugInfo(
     aliases=("sogroya",),
     source="Juul 2019 Clin Pharmacokinet 58:63; Sogroya label",
     states=("somapacitan_depot", "somapacitan_transit", "somapacitan_central"),
+    contraindications=GH_LABEL,
 )
 
 SOMATROGON = DrugInfo(
@@ -60,6 +61,7 @@ SOMATROGON = DrugInfo(
     aliases=("ngenla", "mod-4023"),
     source="NGENLA prescribing information section 12",
     states=("somatrogon_depot", "somatrogon_central", "somatrogon_periph"),
+    contraindications=GH_LABEL,
 )
 
 LONAPEGSOMATROPIN = DrugInfo(
@@ -73,6 +75,7 @@ LONAPEGSOMATROPIN = DrugInfo(
     aliases=("skytrofa", "transcon hgh"),
     source="Lin 2021 J Endocr Soc 6:bvab168; released hGH t1/2 about 25 h",
     states=("lonapegsomatropin_depot", "lonapegsomatropin_prodrug"),
+    contraindications=GH_LABEL,
 )
 
 

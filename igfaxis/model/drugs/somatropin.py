@@ -10,7 +10,7 @@ check before use); mecasermin (Increlex) 0.12 mg/kg per dose, twice daily.
 
 from __future__ import annotations
 
-from igfaxis.model.drugs._registry import DrugInfo, Route
+from igfaxis.model.drugs._registry import GH_LABEL, DrugInfo, Route
 
 __all__ = ["MECASERMIN", "SOMATROPIN"]
 
@@ -26,6 +26,7 @@ SOMATROPIN = DrugInfo(
     },
     aliases=("rhgh", "gh", "growth hormone", "norditropin", "genotropin"),
     source="Thorsted 2016 Br J Pharmacol 173:1742",
+    contraindications=GH_LABEL,
 )
 
 MECASERMIN = DrugInfo(
@@ -37,4 +38,5 @@ MECASERMIN = DrugInfo(
     routes={"iv": Route("igf1_iv_rate", 0.12, "mg/kg", "Increlex label, per dose")},
     aliases=("rhigf-1", "increlex"),
     source="IGF-1 molar mass 7649 g/mol",
+    contraindications=("active_malignancy",),  # Increlex label: active or suspected neoplasia
 )
