@@ -16,6 +16,9 @@ their input, call one flow and render its result (text, JSON, plots, HTML).
 - :func:`plan_protocol` and :func:`write_plan_files`: person [+ labs] or a fit + target
   band + levers -> :class:`PlanRun` (the best protocol under the posterior, no change, the
   Pareto set) -> ``plan.yaml`` (runs in ``igfaxis simulate``) [+ figure, JSON].
+- :func:`run_titration` and :func:`write_titration_files`: person + target -> a virtual
+  clinic titrating somatropin on noisy labs (one person, or a virtual population like
+  them) -> :class:`TitrationRun` -> the final dose as ``titration.yaml`` [+ figure, JSON].
 - :func:`run_plan_demo`: a GH-deficient adult's labs -> fit -> plan -> plan vs no change
   -> :class:`PlanDemo`.
 
@@ -94,6 +97,13 @@ from igfaxis.app._run import (
     simulate_and_summarise as simulate_and_summarise,
     summarise_trajectory as summarise_trajectory,
 )
+from igfaxis.app._titrate import (
+    MAX_POPULATION as MAX_POPULATION,
+    TitrationRun as TitrationRun,
+    run_titration as run_titration,
+    titration_yaml as titration_yaml,
+    write_titration_files as write_titration_files,
+)
 
 __all__ = [
     "CALIBRATION_METHODS",
@@ -105,6 +115,7 @@ __all__ = [
     "DEMO_PROTOCOL",
     "INFORMATIVE_WINDOW_DAYS",
     "MAX_HORIZON_DAYS",
+    "MAX_POPULATION",
     "MAX_PREDICT_DAYS",
     "MIN_HORIZON_DAYS",
     "PLAN_NOTE",
@@ -123,6 +134,7 @@ __all__ = [
     "Progress",
     "RunResult",
     "RunSummary",
+    "TitrationRun",
     "band_draws",
     "calibrate_person",
     "check_fit_path",
@@ -146,8 +158,10 @@ __all__ = [
     "simulate_and_summarise",
     "split_subject",
     "summarise_trajectory",
+    "titration_yaml",
     "write_calibration_files",
     "write_plan_demo_files",
     "write_plan_files",
     "write_report_files",
+    "write_titration_files",
 ]

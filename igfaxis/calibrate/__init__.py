@@ -12,6 +12,8 @@ from igfaxis.calibrate._fit import (
     IGFBP3_CV_I as IGFBP3_CV_I,
     CalibrationConfig as CalibrationConfig,
     calibrate as calibrate,
+    lab_sigma as lab_sigma,
+    model_labs as model_labs,
 )
 from igfaxis.calibrate._forward import NAMES as NAMES
 from igfaxis.calibrate._result import (
@@ -20,4 +22,4 @@ from igfaxis.calibrate._result import (
 )
 
 __all__ = ["IGFBP3_CV_I", "NAMES", "CalibrationConfig", "CalibrationResult", "LabPrediction",
-           "calibrate"]  # fmt: skip
+           "calibrate", "lab_sigma", "model_labs"]  # fmt: skip

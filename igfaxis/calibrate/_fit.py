@@ -36,7 +36,8 @@ from igfaxis.errors import ProtocolError
 from igfaxis.protocol import History, Person, Protocol
 from igfaxis.risk import IGF1_CV_A, IGF1_CV_I
 
-__all__ = ["IGFBP3_CV_I", "CalibrationConfig", "Timeline", "calibrate", "timeline"]
+__all__ = ["IGFBP3_CV_I", "CalibrationConfig", "Timeline", "calibrate", "lab_sigma", "model_labs",
+           "timeline"]
 
 #: within-person biological variation of IGFBP-3 [CV, log scale]: 0.10 [UNVERIFIED: Nguyen TV
 #: et al. 2008 Clin Chem 54:1268 give 11-21% for the IGF-axis markers together, read in
@@ -142,6 +143,42 @@ def timeline(labs: Sequence[Any], history: History | None, protocol: Protocol | 
 def _sigma(analyte: str) -> float:
     cv_i = IGF1_CV_I if analyte == "igf1" else IGFBP3_CV_I
     return math.sqrt(cv_i**2 + IGF1_CV_A**2)
+
+
+def lab_sigma(analyte: str = "igf1") -> float:
+    """The SD of a lab's log value about the model (``"igf1"`` or ``"igfbp3"``): within-person
+    biological and analytical variation together, as :func:`calibrate` assumes."""
+    if analyte not in ("igf1", "igfbp3"):
+        raise ValueError(f"analyte must be 'igf1' or 'igfbp3', got {analyte!r}")
+    return _sigma(analyte)
+
+
+@dataclass(frozen=True)
+class _When:
+    day: float
+    date: None = None
+
+
+def model_labs(person: Person, days: Sequence[float], *, history: History | None = None,
+               protocol: Protocol | None = None, clock_h: float = 8.0,
+               config: CalibrationConfig = CalibrationConfig()) -> np.ndarray:  # fmt: skip
+    """Noise-free total IGF-1 [ng/mL] of a person whose personal multipliers are known
+    (``person.personal``; missing names at the prior median) at ``clock_h`` on each of
+    ``days`` (the labs' time line), under ``history`` or ``protocol``: the forward model that
+    :func:`calibrate` fits, evaluated at the person's own parameters. A virtual clinic draws
+    its labs from it (:func:`igfaxis.optimize.titrate`)."""
+    from igfaxis.calibrate._forward import z_scores
+
+    when = [float(d) for d in days]
+    if not when:
+        return np.zeros(0)
+    tl = timeline([_When(d) for d in when], history, protocol, config.warmup_days, max(when))
+    obs = [Observation(tl.schedule_h(d, clock_h), "igf1") for d in when]
+    n_days = math.ceil(max(when) - tl.origin_day) + 1
+    who = person.model_copy(update={"age_y": person.age_y + tl.origin_day / 365.25,
+                                    "personal": {}})  # the tables do not depend on it
+    fwd = Forward(who, list(tl.segments), n_days, obs, seed=config.table_seed)
+    return np.exp(fwd(z_scores(dict(person.personal))))
 
 
 def _observations(labs: Sequence[Any], tl: Timeline) -> tuple[list[Observation], np.ndarray,

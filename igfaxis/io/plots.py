@@ -22,7 +22,7 @@ from igfaxis.risk import TARGET_BAND_NG_ML, ReferenceTable, centile_value, refer
 
 if TYPE_CHECKING:
     from igfaxis.io.labs import LabValue
-    from igfaxis.optimize import OptimizationResult
+    from igfaxis.optimize import OptimizationResult, TitrationResult
     from igfaxis.simulate import Trajectory
 
 __all__ = [
@@ -34,6 +34,8 @@ __all__ = [
     "plot_compare",
     "plot_fit",
     "plot_plan",
+    "plot_titration",
+    "plot_titrations",
     "plot_trajectory",
 ]
 
@@ -585,5 +587,104 @@ def plot_plan(
                  f"in band {result.baseline.p_success:.0%}", loc="left", fontsize=8)  # fmt: skip
     default = (f"Plan for {_target_text(result)}: in band at the last planned lab with "
                f"probability {best.p_success:.0%}")  # fmt: skip
+    fig.suptitle(_plain(title if title is not None else default), fontsize=11)
+    return _save(fig, path)
+
+
+def plot_titration(result: TitrationResult, path: str | Path, *,
+                   title: str | None = None) -> Path:  # fmt: skip
+    """Draw a virtual clinic's titration: the labs (as drawn, with noise) and the person's
+    model IGF-1 at each visit against the target band (top), the dose taken (bottom).
+
+    Parameters
+    ----------
+    result
+        What :func:`igfaxis.optimize.titrate` returned.
+    path
+        Output file; the suffix picks the format.
+    title
+        Figure title; default: the rule, the weeks to the first lab in band and the final
+        dose.
+    """
+    person = result.person
+    visits = result.visits
+    weeks = np.array([v.day / 7.0 for v in visits])
+    fig = _new_figure(2, 6.0)
+    ax, axd = fig.axes
+    ages = person.age_y + np.array([v.day for v in visits]) / 365.25
+    lows = [centile_value(result.target.low, a, person.sex) if result.target.kind == "sds"
+            else result.target.low for a in ages]  # fmt: skip
+    highs = [centile_value(result.target.high, a, person.sex) if result.target.kind == "sds"
+             else result.target.high for a in ages]  # fmt: skip
+    ax.fill_between(weeks, lows, highs, color=_BAND_COLOUR, alpha=0.15, lw=0,
+                    label=_plain(f"target: {result.target.describe()}"))  # fmt: skip
+    ax.plot(weeks, [v.true_ng_ml for v in visits], "x:", color="0.35", lw=1.0, ms=7,
+            label="the person's model IGF-1 at each visit (a noise-free lab)")  # fmt: skip
+    ax.plot(weeks, [v.lab_ng_ml for v in visits], "o", ms=7, color="#1f77b4", zorder=5,
+            label="lab as drawn (within-person and assay noise)")  # fmt: skip
+    pred = [(v.day / 7.0 + result.config.visit_every_days / 7.0, v.predicted)
+            for v in visits if v.predicted is not None]  # fmt: skip
+    if pred:
+        x = [p[0] for p in pred]
+        med = np.array([p[1][0] for p in pred])
+        err = np.array([[p[1][0] - p[1][1] for p in pred], [p[1][2] - p[1][0] for p in pred]])
+        ax.errorbar(x, med, yerr=err, fmt="s", ms=4, color="#ff7f0e", capsize=3, lw=0.9,
+                    label="recalibrated prediction of the next lab (median, 90%)")  # fmt: skip
+    ax.set_ylabel("total IGF-1 at 08:00 [ng/mL]")
+    ax.grid(alpha=0.3, lw=0.5)
+    ax.legend(loc="lower right", fontsize=7, frameon=True, framealpha=0.85, edgecolor="none")
+    doses = [v.next_dose_mg for v in visits]
+    axd.step(weeks, doses, where="post", color="#d62728", lw=1.6)
+    axd.plot(weeks, doses, "o", ms=4, color="#d62728")
+    axd.set_ylabel("somatropin [mg/day]")
+    axd.set_xlabel("weeks from the start of treatment")
+    axd.set_ylim(0.0, max(doses) * 1.25 + 0.05)
+    axd.grid(alpha=0.3, lw=0.5)
+    reached = result.weeks_to_target
+    default = (f"Virtual clinic ({result.rule} rule): "
+               + (f"first lab in band at week {reached:g}" if reached is not None
+                  else "no lab in band")
+               + f", final dose {result.final_dose_mg:g} mg/day")  # fmt: skip
+    fig.suptitle(_plain(title if title is not None else default), fontsize=11)
+    return _save(fig, path)
+
+
+def plot_titrations(results: Sequence[TitrationResult], path: str | Path, *,
+                    title: str | None = None) -> Path:  # fmt: skip
+    """Draw a virtual population's titrations: each person's lab SDS at each visit against
+    the target band (top) and their dose (bottom), one thin line per person.
+
+    Parameters
+    ----------
+    results
+        What :func:`igfaxis.optimize.titrate_population` returned (at least one).
+    path
+        Output file; the suffix picks the format.
+    """
+    if not results:
+        raise ProtocolError("plot_titrations needs at least one titration result.")
+    fig = _new_figure(2, 6.0)
+    ax, axd = fig.axes
+    tgt = results[0].target
+    for r in results:
+        w = [v.day / 7.0 for v in r.visits]
+        if tgt.kind == "sds":
+            ax.plot(w, [v.lab_sds for v in r.visits], "-o", ms=2.5, lw=0.7, alpha=0.6)
+        else:
+            ax.plot(w, [v.lab_ng_ml for v in r.visits], "-o", ms=2.5, lw=0.7, alpha=0.6)
+        axd.step(w, [v.next_dose_mg for v in r.visits], where="post", lw=0.8, alpha=0.6)
+    ax.axhspan(tgt.low, tgt.high, color=_BAND_COLOUR, alpha=0.15, lw=0,
+               label=_plain(f"target: {tgt.describe()}"))  # fmt: skip
+    ax.set_ylabel("lab IGF-1 SDS (LIFE)" if tgt.kind == "sds" else "lab IGF-1 [ng/mL]")
+    ax.grid(alpha=0.3, lw=0.5)
+    ax.legend(loc="lower right", fontsize=7, frameon=True, framealpha=0.85, edgecolor="none")
+    axd.set_ylabel("somatropin [mg/day]")
+    axd.set_xlabel("weeks from the start of treatment")
+    axd.grid(alpha=0.3, lw=0.5)
+    finals = np.array([r.final_dose_mg for r in results])
+    reached = [r.weeks_to_target for r in results if r.weeks_to_target is not None]
+    default = (f"Virtual clinic, {len(results)} persons ({results[0].rule} rule): final dose "
+               f"mean {finals.mean():.2f} mg/day, {len(reached)}/{len(results)} reached the "
+               "band")  # fmt: skip
     fig.suptitle(_plain(title if title is not None else default), fontsize=11)
     return _save(fig, path)
