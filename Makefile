@@ -23,11 +23,13 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
-	$(BIN)/python -m pip install --quiet -e . --group test --group dev
-# Chromium renders the HTML report in its test (and prints `report --pdf`); without
-# root the install fails (make goes on) and that test skips with a reason.
-	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) \
-		|| echo "chromium not installed (needs root): the report browser test will skip"
+	$(BIN)/python -m pip install --quiet -e ".[cohort]" --group test --group dev
+# Chromium renders the HTML report in its test (and prints `report --pdf`); PostgreSQL's
+# binaries run a throwaway server for the web app's test against PostgreSQL; without root
+# the install fails (make goes on) and those tests skip with a reason.
+	(command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1) \
+		|| (apt-get update && apt-get install -y chromium postgresql) \
+		|| echo "chromium/postgresql not installed (needs root): their tests will skip"
 	touch $@
 
 clean-venv:

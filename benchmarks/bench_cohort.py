@@ -24,6 +24,18 @@ Parts, timed apart on ``--threads`` numba threads (2 by default, the target's ma
 - ``kernel_s``: :func:`igfaxis.simulate._native.solve_native_batch` (the numba kernel,
   loaded from its disk cache and warmed on two persons first).
 
+Issue 15 (virtual cohorts), with ``--issue15``: :func:`igfaxis.simulate_cohort` end to end
+
+- ``day``: ``--day-persons`` (10,000) default-population persons x ``--day-days`` (180) days
+  at day resolution, run twice: the first call as the table caches are (cold in a fresh
+  ``$IGFAXIS_CACHE_DIR``), the second warm (node tables in memory; the per-person part);
+  ``--workers`` (2) processes for the persons;
+- ``pulse``: ``--pulse-persons`` (20) persons x 365 days pulse-resolved through
+  ``simulate_cohort(resolution="pulse")``, scaled to 1,000 person-years;
+- ``dask``: the warm day-resolution run of ``--dask-persons`` (2,000) persons on a Dask
+  ``LocalCluster`` of ``--workers`` single-threaded worker processes against the local pool
+  of as many processes (equal cores), same chunks.
+
 ``--simulate-batch N`` also times the public ``igfaxis.simulate_batch(persons[:N], protocol,
 days=..., backend="native")`` with the same warm-up, start and daily output (its own
 forcing, start states and Trajectory records included), for the record.
@@ -126,6 +138,57 @@ def run_simulate_batch(persons: list[igfaxis.Person], days: float) -> dict[str, 
             "trajectories": len(out)}  # fmt: skip
 
 
+def run_issue15(args: argparse.Namespace) -> dict[str, Any]:
+    """The cohort figures of issue 15 (module docstring)."""
+    from igfaxis.cohort import sample_population, simulate_cohort
+
+    usual = igfaxis.Protocol(name="usual life")
+    pop = sample_population(args.day_persons, seed=0)
+    first_s, ds = _timed(lambda: simulate_cohort(pop, usual, days=args.day_days,
+                                                 workers=args.workers))  # fmt: skip
+    warm_s, _ = _timed(lambda: simulate_cohort(pop, usual, days=args.day_days,
+                                               workers=args.workers))  # fmt: skip
+    out: dict[str, Any] = {"day": {
+        "persons": args.day_persons, "days": args.day_days, "workers": args.workers,
+        "first_s": first_s, "warm_s": warm_s,
+        "igf1_median": float(ds.igf1_total_ng_ml.median())}}  # fmt: skip
+    small = sample_population(args.pulse_persons, seed=1)
+    simulate_cohort(small.subset(slice(0, 2)), usual, days=2, resolution="pulse")  # warm
+    pulse_s, _ = _timed(lambda: simulate_cohort(small, usual, days=365, resolution="pulse"))
+    years = args.pulse_persons * 365 / 365.0
+    out["pulse"] = {"persons": args.pulse_persons, "days": 365, "run_s": pulse_s,
+                    "s_per_1000_person_years": pulse_s / years * 1000.0}  # fmt: skip
+    from dask.distributed import Client, LocalCluster
+
+    sub = pop.subset(slice(0, args.dask_persons))
+    simulate_cohort(sub, usual, days=args.day_days)  # tables warm in this process
+    local_s, a = _timed(lambda: simulate_cohort(sub, usual, days=args.day_days,
+                                                workers=args.workers))  # fmt: skip
+    with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster, Client(cluster) as client:  # fmt: skip
+        simulate_cohort(sub.subset(slice(0, 4)), usual, days=args.day_days, client=client)
+        dask_s, b = _timed(lambda: simulate_cohort(sub, usual, days=args.day_days,
+                                                   client=client))  # fmt: skip
+    out["dask"] = {"persons": args.dask_persons, "days": args.day_days,
+                   "workers": args.workers, "local_pool_s": local_s, "dask_s": dask_s,
+                   "ratio": dask_s / local_s, "identical": bool(a.identical(b))}  # fmt: skip
+    return out
+
+
+def _print_issue15(r: dict[str, Any]) -> None:
+    d, p, k = r["day"], r["pulse"], r["dask"]
+    print(f"day resolution, {d['persons']:,} persons x {d['days']} d, {d['workers']} "
+          f"processes: first call {d['first_s']:.1f} s (tables as cached), warm "
+          f"{d['warm_s']:.1f} s (target <= 60 s); median IGF-1 {d['igf1_median']:.0f} ng/mL")
+    print(f"pulse resolution via simulate_cohort, {p['persons']} persons x 365 d: "
+          f"{p['run_s']:.1f} s = {p['s_per_1000_person_years']:.0f} s per 1,000 person-years "
+          f"(scaled; target <= 180 s)")  # fmt: skip
+    print(f"Dask LocalCluster ({k['workers']} workers x 1 thread) vs local pool "
+          f"({k['workers']} processes), {k['persons']:,} persons x {k['days']} d warm: "
+          f"{k['dask_s']:.1f} s vs {k['local_pool_s']:.1f} s = {k['ratio']:.2f} (target <= 1.2); "
+          f"identical results: {k['identical']}")  # fmt: skip
+
+
 def main() -> None:
     """Run the benchmark and print the figures (or JSON)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -136,8 +199,20 @@ def main() -> None:
                         help="also time igfaxis.simulate_batch on the first N persons")
     parser.add_argument("--rtol", type=float, default=RTOL, help="relative tolerance (1e-6)")
     parser.add_argument("--atol", type=float, default=ATOL, help="absolute tolerance (1e-8)")
+    parser.add_argument("--issue15", action="store_true",
+                        help="only the cohort figures of issue 15 (simulate_cohort)")
+    parser.add_argument("--day-persons", type=int, default=10_000)
+    parser.add_argument("--day-days", type=int, default=180)
+    parser.add_argument("--pulse-persons", type=int, default=20)
+    parser.add_argument("--dask-persons", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
+    if args.issue15:
+        numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
+        r = run_issue15(args)
+        print(json.dumps(r, indent=1)) if args.json else _print_issue15(r)
+        return
     TOL.update(rtol=args.rtol, atol=args.atol)
     numba.set_num_threads(min(args.threads, numba.config.NUMBA_NUM_THREADS))
 

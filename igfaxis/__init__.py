@@ -4,6 +4,7 @@ Model predictions and published associations, not medical advice.
 """
 
 from igfaxis._version import __version__ as __version__
+from igfaxis.cohort import simulate_cohort as simulate_cohort
 from igfaxis.protocol import Dose as Dose, Person as Person, Protocol as Protocol
 from igfaxis.risk import assess as assess
 from igfaxis.simulate import (

@@ -152,7 +152,10 @@ def load_yaml(text: str, source: str, *, max_nodes: int = MAX_YAML_NODES) -> Any
         The text is not YAML, holds several documents, nests too deeply, recurses, or
         expands to more than ``max_nodes`` nodes.
     """
-    loader = yaml.SafeLoader(text)
+    try:  # the reader checks the characters as it is made (a control character: ReaderError)
+        loader = yaml.SafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise ProtocolError(f"{source} is not valid YAML: {one_line(str(exc), 300)}") from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -21,6 +21,10 @@ their input, call one flow and render its result (text, JSON, plots, HTML).
   them) -> :class:`TitrationRun` -> the final dose as ``titration.yaml`` [+ figure, JSON].
 - :func:`run_plan_demo`: a GH-deficient adult's labs -> fit -> plan -> plan vs no change
   -> :class:`PlanDemo`.
+- :func:`simulate_json` and :func:`compare_json`: the JSON of a run or a comparison (the
+  CLI's ``--json``, the web app's stored results); :func:`trajectory_series` and
+  :func:`band_series`: the figure series the web pages draw.
+- :func:`configure_jax`: the process-wide JAX settings of every entry point.
 
 Where a flow takes a person, a :class:`~igfaxis.calibrate.CalibrationResult` (a fit) also
 works: the fitted person (posterior medians) is simulated and the result carries a
@@ -65,6 +69,13 @@ from igfaxis.app._demo import (
     run_plan_demo as run_plan_demo,
     write_plan_demo_files as write_plan_demo_files,
 )
+from igfaxis.app._json import (
+    MAX_FIGURE_POINTS as MAX_FIGURE_POINTS,
+    band_series as band_series,
+    compare_json as compare_json,
+    simulate_json as simulate_json,
+    trajectory_series as trajectory_series,
+)
 from igfaxis.app._optimize import (
     MAX_HORIZON_DAYS as MAX_HORIZON_DAYS,
     MIN_HORIZON_DAYS as MIN_HORIZON_DAYS,
@@ -97,6 +108,7 @@ from igfaxis.app._run import (
     simulate_and_summarise as simulate_and_summarise,
     summarise_trajectory as summarise_trajectory,
 )
+from igfaxis.app._runtime import configure_jax as configure_jax, jax_settings as jax_settings
 from igfaxis.app._titrate import (
     MAX_POPULATION as MAX_POPULATION,
     TitrationRun as TitrationRun,
@@ -114,6 +126,7 @@ __all__ = [
     "DEMO_PERSON",
     "DEMO_PROTOCOL",
     "INFORMATIVE_WINDOW_DAYS",
+    "MAX_FIGURE_POINTS",
     "MAX_HORIZON_DAYS",
     "MAX_POPULATION",
     "MAX_PREDICT_DAYS",
@@ -136,6 +149,7 @@ __all__ = [
     "RunSummary",
     "TitrationRun",
     "band_draws",
+    "band_series",
     "calibrate_person",
     "check_fit_path",
     "check_horizon",
@@ -144,9 +158,12 @@ __all__ = [
     "check_plan_path",
     "check_report_path",
     "check_target",
+    "compare_json",
     "compare_protocols",
     "compare_summary",
+    "configure_jax",
     "horizon_days",
+    "jax_settings",
     "lab_days",
     "make_report",
     "no_progress",
@@ -156,9 +173,11 @@ __all__ = [
     "run_demo",
     "run_plan_demo",
     "simulate_and_summarise",
+    "simulate_json",
     "split_subject",
     "summarise_trajectory",
     "titration_yaml",
+    "trajectory_series",
     "write_calibration_files",
     "write_plan_demo_files",
     "write_plan_files",

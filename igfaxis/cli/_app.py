@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
-import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,7 +25,6 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from igfaxis._cache import cache_dir
 from igfaxis._files import staged_outputs, write_text_atomic
 from igfaxis._messages import one_line, short_repr
 from igfaxis.app import (
@@ -47,19 +44,23 @@ from igfaxis.app import (
     check_plan_path,
     check_report_path,
     check_target,
+    compare_json,
     compare_protocols,
+    configure_jax,
     horizon_days,
     make_report,
     plan_protocol,
     run_demo,
     run_plan_demo,
     simulate_and_summarise,
+    simulate_json,
     write_calibration_files,
     write_plan_demo_files,
     write_plan_files,
     write_report_files,
 )
 from igfaxis.calibrate import CalibrationResult
+from igfaxis.cli._cohort import register as register_cohort
 from igfaxis.cli._load import load_history, load_person, load_protocol, load_subject
 from igfaxis.cli._render import (
     assessment_lines,
@@ -77,6 +78,7 @@ from igfaxis.cli._render import (
     summary_table,
     validation_table,
 )
+from igfaxis.cli._web import register as register_web
 from igfaxis.errors import (
     DoseWarning,
     ExportError,
@@ -239,29 +241,9 @@ def _root(
 
     Model predictions and published associations; not medical advice.
     """
-    _configure_jax()
+    configure_jax()  # float64 and the compilation cache (igfaxis.app.configure_jax)
 
 
-#: JAX settings of every command: the engine is written for float64 (A10), and compiled JAX
-#: programs (the JAX backend, the JAX cell model) persist across processes
-def _jax_settings() -> dict[str, Any]:
-    return {"jax_enable_x64": True, "jax_compilation_cache_dir": str(cache_dir("jax")),
-            "jax_persistent_cache_min_compile_time_secs": 0.2}  # fmt: skip
-
-
-def _configure_jax() -> None:
-    """Apply :func:`_jax_settings` without importing JAX: most commands run the native
-    kernel and never need it (importing it costs about a second). JAX reads its settings
-    from ``JAX_*`` environment variables when it is first imported; if it already is
-    (an embedding process), they are set on its config directly."""
-    settings = _jax_settings()
-    jax = sys.modules.get("jax")
-    if jax is not None:
-        for key, value in settings.items():
-            jax.config.update(key, value)
-        return
-    for key, value in settings.items():
-        os.environ[key.upper()] = "1" if value is True else str(value)
 
 
 # --------------------------------------------------------------------------------------
@@ -355,18 +337,8 @@ def simulate_cmd(
     written = {k: str(p) for k, p in outputs.items()}
     summary = run.summary.to_dict()
     if as_json:
-        print_json(
-            {
-                "protocol": protocol.name,
-                "person": person.model_dump(mode="json"),
-                "seed": seed,
-                "summary": summary,
-                "fit": _fit_json(person_file, fit),
-                "posterior_band": band,
-                "files": written,
-                "note": DISCLAIMER,
-            }
-        )
+        print_json(simulate_json(run, person=person, fit=_fit_json(person_file, fit),
+                                 files=written))  # fmt: skip
         return
     console = out_console()
     title = f"{protocol.name}: {_person_text(person)}, {traj.days:g} days, seed {seed}"
@@ -540,25 +512,9 @@ def compare_cmd(
         title = f"Daily mean IGF-1, {_person_text(person)}"
         written["plot"] = str(plot_compare(trajs, plot, title=title))
     if as_json:
-        print_json(
-            {
-                "person": person.model_dump(mode="json"),
-                "seed": seed,
-                "protocols": {
-                    label: {
-                        "file": str(f),
-                        "summary": summaries[label],
-                        "score": scores[label].to_dict(),
-                    }
-                    for label, f in zip(labels, protocol_files, strict=True)
-                },
-                "fit": _fit_json(person_file, fit),
-                "posterior_band": bands or None,
-                "files": written,
-                "notes": list(comparison.notes),
-                "note": DISCLAIMER,
-            }
-        )
+        sources = {label: str(f) for label, f in zip(labels, protocol_files, strict=True)}
+        print_json(compare_json(comparison, person=person, sources=sources,
+                                fit=_fit_json(person_file, fit), files=written))  # fmt: skip
         return
     console = out_console()
     console.print(Text(f"Compare: {_person_text(person)}, seed {seed}", style="bold"))
@@ -1247,6 +1203,10 @@ def doses_import_cmd(
         except ProtocolError:  # a first-dose time between whole minutes has no regimen text
             console.print(f"  {dose}")
     console.print(f"wrote {len(doses)} dosing record{'' if len(doses) == 1 else 's'} to {out}")
+
+
+register_web(app, _handled)  # `igfaxis serve` and `igfaxis users add` (igfaxis/cli/_web.py)
+register_cohort(app, _handled)  # `igfaxis cohort` and `igfaxis sensitivity` (cli/_cohort.py)
 
 
 def main() -> None:

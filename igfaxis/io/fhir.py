@@ -48,7 +48,7 @@ from igfaxis.units import (
     igfbp3_to_ng_ml,
 )
 
-__all__ = ["LOINC_CODES", "read_fhir_labs"]
+__all__ = ["LOINC_CODES", "parse_fhir_labs", "read_fhir_labs"]
 
 LOINC: Final = "http://loinc.org"
 #: LOINC code -> what igfaxis reads it as
@@ -219,11 +219,20 @@ def read_fhir_labs(
         See the module docstring; :class:`~igfaxis.errors.UnitError` for a unit.
     """
     p = Path(path)
-    data = load_json(read_text(p, "labs", max_bytes=MAX_CSV_BYTES), p.name)
+    text = read_text(p, "labs", max_bytes=MAX_CSV_BYTES)
+    return parse_fhir_labs(load_json(text, p.name), name=p.name, age_y=age_y, today=today)
+
+
+def parse_fhir_labs(
+    data: Any, *, name: str = "FHIR labs", age_y: float | None = None,
+    today: dt.date | None = None,
+) -> tuple[LabValue, ...]:
+    """:func:`read_fhir_labs` for parsed JSON (an Observation or a Bundle) that is not in a
+    file (a web upload); ``name`` names it in messages."""
     _, Observation = _models()
     igf1: list[tuple[str, LabValue]] = []
     bp3: list[tuple[str, tuple[str, str], float]] = []
-    for where, raw in _resources(p.name, data):
+    for where, raw in _resources(name, data):
         try:
             obs = Observation.model_validate(raw)
         except (ValueError, TypeError) as exc:
@@ -245,7 +254,7 @@ def read_fhir_labs(
         igf1.append((where, lab))
     if not igf1:
         raise ProtocolError(
-            f"{p.name} holds no IGF-1 Observation (LOINC 2484-4); add at least one."
+            f"{name} holds no IGF-1 Observation (LOINC 2484-4); add at least one."
         )
     at = {(lab.date, lab.time): i for i, (_, lab) in enumerate(igf1)}
     labs = [lab for _, lab in igf1]
@@ -257,4 +266,4 @@ def read_fhir_labs(
             )
         labs[at[key]] = LabValue(**{**vars(labs[at[key]]), "igfbp3_ng_ml": ng_ml})
     places = [where for where, _ in igf1]
-    return assemble_labs(p.name, labs, age_y=age_y, today=today, places=places)
+    return assemble_labs(name, labs, age_y=age_y, today=today, places=places)

@@ -37,7 +37,7 @@ import itertools
 import math
 import re
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Final
@@ -55,7 +55,15 @@ from igfaxis.units import (
     igfbp3_to_ng_ml,
 )
 
-__all__ = ["DEFAULT_TIME", "MAX_LAB_ROWS", "LabValue", "assemble_labs", "read_labs"]
+__all__ = [
+    "DEFAULT_TIME",
+    "MAX_LAB_ROWS",
+    "LabValue",
+    "assemble_labs",
+    "parse_lab_rows",
+    "parse_labs_csv",
+    "read_labs",
+]
 
 _REQUIRED: Final = frozenset({"igf1", "unit"})
 _OPTIONAL: Final = frozenset({"time", "assay", "igfbp3", "igfbp3_unit", "gh", "gh_unit"})
@@ -164,9 +172,8 @@ def _row(name: str, line: int, row: dict[str, str], time_col: str) -> tuple[obje
     return key, lab
 
 
-def _read_rows(name: str, text: str) -> tuple[str, list[LabValue]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+def _check_header(name: str, header: Sequence[str]) -> str:
+    """The time column (``date`` or ``day``) of a valid header; else the header's error."""
     if not header:
         raise ProtocolError(
             f"{name} is empty; write a header `date,igf1,unit` and one row per measurement."
@@ -185,6 +192,13 @@ def _read_rows(name: str, text: str) -> tuple[str, list[LabValue]]:
             raise ProtocolError(
                 f"{name}: the column `{column}` needs a `{column}_unit` column next to it."
             )
+    return times[0]
+
+
+def _read_rows(name: str, text: str) -> tuple[str, list[LabValue]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    time_col = _check_header(name, header)
     reader.fieldnames = header
     rows: list[LabValue] = []
     for row in reader:
@@ -195,8 +209,8 @@ def _read_rows(name: str, text: str) -> tuple[str, list[LabValue]]:
             )
         if None in row:  # more cells than header names
             raise _fail(name, reader.line_num, "more cells than header columns.")
-        rows.append(_row(name, reader.line_num, row, times[0])[1])
-    return times[0], rows
+        rows.append(_row(name, reader.line_num, row, time_col)[1])
+    return time_col, rows
 
 
 def _where(name: str, lab: LabValue, places: Sequence[str] | None) -> str:
@@ -301,10 +315,70 @@ def read_labs(
 
         return read_fhir_labs(p, age_y=age_y, today=today)
     text = read_text(p, "labs", max_bytes=MAX_CSV_BYTES)
+    return parse_labs_csv(text, name=p.name, age_y=age_y, today=today)
+
+
+def parse_labs_csv(
+    text: str, *, name: str = "labs", age_y: float | None = None, today: dt.date | None = None
+) -> tuple[LabValue, ...]:
+    """Validate labs given as CSV text (the module docstring's columns): :func:`read_labs`
+    for text that is not in a file (a web upload). ``name`` names it in messages."""
     try:
-        _, rows = _read_rows(p.name, text)
+        _, rows = _read_rows(name, text)
     except csv.Error as exc:
-        raise ProtocolError(f"{p.name} is not a readable CSV table: {exc}.") from None
+        raise ProtocolError(f"{name} is not a readable CSV table: {exc}.") from None
     if not rows:
-        raise ProtocolError(f"{p.name} has a header but no measurements; add one row per lab.")
-    return assemble_labs(p.name, rows, age_y=age_y, today=today)
+        raise ProtocolError(f"{name} has a header but no measurements; add one row per lab.")
+    return assemble_labs(name, rows, age_y=age_y, today=today)
+
+
+def _cell(name: str, line: int, key: str, value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _fail(name, line, f"`{key}` must be a number or text; got {short_repr(value)} "
+                                f"({type(value).__name__}).")  # fmt: skip
+    return str(value)
+
+
+def parse_lab_rows(
+    rows: Sequence[Mapping[str, object]],
+    *,
+    name: str = "labs",
+    age_y: float | None = None,
+    today: dt.date | None = None,
+) -> tuple[LabValue, ...]:
+    """Validate labs given as records (JSON rows) with the CSV columns as keys, e.g.
+    ``{"date": "2024-03-04", "igf1": 112, "unit": "ng/mL"}``; numbers may be numbers or
+    text. Every row must have the same keys; messages call row ``i`` (from 1) "line i".
+
+    Raises
+    ------
+    ProtocolError
+        As :func:`read_labs`; also a row that is not a mapping, rows with different keys,
+        or more than :data:`MAX_LAB_ROWS` rows.
+    """
+    if not rows:
+        raise ProtocolError(f"{name} has no measurements; add one row per lab.")
+    if len(rows) > MAX_LAB_ROWS:
+        raise ProtocolError(
+            f"{name} has {len(rows)} measurements; at most {MAX_LAB_ROWS} are read."
+        )
+    first: list[str] | None = None
+    labs: list[LabValue] = []
+    for line, row in enumerate(rows, start=1):
+        if not isinstance(row, Mapping):
+            raise _fail(name, line, f"each row must be a mapping of columns, e.g. "
+                                    f'{{"day": 0, "igf1": 112, "unit": "ng/mL"}}; got '
+                                    f"{type(row).__name__}.")  # fmt: skip
+        keys = [str(k).strip().lower() for k in row]
+        if first is None:
+            first = keys
+            time_col = _check_header(name, keys)
+        elif sorted(keys) != sorted(first):
+            raise _fail(name, line, f"the row has the columns {short_repr(sorted(keys))}; "
+                                    f"the first row has {short_repr(sorted(first))}. Give "
+                                    "every row the same columns.")  # fmt: skip
+        cells = {str(k).strip().lower(): _cell(name, line, str(k), v) for k, v in row.items()}
+        labs.append(_row(name, line, cells, time_col)[1])
+    return assemble_labs(name, labs, age_y=age_y, today=today)

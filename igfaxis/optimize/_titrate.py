@@ -350,8 +350,10 @@ def titrate(
     for k in range(total):
         day = k * config.visit_every_days
         history = _history(visits, config) if visits else None
-        (true_v,) = model_labs(person, [day], history=history,
-                               protocol=None if history else Protocol(name="usual day"))
+        # every lab day so far, so that the schedule starts where it did at the first visit
+        # (same start, same age, same tables: only the new days are tabulated)
+        true_v = model_labs(person, [*(v.day for v in visits), day], history=history,
+                            protocol=None if history else Protocol(name="usual day"))[-1]
         noise = float(rng.normal(0.0, sigma)) if config.lab_noise else 0.0
         lab = float(true_v * math.exp(noise))
         age = person.age_y + day / 365.25

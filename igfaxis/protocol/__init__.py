@@ -5,7 +5,10 @@ from igfaxis.protocol._compile import (
     Forcing as Forcing,
     compile_protocol as compile_protocol,
 )
-from igfaxis.protocol._errors import format_validation_error as format_validation_error
+from igfaxis.protocol._errors import (
+    format_errors as format_errors,
+    format_validation_error as format_validation_error,
+)
 from igfaxis.protocol._history import History as History, HistorySegment as HistorySegment
 from igfaxis.protocol._lab import DEFAULT_TIME as DEFAULT_TIME, LabValue as LabValue
 from igfaxis.protocol._label import (

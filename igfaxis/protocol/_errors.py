@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -9,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from igfaxis._messages import one_line, short_repr
 from igfaxis.errors import ProtocolError
 
-__all__ = ["InputModel", "format_validation_error"]
+__all__ = ["InputModel", "format_errors", "format_validation_error"]
 
 #: problems listed in one message; the rest are counted
 _MAX_PROBLEMS: Final = 8
@@ -21,8 +22,13 @@ def format_validation_error(exc: ValidationError, source: str) -> str:
     Values are quoted with :func:`igfaxis._messages.short_repr` and at most eight problems
     are listed, so the message stays short whatever the input.
     """
+    return format_errors(exc.errors(include_url=False), source)
+
+
+def format_errors(errors: Sequence[Mapping[str, Any]], source: str) -> str:
+    """:func:`format_validation_error` for a list of pydantic error records (``loc``,
+    ``msg``, ``type``, ``input``), e.g. those of a web framework's request validation."""
     lines = []
-    errors = exc.errors(include_url=False)
     for err in errors[:_MAX_PROBLEMS]:
         loc = short_repr(".".join(str(x) for x in err["loc"]), 120).strip("'\"") or "(top level)"
         msg = one_line(err["msg"].removeprefix("Value error, "), 400)
