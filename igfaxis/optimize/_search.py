@@ -272,8 +272,11 @@ def _build(base: Protocol, changes: dict[str, Any], horizon: int, cfg: OptimizeC
     data["name"] = label or "no change"
     data["days"] = horizon
     data["description"] = (f"Planned by igfaxis optimize: {label or 'no change'}. " + NOTE)
-    if "dose_mg" in changes:
-        data["doses"] = [*data.get("doses", []), Dose(
+    if "dose_mg" in changes:  # the plan's somatropin dose replaces any the protocol had
+        from igfaxis.model.drugs import resolve
+
+        kept = [d for d in data.get("doses", []) if resolve(d["drug"]).name != "somatropin"]
+        data["doses"] = [*kept, Dose(
             drug="somatropin", amt=changes["dose_mg"], amt_unit="mg", route="sc",
             time_h=cfg.dose_time_h, ii_h=24.0, addl=horizon - 1).model_dump(
                 mode="json", exclude_none=True)]  # fmt: skip
@@ -291,7 +294,7 @@ def _build(base: Protocol, changes: dict[str, Any], horizon: int, cfg: OptimizeC
 
 def _burden(protocol: Protocol, horizon: int) -> dict[str, float]:
     weeks = horizon / 7.0
-    injections = sum(len(d.times_h()) for d in protocol.doses if d.route != "oral") / weeks
+    injections = sum(len(d.times_h()) for d in protocol.doses if d.route != "po") / weeks
     fasting = 0.0
     for f in protocol.fasting:
         if getattr(f, "kind", "") == "tre":
