@@ -2,8 +2,9 @@
 
 Sources: the GH -> synthesis law has the form of Papathanasiou T et al. 2021 (Clin
 Pharmacokinet 60:1217), production = Kin0 + Emax GH/(EC50 + GH), keeping
-their Kin0/Emax ratio; its scale and EC50 (12 ng/mL, so that the receptor does not
-saturate inside every endogenous burst: docs/model.md) are calibrated (parameter table).
+their Kin0/Emax ratio; its scale and EC50 (7 ng/mL: the receptor does not saturate inside
+every endogenous burst, and the dose response saturates as published: docs/model.md) are
+calibrated (parameter table).
 The binding scheme is mass action between free IGF-1, IGFBP-3 and the acid-labile
 subunit (ALS): free -> binary (IGF-1:IGFBP-3, ~50 kDa) -> ternary (+ALS, ~150 kDa),
 Guler HP et al. 1989 Acta Endocrinol 121:753 (pools and tracer half-lives),
