@@ -21,7 +21,8 @@ def test_personal_multipliers_follow_the_calibration_priors():
 
 def test_default_population_spans_the_reference_adults_and_both_sexes():
     t = sample_population(5000, seed=1).table
-    assert 20.0 <= t.age_y.min() < 21.0 and 79.0 < t.age_y.max() <= 80.0
+    assert 20.0 <= t.age_y.min() < 21.0
+    assert 79.0 < t.age_y.max() <= 80.0
     assert abs((t.sex == "female").mean() - 0.5) < 0.03  # binomial SE 0.7%
     bmi = t.weight_kg / t.height_m**2
     # the tabulated medians (anthropometry.csv): men 50 y 27.3, women 50 y 25.3 kg/m^2
@@ -34,7 +35,8 @@ def test_same_seed_same_population_and_ranges():
     a = sample_population(50, age_y=(40, 50), sex="female", seed=9).table
     b = sample_population(50, age_y=(40, 50), sex="female", seed=9).table
     assert a.equals(b)
-    assert a.age_y.between(40, 50).all() and (a.sex == "female").all()
+    assert a.age_y.between(40, 50).all()
+    assert (a.sex == "female").all()
     assert not a.equals(sample_population(50, age_y=(40, 50), sex="female", seed=10).table)
 
 
@@ -57,7 +59,8 @@ def test_a_minimal_csv_takes_the_prior_medians(tmp_path):
     f = tmp_path / "p.csv"
     f.write_text("age_y,sex,weight_kg,height_m\n52,female,70,1.65\n", encoding="utf-8")
     (person,) = load_population(f).persons()
-    assert person.age_y == 52 and person.personal == {n: 1.0 for n in PERSONAL_PARAMETERS}
+    assert person.age_y == 52
+    assert person.personal == dict.fromkeys(PERSONAL_PARAMETERS, 1.0)
     assert math.isclose(person.bmi, 70 / 1.65**2)
 
 
@@ -75,7 +78,7 @@ def test_bad_arguments_are_refused_with_the_field(kwargs, match):
 def test_a_bad_row_is_named(tmp_path):
     f = tmp_path / "p.csv"
     f.write_text("age_y,sex,weight_kg,height_m\n52,female,70,1.65\n40,male,-3,1.8\n", "utf-8")
-    with pytest.raises(ProtocolError, match="row 2 of 'p.csv'"):
+    with pytest.raises(ProtocolError, match=r"row 2 of 'p\.csv'"):
         load_population(f)
     with pytest.raises(ProtocolError, match=r"\.csv or \.parquet"):
         load_population(tmp_path / "p.txt")

@@ -38,7 +38,8 @@ def test_trial_statistics_from_a_known_cohort():
     # time in band: 150 is in band from day 5 on; the step from 100 is linear over a day,
     # crossing 120 at 0.4 of it: (0.6 + 4) / 9 days of the span
     tib = trial.persons.time_in_band.to_numpy()
-    assert tib[0] == pytest.approx(4.6 / 9) and tib[1] == 0.0
+    assert tib[0] == pytest.approx(4.6 / 9)
+    assert tib[1] == 0.0
     # age at the end window (day 8.5 of 10) and the risk layer's own SDS and hazard ratio
     z = sds(170.0, 60.0 + 8.5 / 365.25, "female")
     hr = hazard_ratio(hazard_curve("mortality_meta"), z).hr
@@ -63,9 +64,11 @@ def test_cohort_command_end_to_end(tmp_path):
                               "--json"])  # fmt: skip
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert data["persons"] == 3 and len(data["arms"]) == 1
+    assert data["persons"] == 3
+    assert len(data["arms"]) == 1
     assert "not medical advice" in data["note"]
-    assert (tmp_path / "r.nc").is_file() and (tmp_path / "p.png").is_file()
+    assert (tmp_path / "r.nc").is_file()
+    assert (tmp_path / "p.png").is_file()
 
 
 @pytest.mark.parametrize(
@@ -78,7 +81,8 @@ def test_cohort_command_end_to_end(tmp_path):
 def test_cohort_command_refuses_bad_input_with_exit_2(args, match):
     res = runner.invoke(app, ["cohort", "--protocol", "examples/tre-16-8.yaml", *args])
     assert res.exit_code == 2
-    assert match in res.output and "Traceback" not in res.output
+    assert match in res.output
+    assert "Traceback" not in res.output
 
 
 def test_sensitivity_command_morris(tmp_path):
@@ -92,4 +96,5 @@ def test_sensitivity_command_morris(tmp_path):
     assert data["bounds"]["pit_kr1"] == [10.0, 100000.0, "log"]  # the table's bounds
     assert (tmp_path / "s.png").is_file()
     bad = runner.invoke(app, ["sensitivity", "--param", "nope", "--param", "pit_kr1"])
-    assert bad.exit_code == 2 and "not in the parameter table" in bad.output
+    assert bad.exit_code == 2
+    assert "not in the parameter table" in bad.output
