@@ -17,6 +17,7 @@ from igfaxis.errors import ProtocolError
 from igfaxis.io.labs import LabValue
 from igfaxis.io.pdf import html_to_pdf
 from igfaxis.io.report import FittedView, Report, build_report, write_report
+from igfaxis.optimize import OptimizationResult
 from igfaxis.protocol import Person, Protocol, check_run, warn_doses
 from igfaxis.risk import check_menopausal
 from igfaxis.simulate import simulate
@@ -67,6 +68,7 @@ def make_report(
     dose_warnings: bool = True,
     resolution: str = "auto",
     fit_labs: bool = True,
+    plan: OptimizationResult | None = None,
     progress: Progress = no_progress,
 ) -> Report:
     """Simulate ``person`` under ``protocol`` and assemble the report's data and figures.
@@ -106,6 +108,10 @@ def make_report(
         ``"pulse"``, ``"day"`` or ``"auto"`` (day resolution beyond
         :data:`~igfaxis.app.DAY_RESOLUTION_FROM_DAYS`: a projection over years is drawn
         from daily means).
+    plan
+        A plan the search found (:class:`~igfaxis.optimize.OptimizationResult`, its best
+        plan as ``protocol``): the report gains a plan section (the plan against no change,
+        the Pareto set, what each lever did).
     progress
         Called around the simulation (:data:`~igfaxis.app.Progress`).
 
@@ -151,7 +157,7 @@ def make_report(
                             converged=bool(fit.converged), message=fit.message,
                             draws=band.draws)  # fmt: skip
     return build_report(person, protocol, traj, labs=labs, menopausal=menopausal, seed=seed,
-                        fitted=fitted)  # fmt: skip
+                        fitted=fitted, plan=plan)  # fmt: skip
 
 
 def write_report_files(report: Report, out: str | Path, *, pdf: bool = False) -> dict[str, Path]:

@@ -860,6 +860,15 @@ def optimize_cmd(
             "planned labs and the labs.",
         ),
     ] = None,
+    report_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            metavar="FILE.html",
+            help="Also write the report of the person under the best plan, with a plan "
+            "section (the plan against no change, the Pareto set, what each lever did).",
+        ),
+    ] = None,
     fit_out: Annotated[
         Path | None,
         typer.Option(
@@ -898,6 +907,8 @@ def optimize_cmd(
         check_plot_path(plot)
     if fit_out is not None:
         check_fit_path(fit_out)
+    if report_out is not None:
+        check_report_path(report_out)
     person, fit = load_subject(person_file)
     if fit is not None and (labs_file is not None or history_file is not None):
         raise ProtocolError(
@@ -922,7 +933,15 @@ def optimize_cmd(
                             history=history, protocol=protocol,
                             config=OptimizeConfig(draws=draws), progress=_steps(quiet=as_json),
                             on_candidate=on_candidate)  # fmt: skip
+    report = None
+    if report_out is not None:  # made before anything is written: a failure writes nothing
+        subject = run.fit if run.result.from_labs else run.person
+        report = make_report(subject, run.protocol, days=run.result.horizon_days,
+                             plan=run.result, dose_warnings=False,
+                             progress=_steps(quiet=as_json))  # fmt: skip
     files = write_plan_files(run, out=out, plot=plot, fit=fit_out)
+    if report is not None:
+        files["report"] = write_report_files(report, report_out)["html"]
     written = {k: str(p) for k, p in files.items()}
     data = run.to_dict()
     if as_json:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING, Any, Final
 
+from igfaxis.optimize import NOTE as PLAN_NOTE
 from igfaxis.risk import DISCLAIMER, OBSERVATIONAL_NOTE, HazardRatio, select_curves
 
 if TYPE_CHECKING:
@@ -184,6 +185,54 @@ def _fitted_section(report: Report) -> str:
     )
 
 
+def _plan_section(report: Report) -> str:
+    """The plan the search found against no change, the Pareto set, what each lever did
+    (empty without a plan)."""
+    r = report.plan
+    if r is None or report.plan_png is None:
+        return ""
+    best, base = r.best, r.baseline
+    low, high = r.band_ng_ml
+
+    def burden(o: Any) -> str:
+        b = o.burden
+        return (f"{b['injections_per_week']:g} injections, {b['fasting_h_per_week']:g} h "
+                f"fasting, {b['exercise_h_per_week']:g} h exercise a week")  # fmt: skip
+
+    rows = "".join(
+        f"<tr><td>{escape(name)}</td><td>{escape(o.protocol.name)}</td>"
+        f"<td class='num'>{_pct(o.p_success)}</td><td class='num'>{_pct(o.time_in_band)}</td>"
+        f"<td class='num'>{_pct(o.p_above_2sds)}</td><td class='num'>"
+        f"{o.median_end_ng_ml:.0f} ({o.band_end_ng_ml[0]:.0f}-{o.band_end_ng_ml[1]:.0f})</td>"
+        f"<td class='small'>{escape(burden(o))}</td></tr>"
+        for name, o in (("plan", best), ("no change", base))
+    )
+    pareto = "".join(
+        f"<tr><td>{escape(o.protocol.name)}</td><td class='num'>{_pct(o.time_in_band)}</td>"
+        f"<td class='num'>{_pct(o.p_above_2sds)}</td><td class='small'>{escape(burden(o))}"
+        "</td></tr>" for o in r.pareto
+    )
+    explain = "".join(f"<li>{escape(line)}</li>" for line in r.explanation)
+    basis = ("fitted to the person's labs" if r.from_labs
+             else "the population prior of the person's age and sex (no labs)")  # fmt: skip
+    head = ("<tr><th></th><th>protocol</th><th>P in band at the last planned lab</th>"
+            "<th>time in band</th><th>P above +2 SDS</th><th>IGF-1 at the end, median "
+            "(90%) [ng/mL]</th><th>burden</th></tr>")  # fmt: skip
+    return (
+        "<section id='plan'><h2>Plan</h2>"
+        f"<p>Target: {escape(r.target.describe())} = {low:.0f}-{high:.0f} ng/mL at the end "
+        f"of {r.horizon_days} days, judged over posterior draws {escape(basis)} at day "
+        f"resolution ({len(r.evaluated)} candidate plans). {escape(r.message)}</p>"
+        f"{_img(report.plan_png, 'The plan against no change: IGF-1 with its 90% band')}"
+        f"<table id='plan-table'><thead>{head}</thead><tbody>{rows}</tbody></table>"
+        "<h3>Pareto set (time in band, burden, risk above +2 SDS)</h3>"
+        "<table id='pareto-table'><thead><tr><th>protocol</th><th>time in band</th>"
+        f"<th>P above +2 SDS</th><th>burden</th></tr></thead><tbody>{pareto}</tbody></table>"
+        f"<h3>What each lever did</h3><ul>{explain}</ul>"
+        f"<p class='disclaimer'><strong>{escape(PLAN_NOTE)}</strong></p></section>"
+    )
+
+
 def _risk_table(report: Report) -> str:
     latest = {r.curve_id: r for r in report.latest.hazard_ratios} if report.latest else None
     head = "<th>outcome</th><th>curve</th>"
@@ -254,6 +303,7 @@ decision with a physician.</p>
 {_img(report.centile_png, "IGF-1 reference centiles by age with the person's values")}
 {_labs_table(report)}</section>
 {_fitted_section(report)}
+{_plan_section(report)}
 <section id="trajectory"><h2>Simulated trajectory</h2>
 {_img(report.trajectory_png, "Simulated GH and IGF-1 with the 120-160 ng/mL band")}
 {numbers}</section>

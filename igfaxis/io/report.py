@@ -22,7 +22,14 @@ from igfaxis._version import __version__
 from igfaxis.errors import UnitWarning
 from igfaxis.io._html import render_html
 from igfaxis.io.labs import LabValue
-from igfaxis.io.plots import Band, CentilePoint, plot_centiles, plot_fit, plot_trajectory
+from igfaxis.io.plots import (
+    Band,
+    CentilePoint,
+    plot_centiles,
+    plot_fit,
+    plot_plan,
+    plot_trajectory,
+)
 from igfaxis.protocol import Person, Protocol
 from igfaxis.risk import (
     Assessment,
@@ -36,6 +43,7 @@ from igfaxis.risk import (
 from igfaxis.units import canonical_igf1_unit
 
 if TYPE_CHECKING:
+    from igfaxis.optimize import OptimizationResult
     from igfaxis.simulate import Trajectory
 
 __all__ = ["FittedView", "LabPoint", "Report", "build_report", "write_report"]
@@ -138,6 +146,10 @@ class Report:
     fitted, fitted_png
         For a fitted person: the fitted trajectory through the labs with its bands, and its
         figure (``None`` otherwise).
+    plan, plan_png
+        For a report of a plan (``igfaxis optimize --report``): what the search found
+        (:class:`~igfaxis.optimize.OptimizationResult`; ``protocol`` is its best plan) and its
+        figure, the plan against no change (``None`` otherwise).
     """
 
     person: Person
@@ -156,6 +168,8 @@ class Report:
     version: str
     fitted: FittedView | None = None
     fitted_png: bytes | None = None
+    plan: OptimizationResult | None = None
+    plan_png: bytes | None = None
 
 
 def _png(draw: Callable[[Path], object], name: str) -> bytes:
@@ -188,6 +202,7 @@ def build_report(
     menopausal: bool | None = None,
     seed: int = 0,
     fitted: FittedView | None = None,
+    plan: OptimizationResult | None = None,
 ) -> Report:
     """Score a simulated trajectory (and labs) and draw the report's figures.
 
@@ -210,6 +225,9 @@ def build_report(
     fitted
         For a fitted person (``person`` with the fit's posterior medians): the fitted
         trajectory through the labs, drawn as its own figure.
+    plan
+        For a report of a plan: the search's result (``protocol`` its best plan); the plan
+        against no change is drawn as its own figure.
 
     Returns
     -------
@@ -264,6 +282,10 @@ def build_report(
             )
         if not fitted.converged:
             notes.append(f"The calibration did not converge: {fitted.message}.")
+    plan_png = None
+    if plan is not None:
+        fit_labs = fitted.labs if fitted is not None else ()
+        plan_png = _png(lambda path: plot_plan(plan, path, labs=fit_labs), "plan.png")
     return Report(
         person=person,
         protocol=protocol,
@@ -281,6 +303,8 @@ def build_report(
         version=__version__,
         fitted=fitted,
         fitted_png=fitted_png,
+        plan=plan,
+        plan_png=plan_png,
     )
 
 

@@ -101,18 +101,24 @@ def test_plan_runs_unchanged_in_simulate_and_reproduces_the_expected_igf1(planne
     assert abs(band["q50"] - expected["median_end_ng_ml"]) <= (q95 - q05) / 2
 
 
-def test_human_output_from_a_fit(planned: dict) -> None:
+def test_human_output_from_a_fit(planned: dict, tmp_path: Path) -> None:
     """``--person fit.json`` plans from the saved fit; the table, the Pareto set, the message
-    and the note are printed."""
+    and the note are printed; ``--report`` writes the report of the plan with its plan
+    section beside the fitted trajectory."""
     fit = planned["files"]["fit"]
+    report = tmp_path / "plan-report.html"
     result = runner.invoke(app, ["optimize", "--person", str(fit), "--target",
                                  "ng_ml:120..160", "--levers", "protein",
-                                 "--horizon-days", "28", "--draws", "4"])  # fmt: skip
+                                 "--horizon-days", "28", "--draws", "4",
+                                 "--report", str(report)])  # fmt: skip
     assert result.exit_code == 0, result.output
     out = result.stdout
     for text in ("best plan", "no change", "Pareto set", "fitted to 3 labs", NOTE):
         assert text in out, text
     assert "Traceback" not in result.output
+    html = report.read_text("utf-8")
+    assert "<section id='plan'>" in html and "<section id='fitted'>" in html
+    assert "IGF-1 120-160 ng/mL" in html
 
 
 @pytest.mark.parametrize(
@@ -127,6 +133,7 @@ def test_human_output_from_a_fit(planned: dict) -> None:
         (["--plot", "plan.xyz"], "must end in one of"),
         (["--draws", "1"], "`--draws` must be 2-400"),
         (["--fit-out", "fit.json"], "`--fit-out` needs `--labs`"),
+        (["--report", "report.txt"], "must end in .html"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str], match: str) -> None:

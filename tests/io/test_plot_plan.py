@@ -67,3 +67,27 @@ def test_a_failed_draw_leaves_the_old_file(tmp_path: Path, result) -> None:
         plot_plan(result, tmp_path / "plan.xyz")
     assert path.read_bytes() == b"old figure"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.png"]
+
+
+def test_the_report_of_a_plan_has_its_plan_section(result) -> None:
+    """``igfaxis optimize --report``: the report of the best plan shows the plan against no
+    change with their probabilities, the Pareto set, the levers' explanation and the plan
+    note; a report without a plan has no such section."""
+    from igfaxis.io._html import render_html
+    from igfaxis.io.report import build_report
+    from igfaxis.optimize import NOTE
+    from igfaxis.simulate import simulate
+
+    person = Person(age_y=45, sex="male", condition="gh_deficiency")
+    traj = simulate(person, result.best.protocol, days=1)
+    html = render_html(build_report(person, result.best.protocol, traj, plan=result))
+    section = html[html.index("<section id='plan'>"):]
+    section = section[:section.index("</section>")]
+    assert result.target.describe() in section
+    assert f"{result.best.p_success:.0%}" in section
+    assert section.count("<tr>") == 1 + 2 + 1 + len(result.pareto)  # heads, plan, no change
+    assert all(line in section for line in result.explanation)
+    assert NOTE in section
+    assert "data:image/png;base64," in section
+    plain = render_html(build_report(person, result.best.protocol, traj))
+    assert "<section id='plan'>" not in plain
