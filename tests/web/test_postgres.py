@@ -12,8 +12,9 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect
@@ -25,19 +26,18 @@ from igfaxis.web._models import Base
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 
 
-def _as_postgres_user(folder: Path) -> tuple[Callable[[], None] | None, str]:
-    """PostgreSQL refuses to run as root: as root, run it as `nobody` (owning ``folder``)."""
+def _as_postgres_user(folder: Path) -> tuple[dict[str, Any], str]:
+    """PostgreSQL refuses to run as root: as root, run it as `nobody` (owning ``folder``).
+
+    Returns the ``subprocess.run`` arguments that switch user (``user``/``group``, done by
+    the child itself: a ``preexec_fn`` would run Python after fork in a process where JAX's
+    threads may be running, which JAX warns about) and the user name."""
     if os.geteuid() != 0:
-        return None, pwd.getpwuid(os.geteuid()).pw_name
+        return {}, pwd.getpwuid(os.geteuid()).pw_name
     nobody = pwd.getpwnam("nobody")
     for path in [folder, *folder.rglob("*")]:
         os.chown(path, nobody.pw_uid, nobody.pw_gid)
-
-    def demote() -> None:
-        os.setgid(nobody.pw_gid)
-        os.setuid(nobody.pw_uid)
-
-    return demote, "nobody"
+    return {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}, "nobody"
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +54,7 @@ def postgres_url() -> Iterator[str]:
     data, sockets = folder / "data", folder / "sock"
     sockets.mkdir()
     demote, user = _as_postgres_user(folder)
-    run = {"preexec_fn": demote, "capture_output": True, "text": True, "check": True}
+    run = {**demote, "capture_output": True, "text": True, "check": True}
     subprocess.run([str(bindir / "initdb"), "-D", str(data), "-U", user, "--auth=trust",
                     "-E", "UTF8", "--no-sync"], **run)  # type: ignore[call-overload]  # fmt: skip
     port = free_port()
@@ -69,7 +69,7 @@ def postgres_url() -> Iterator[str]:
         yield f"postgresql+psycopg://{user}@127.0.0.1:{port}/igfaxis"
     finally:
         subprocess.run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
-                        "stop"], preexec_fn=demote, capture_output=True, check=False)  # fmt: skip
+                        "stop"], **demote, capture_output=True, check=False)  # fmt: skip
         shutil.rmtree(folder, ignore_errors=True)
 
 
