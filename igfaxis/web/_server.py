@@ -18,7 +18,9 @@ from typing import Any, Final
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.orm import Session
 
 from igfaxis._messages import one_line
@@ -139,6 +141,27 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, invalid_request)
 
 
+#: where the Swagger UI's own files are served (from the swagger-ui-bundle package)
+DOCS_STATIC: Final = "/docs-static"
+
+
+def _add_api_docs(app: FastAPI) -> None:
+    """The interactive API docs at ``/docs``, with Swagger UI's script and style served
+    from the installed swagger-ui-bundle package (FastAPI's default loads them from a CDN,
+    which an offline or closed network does not reach)."""
+    from swagger_ui_bundle import swagger_ui_path
+
+    app.mount(DOCS_STATIC, StaticFiles(directory=swagger_ui_path), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json", title="igfaxis API",
+            swagger_js_url=f"{DOCS_STATIC}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_STATIC}/swagger-ui.css",
+            swagger_favicon_url=f"{DOCS_STATIC}/favicon-32x32.png")  # fmt: skip
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The web app over ``settings.db_url`` (migrated here); run it with uvicorn.
 
@@ -178,6 +201,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="A mechanistic digital twin of the human GH/IGF-1 axis: persons, labs, "
         "protocols and runs (simulate, compare, calibrate, optimize). " + DISCLAIMER,
         lifespan=lifespan,
+        docs_url=None,  # served below from the swagger-ui-bundle package: no CDN, offline
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -192,6 +217,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         """Whether the server is up (no login needed)."""
         return {"status": "ok", "version": __version__, "note": DISCLAIMER}
 
+    _add_api_docs(app)
     if importlib.util.find_spec(_PAGES) is not None:
         app.include_router(importlib.import_module(_PAGES).router)
     app.add_middleware(CSRFMiddleware, secure=settings.cookies_secure)
