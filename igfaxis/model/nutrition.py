@@ -21,7 +21,7 @@ Equations (h)::
     R*     = R_min + (1 - R_min) H(P min(E, 1); K_R, n_R) / H(P_ref; K_R, n_R)
     dR/dt  = pos(R* - R) / tau_gain - pos(R - R*) / tau_loss      labile protein reserve
     dG/dt  = k_G ((1 + a_fast (1 - min(E, 1))) (1 - m meal) - G)     ghrelin (1 = fed mean)
-    dB1/dt = k_B1 (B1_fed (1 + g_B1 (1 - min(E, 1))) - B1)            IGFBP-1 [ng/mL]
+    dB1/dt = k_B1 (B1_max (1 - H(E; K_B1, n_B1)) - B1)                IGFBP-1 [ng/mL]
 
 The labile protein reserve R is the slow part of nutritional GH resistance: IGF-1 falls with
 nitrogen loss (Clemmons DR et al. 1981 JCEM 53:1247, a 10-day fast: -75%, r = 0.74 with
@@ -31,9 +31,18 @@ nitrogen balance), keeps falling after day 5 of a fast, recovers over days on re
 and energy together allow (dietary protein is burned as fuel below energy balance). It
 depends on the protocol alone (energy and protein status), as the day resolution assumes.
 
-IGFBP-1 rises with energy deficit (energy -50% for 6 days: 40 -> 62 ng/mL, Smith WJ,
-Underwood LE, Clemmons DR 1995 JCEM 80:443); it is reported as an output and does not yet
-bind IGF-1 in the model.
+IGFBP-1 is made by the liver and suppressed by portal insulin (Lee PDK, Jensen MD, Divertie
+GD et al., Metabolism [year, volume UNVERIFIED]: under an insulin infusion it falls with
+t1/2 89 min, under somatostatin it rises 4.5-fold in 3 h): low after meals, rising through
+the overnight fast (Holden JP et al. 1995 J Soc Gynecol Investig 2:38, hourly for 24 h: a
+rapid fall while fed and a progressive 3.5-fold rise overnight) and further in a prolonged
+fast (Cotterill AM, Holly JMP, Wass JAH 1993 Clin Endocrinol 39:357: 32 ng/mL after an 11-h
+overnight fast, 144 after 32 h). The model has no insulin state: energy status ``E`` stands
+in for the fed state (it jumps at each meal and decays over the fast, ``energy_tau``), and
+hepatic IGFBP-1 production is a falling Hill function of it (``igfbp1_energy_k``,
+``igfbp1_energy_n`` calibrated to Holden's nocturnal rise and Cotterill's 32-h level,
+``igfbp1_k`` from Lee's t1/2). IGFBP-1 is reported as an output and does not bind IGF-1 in
+the model (docs/model.md, "The day's IGF-1 curve").
 """
 
 from __future__ import annotations
@@ -102,6 +111,8 @@ def ghrelin_rate(ghrelin: Any, energy: Any, meal: Any, p: Any) -> Any:
 
 
 def igfbp1_rate(igfbp1: Any, energy: Any, p: Any) -> Any:
-    """dIGFBP-1/dt [ng/mL/h]: hepatic IGFBP-1 rises with energy deficit."""
-    target = p.igfbp1_fed * (1.0 + p.igfbp1_gain * pos(1.0 - energy))
+    """dIGFBP-1/dt [ng/mL/h]: hepatic IGFBP-1 is suppressed in the fed state (energy status
+    ``energy`` [-] standing in for portal insulin) and rises over a fast towards
+    ``igfbp1_max`` [ng/mL]; it follows with the rate ``igfbp1_k`` [1/h]."""
+    target = p.igfbp1_max * (1.0 - hill(energy, p.igfbp1_energy_k, p.igfbp1_energy_n))
     return p.igfbp1_k * (target - igfbp1)
