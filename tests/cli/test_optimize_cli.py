@@ -117,7 +117,8 @@ def test_human_output_from_a_fit(planned: dict, tmp_path: Path) -> None:
         assert text in out, text
     assert "Traceback" not in result.output
     html = report.read_text("utf-8")
-    assert "<section id='plan'>" in html and "<section id='fitted'>" in html
+    assert "<section id='plan'>" in html
+    assert "<section id='fitted'>" in html
     assert "IGF-1 120-160 ng/mL" in html
 
 
