@@ -28,18 +28,11 @@ from typing import Final
 import pytest
 from PIL import Image
 
+from igfaxis.io.pdf import CHROMIUM_FLAGS
+
 CHROMIUM: Final = "/usr/bin/chromium"
-#: the flags of a headless, offline, throw-away Chromium (as igfaxis.io.pdf uses)
-CHROMIUM_ARGS: Final = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+#: the flags of a headless, offline, throw-away Chromium: the ones the PDF export uses
+CHROMIUM_ARGS: Final = list(CHROMIUM_FLAGS)
 REPO: Final = Path(__file__).resolve().parents[2]
 LABS_CSV: Final = REPO / "examples" / "labs" / "woman-52.csv"
 PASSWORD: Final = "correct horse battery"
