@@ -32,6 +32,7 @@ from igfaxis.optimize import (
     OptimizationResult,
     OptimizeConfig,
     Target,
+    check_lever_set,
     optimize,
 )
 from igfaxis.protocol import History, Person, Protocol
@@ -114,7 +115,10 @@ def check_levers(levers: str | Sequence[str], *, field: str = "levers") -> tuple
             f"`{field}` names no lever; give one or more of {', '.join(LEVERS)}, "
             "comma-separated (e.g. somatropin,protein)."
         )
-    return tuple(out)
+    try:  # a modifier (dose_time, interval, cycling) needs a drug it changes
+        return check_lever_set(out)
+    except ProtocolError as exc:
+        raise ProtocolError(f"`{field}`: {exc}") from None
 
 
 def check_horizon(days: object, *, field: str = "horizon_days") -> int:

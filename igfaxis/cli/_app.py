@@ -796,8 +796,11 @@ def optimize_cmd(
         typer.Option(
             "--levers",
             metavar="L1,L2",
-            help="What the plan may change, comma-separated: somatropin, protein, tre, "
-            "exercise.",
+            help="What the plan may change, comma-separated: drugs somatropin, "
+            "somapacitan (weekly), tesamorelin; how a daily drug is given: dose_time "
+            "(clock time 18:00-23:00), interval (every other day), cycling (6 on / 1 off, "
+            "5 on / 2 off); lifestyle protein, tre, exercise. E.g. "
+            "somatropin,dose_time,cycling,protein.",
         ),
     ] = "somatropin",
     horizon: Annotated[
@@ -843,6 +846,28 @@ def optimize_cmd(
             "coarser probabilities).",
         ),
     ] = 40,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            metavar="auto|enumerate|tpe|nsga2|continuous",
+            help="Search: auto (enumerate up to 40 candidates, else tpe), enumerate, tpe "
+            "(optuna TPE + a pen-step hill climb), nsga2 (optuna NSGA-II, for the Pareto "
+            "set) or continuous (a bounded Brent search of the dose, then pen steps).",
+        ),
+    ] = "auto",
+    trials: Annotated[
+        int,
+        typer.Option(
+            "--trials",
+            metavar="N",
+            help="Trials of tpe / nsga2 (1-2000).",
+        ),
+    ] = 40,
+    seed: Annotated[
+        int,
+        typer.Option("--seed", metavar="N", help="Seed of the tpe / nsga2 sampler."),
+    ] = 0,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -883,12 +908,13 @@ def optimize_cmd(
     """Find the protocol that keeps the person's IGF-1 in a target band, under their
     posterior.
 
-    Each candidate plan (somatropin pen steps within label, protein intakes, 16:8 eating,
-    resistance training, and the best dose combined with each) is simulated for posterior
-    draws of the person at day resolution; the best has the highest probability of being in
-    band at the last planned lab (labs every 4 weeks), then the most time in band, then the
-    least burden. Prints the best plan against no change, the Pareto set and what each
-    lever did. Model prediction, not medical advice; discuss with a clinician.
+    Each candidate plan (drug doses in pen steps within label, their clock times and
+    patterns, protein intakes, 16:8 eating, resistance training, and combinations; found
+    by --method) is simulated for posterior draws of the person at day resolution; the best
+    has the highest probability of being in band at the last planned lab (labs every 4
+    weeks), then the most time in band, then the least burden. Prints the best plan against
+    no change, the Pareto set and what each lever did. Model prediction, not medical
+    advice; discuss with a clinician.
     """
     from igfaxis.io.labs import read_labs
     from igfaxis.io.plots import check_plot_path
@@ -901,6 +927,15 @@ def optimize_cmd(
             f"`--draws` must be 2-400; got {draws}. 40 (the default) gives probabilities to "
             "about 5%; fewer run faster."
         )
+    from igfaxis.optimize import METHODS, OptimizeConfig
+
+    if method not in METHODS:
+        raise ProtocolError(
+            f"`--method` must be one of {', '.join(METHODS)}; got {method!r}. auto (the "
+            "default) enumerates small searches and uses tpe for large ones."
+        )
+    if not 1 <= trials <= 2000:
+        raise ProtocolError(f"`--trials` must be 1-2000; got {trials}. 40 is the default.")
     if out is not None:
         check_plan_path(out, field="--out")
     if plot is not None:
@@ -926,12 +961,11 @@ def optimize_cmd(
     protocol = load_protocol(protocol_file) if protocol_file is not None else None
     if protocol is not None:
         warn_doses(protocol, person)
-    from igfaxis.optimize import OptimizeConfig
-
+    config = OptimizeConfig(draws=draws, method=method, trials=trials, seed=seed)
     with _candidate_bar(quiet=as_json) as on_candidate:
         run = plan_protocol(fit or person, tgt, levers=names, horizon_days=days, labs=labs,
                             history=history, protocol=protocol,
-                            config=OptimizeConfig(draws=draws), progress=_steps(quiet=as_json),
+                            config=config, progress=_steps(quiet=as_json),
                             on_candidate=on_candidate)  # fmt: skip
     report = None
     if report_out is not None:  # made before anything is written: a failure writes nothing
@@ -961,7 +995,7 @@ def _print_plan(run: PlanRun, data: dict[str, Any], person: Person) -> None:
     basis = (f"fitted to {len(run.labs)} labs ({run.fit.method})" if r.from_labs
              else "population prior (no labs)")  # fmt: skip
     title = (f"Plan: {_person_text(person)}, {basis}, {r.horizon_days} days, "
-             f"{len(r.evaluated)} candidates x {run.draws} draws")  # fmt: skip
+             f"{len(r.evaluated)} candidates ({r.method}) x {run.draws} draws")  # fmt: skip
     console.print(Text(title, style="bold"))
     lo, hi = r.band_ng_ml
     console.print(f"Target: {r.target.describe()} = {lo:.0f}-{hi:.0f} ng/mL at the end of "

@@ -2,8 +2,14 @@
 posterior (:func:`optimize`); a virtual clinic that titrates a dose on noisy labs
 (:func:`titrate`, :func:`titrate_population`). Model predictions, not medical advice."""
 
-from igfaxis.optimize._search import (
+from igfaxis.optimize._levers import (
     LEVERS as LEVERS,
+    PATTERNS as PATTERNS,
+    Pattern as Pattern,
+    check_lever_set as check_lever_set,
+)
+from igfaxis.optimize._methods import METHODS as METHODS
+from igfaxis.optimize._search import (
     NOTE as NOTE,
     OptimizationResult as OptimizationResult,
     OptimizeConfig as OptimizeConfig,
@@ -25,14 +31,18 @@ from igfaxis.optimize._titrate import (
 __all__ = [
     "GUIDELINE_START_MG",
     "LEVERS",
+    "METHODS",
     "NOTE",
+    "PATTERNS",
     "OptimizationResult",
     "OptimizeConfig",
     "Outcome",
+    "Pattern",
     "Target",
     "TitrationConfig",
     "TitrationResult",
     "TitrationVisit",
+    "check_lever_set",
     "optimize",
     "sample_personal",
     "start_dose",

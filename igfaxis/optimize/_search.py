@@ -14,11 +14,12 @@ simulated under the candidate protocol from the day after the latest lab over th
   the last ``lab_every_days``;
 - ``burden``: injections, fasting hours and exercise hours a week.
 
-Candidates are enumerated (the levers are few and discrete: pen steps of a dose, a few diet
-and exercise options), first each lever alone, then the best drug dose combined with each
-lifestyle option. The best plan has the highest probability of success, then the most time
-in band, then the least burden; the Pareto set trades time in band against burden and the
-risk of IGF-1 above +2 SDS.
+The levers and their options within label are in :mod:`igfaxis.optimize._levers`, the
+search methods (enumeration, optuna's TPE and NSGA-II, a bounded Brent search of a
+continuous dose) in :mod:`igfaxis.optimize._methods`. Whatever the method, the best plan
+has the highest probability of success, then the most time in band, then the least
+burden, of all evaluated; the Pareto set trades time in band against burden and the risk
+of IGF-1 above +2 SDS.
 
 Model predictions and published associations, not medical advice; discuss with a clinician.
 """
@@ -34,13 +35,20 @@ import numpy as np
 
 from igfaxis.calibrate import CalibrationResult
 from igfaxis.errors import ProtocolError
-from igfaxis.protocol import Dose, Person, Protocol
+from igfaxis.optimize._levers import (
+    DRUG_LEVERS,
+    LEVERS,
+    build_protocol,
+    check_lever_set,
+    drug_spaces,
+    lifestyle_options,
+)
+from igfaxis.optimize._methods import METHODS, Space, expected_total, pick, rank, run_method
+from igfaxis.protocol import Person, Protocol
 
 __all__ = ["LEVERS", "NOTE", "OptimizationResult", "OptimizeConfig", "Outcome", "Target",
            "optimize"]
 
-#: levers the search can pull
-LEVERS: tuple[str, ...] = ("somatropin", "protein", "tre", "exercise")
 NOTE = "Model prediction, not medical advice; discuss any change with a clinician."
 
 
@@ -108,18 +116,68 @@ class OptimizeConfig:
         Planned labs: every this many days over the horizon.
     somatropin_mg
         Daily somatropin doses tried [mg], in pen steps (0.1 mg: the smallest step of the
-        common adult pens at the doses adults use); capped by the label maximum.
+        common adult pens at the doses adults use); capped by the label maximum. Non-daily
+        patterns try the same weekly amounts on fewer injections, rounded to the pen step.
     dose_time_h
-        Clock time of the injection (evening: the physiological night-time GH peak).
+        Clock time of the injection without the ``dose_time`` lever [h] (evening: the
+        physiological night-time GH peak).
+    dose_hours, dose_time_step_h
+        With the ``dose_time`` lever: clock times tried, every ``dose_time_step_h`` from the
+        first to the last of ``dose_hours`` [h] (18:00-23:00: the labels' "evening";
+        :mod:`igfaxis.optimize._levers`).
+    somapacitan_mg
+        Weekly somapacitan doses tried [mg] (Sogroya label: 1-1.5 mg start, steps of
+        0.5-1.5 mg, at most 8 mg a week).
+    tesamorelin_mg
+        Daily tesamorelin doses tried [mg] (the Egrifta label dose, 2 mg).
     protein_g_per_kg
         Daily protein intakes tried [g/kg].
+    method
+        ``auto`` (enumeration up to ``max_enumerate`` candidates, else ``tpe``),
+        ``enumerate``, ``tpe``, ``nsga2`` or ``continuous``
+        (:mod:`igfaxis.optimize._methods`).
+    trials, seed
+        Trials of the optuna methods and their sampler's seed.
+    population
+        NSGA-II population size.
+    continuous_maxiter
+        Most Brent iterations of the ``continuous`` dose search.
+    max_enumerate
+        ``auto`` enumerates up to this many candidates.
     """
 
     draws: int = 40
     lab_every_days: int = 28
     somatropin_mg: tuple[float, ...] = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
     dose_time_h: float = 22.0
+    dose_hours: tuple[float, float] = (18.0, 23.0)
+    dose_time_step_h: float = 1.0
+    somapacitan_mg: tuple[float, ...] = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
+    tesamorelin_mg: tuple[float, ...] = (2.0,)
     protein_g_per_kg: tuple[float, ...] = (0.8, 1.0, 1.6)
+    method: str = "auto"
+    trials: int = 40
+    seed: int = 0
+    population: int = 12
+    continuous_maxiter: int = 12
+    max_enumerate: int = 40
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise ProtocolError(
+                f"`method` must be one of {', '.join(METHODS)}; got {self.method!r}."
+            )
+        for name in ("trials", "population", "continuous_maxiter", "max_enumerate", "draws"):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise ProtocolError(f"`{name}` must be a whole number >= 1; got {v!r}.")
+        lo, hi = self.dose_hours
+        if not (0.0 <= lo <= hi < 24.0) or not 0.0 < self.dose_time_step_h <= 24.0:
+            raise ProtocolError(
+                f"`dose_hours` must be two clock times FIRST <= LAST within 0-24 h and "
+                f"`dose_time_step_h` > 0; got {self.dose_hours} every "
+                f"{self.dose_time_step_h} h. E.g. (18, 23) every 1 h."
+            )
 
 
 @dataclass(frozen=True)
@@ -138,6 +196,11 @@ class Outcome:
     #: daily-mean IGF-1 over the horizon: ``day`` (labs' time line) and the 5/25/50/75/95%
     #: quantiles over the draws [ng/mL]
     trajectory: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
+    #: probability that the last planned lab *reads* in band: the draws' values with the lab
+    #: noise of calibration (:func:`igfaxis.calibrate.lab_sigma`); smooth in a dose
+    p_lab_in_band: float = 0.0
+    #: the changes to the current protocol that make this plan (:mod:`._levers`)
+    changes: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def p_success(self) -> float:
@@ -159,6 +222,7 @@ class Outcome:
                                                        strict=True)],
                              "time_in_band": self.time_in_band,
                              "p_above_2sds": self.p_above_2sds,
+                             "p_lab_in_band": self.p_lab_in_band,
                              "median_end_ng_ml": self.median_end_ng_ml,
                              "band90_end_ng_ml": list(self.band_end_ng_ml)},
                 "burden": dict(self.burden)}  # fmt: skip
@@ -186,6 +250,9 @@ class OptimizationResult:
         Whether the person was fitted to labs (else: the population prior).
     message, explanation
         What was found, and what each lever did.
+    method
+        The search method used (:data:`igfaxis.optimize._methods.METHODS`, ``auto``
+        resolved).
     """
 
     target: Target
@@ -199,6 +266,7 @@ class OptimizationResult:
     horizon_days: int
     message: str
     explanation: tuple[str, ...] = field(default_factory=tuple)
+    method: str = "enumerate"
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: ``protocol``, ``expected``, ``burden`` of the best plan, ``pareto``,
@@ -213,24 +281,8 @@ class OptimizationResult:
                 "explanation": list(self.explanation),
                 "baseline": self.baseline.to_dict(),
                 "pareto": [o.to_dict() for o in self.pareto],
-                "evaluated": len(self.evaluated), "note": NOTE}  # fmt: skip
-
-
-def _somatropin_doses(person: Person, cfg: OptimizeConfig) -> list[float]:
-    """The dose steps tried, within the label maximum for the person (the same check as
-    :func:`igfaxis.protocol.dose_warnings`)."""
-    from igfaxis.protocol import dose_warnings
-
-    ok = []
-    for d in cfg.somatropin_mg:
-        dose = Dose(drug="somatropin", amt=d, amt_unit="mg", route="sc", time_h=cfg.dose_time_h)
-        if not dose_warnings([dose], person):
-            ok.append(d)
-    return ok
-
-
-#: levers that are drugs (their label's contraindications apply)
-_DRUG_LEVERS = ("somatropin",)
+                "evaluated": len(self.evaluated), "method": self.method,
+                "note": NOTE}  # fmt: skip
 
 
 def _excluded(drug: str, person: Person) -> str | None:
@@ -239,57 +291,6 @@ def _excluded(drug: str, person: Person) -> str | None:
     from igfaxis.protocol import contraindicated
 
     return contraindicated(resolve(drug), person)
-
-
-def _lever_options(levers: Sequence[str], person: Person, base: Protocol,
-                   cfg: OptimizeConfig) -> dict[str, list[tuple[str, dict[str, Any]]]]:  # fmt: skip
-    """Per lever: (label, changes to the protocol) options, "no change" excluded."""
-    out: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for lever in levers:
-        if lever in _DRUG_LEVERS and _excluded(lever, person):
-            out[lever] = []  # never proposed (:func:`_excluded`)
-        elif lever == "somatropin":
-            out[lever] = [(f"somatropin {d:g} mg SC nightly", {"dose_mg": d})
-                          for d in _somatropin_doses(person, cfg)]  # fmt: skip
-        elif lever == "protein":
-            out[lever] = [(f"protein {g:g} g/kg/day", {"protein": g})
-                          for g in cfg.protein_g_per_kg
-                          if abs(g - base.diet.protein_g_per_kg) > 1e-9]  # fmt: skip
-        elif lever == "tre":
-            out[lever] = [("16:8 time-restricted eating (12:00-20:00)", {"tre": True})]
-        elif lever == "exercise":
-            out[lever] = [("resistance training 3x/week, 60 min", {"exercise": True})]
-        else:
-            raise ProtocolError(
-                f"unknown lever {lever!r}; choose from {', '.join(LEVERS)} (comma-separated)."
-            )
-    return out
-
-
-def _build(base: Protocol, changes: dict[str, Any], horizon: int, cfg: OptimizeConfig,
-           label: str) -> Protocol:  # fmt: skip
-    data = base.to_dict()
-    data["name"] = label or "no change"
-    data["days"] = horizon
-    data["description"] = (f"Planned by igfaxis optimize: {label or 'no change'}. " + NOTE)
-    if "dose_mg" in changes:  # the plan's somatropin dose replaces any the protocol had
-        from igfaxis.model.drugs import resolve
-
-        kept = [d for d in data.get("doses", []) if resolve(d["drug"]).name != "somatropin"]
-        data["doses"] = [*kept, Dose(
-            drug="somatropin", amt=changes["dose_mg"], amt_unit="mg", route="sc",
-            time_h=cfg.dose_time_h, ii_h=24.0, addl=horizon - 1).model_dump(
-                mode="json", exclude_none=True)]  # fmt: skip
-    if "protein" in changes:
-        data["diet"] = {**data.get("diet", {}), "protein_g_per_kg": changes["protein"]}
-    if changes.get("tre"):
-        data["diet"] = {**data.get("diet", {}), "meals_h": [12.0, 16.5],
-                        "meal_duration_h": 1.0}  # fmt: skip
-        data["fasting"] = [*data.get("fasting", []), {"kind": "tre", "window_h": [12, 20]}]
-    if changes.get("exercise"):
-        session = {"kind": "resistance", "duration_min": 60, "at_h": 17, "weekdays": [0, 2, 4]}
-        data["exercise"] = [*data.get("exercise", []), session]
-    return Protocol.from_dict(data, source="plan")
 
 
 def _burden(protocol: Protocol, horizon: int) -> dict[str, float]:
@@ -307,7 +308,7 @@ def _burden(protocol: Protocol, horizon: int) -> dict[str, float]:
 
 def _evaluate(subject: CalibrationResult, protocol: Protocol, levers: tuple[str, ...],
               band: tuple[float, float], above: float, horizon: int,
-              cfg: OptimizeConfig) -> Outcome:  # fmt: skip
+              cfg: OptimizeConfig, changes: dict[str, Any] | None = None) -> Outcome:  # fmt: skip
     start = subject.last_day + 1
     days, series = subject.daily_draws(protocol, until_day=start + horizon - 1,
                                        n_draws=cfg.draws)  # fmt: skip
@@ -323,6 +324,14 @@ def _evaluate(subject: CalibrationResult, protocol: Protocol, levers: tuple[str,
     settle = days >= labs[0]
     tail = days >= days[-1] - cfg.lab_every_days + 1
     end = series[:, tail].mean(axis=1)
+    from scipy.stats import norm
+
+    from igfaxis.calibrate import lab_sigma
+
+    last = np.log(series[:, idx[-1]])
+    sigma = lab_sigma()
+    p_lab = float(np.mean(norm.cdf((np.log(hi) - last) / sigma)
+                          - norm.cdf((np.log(lo) - last) / sigma)))  # fmt: skip
     return Outcome(protocol=protocol, levers=levers, lab_days=tuple(float(d) for d in labs),
                    p_in_band=p_in, time_in_band=float(np.mean(inside[:, settle])),
                    p_above_2sds=float(np.mean(end > above)),
@@ -332,11 +341,8 @@ def _evaluate(subject: CalibrationResult, protocol: Protocol, levers: tuple[str,
                    burden=_burden(protocol, horizon),
                    trajectory={"day": days, **{
                        f"q{int(100 * q):02d}": np.quantile(series, q, axis=0)
-                       for q in (0.05, 0.25, 0.5, 0.75, 0.95)}})  # fmt: skip
-
-
-def _rank(o: Outcome) -> tuple[float, float, float]:
-    return (-round(o.p_success, 6), -round(o.time_in_band, 6), o.burden_score)
+                       for q in (0.05, 0.25, 0.5, 0.75, 0.95)}},
+                   p_lab_in_band=p_lab, changes=dict(changes or {}))  # fmt: skip
 
 
 def _pareto(outcomes: Sequence[Outcome]) -> tuple[Outcome, ...]:
@@ -363,6 +369,15 @@ def _pareto(outcomes: Sequence[Outcome]) -> tuple[Outcome, ...]:
 
     front = [o for o in outcomes if not any(dominates(q, o) for q in outcomes if q is not o)]
     return tuple(sorted(front, key=lambda o: (o.burden_score, -o.time_in_band)))
+
+
+def _alone(o: Outcome) -> str | None:
+    """The one lever a plan pulls (a drug with its modifiers counts as one), or None."""
+    drug = o.changes.get("drug", "somatropin") if "dose_mg" in o.changes else None
+    life = [k for k in ("protein", "tre", "exercise") if k in o.changes]
+    if drug is not None:
+        return None if life else drug
+    return life[0] if len(life) == 1 else None
 
 
 def optimize(
@@ -403,9 +418,7 @@ def optimize(
     if not 28 <= int(horizon_days) <= 730:
         raise ProtocolError(f"horizon_days must be 28-730 days, got {horizon_days}.")
     horizon = int(horizon_days)
-    levers = tuple(dict.fromkeys(str(x).strip().lower() for x in levers if str(x).strip()))
-    if not levers:
-        raise ProtocolError(f"give at least one lever: {', '.join(LEVERS)}.")
+    levers = check_lever_set(levers)
     fit = subject if isinstance(subject, CalibrationResult) else CalibrationResult.prior(subject)
     person = fit.person
     if protocol is None:
@@ -416,40 +429,36 @@ def optimize(
     from igfaxis.risk import centile_value
 
     above = centile_value(2.0, age_end, person.sex)
-    options = _lever_options(levers, person, protocol, config)
-    total = 1 + sum(len(v) for v in options.values())
-    if options.get("somatropin"):  # the combinations below
-        total += sum(len(v) for k, v in options.items() if k != "somatropin")
+    excluded = {lv: m for lv in levers if lv in DRUG_LEVERS and (m := _excluded(lv, person))}
+    spaces = {k: v for k, v in drug_spaces(levers, person, config).items() if k not in excluded}
+    space = Space(spaces, lifestyle_options(levers, protocol, config), config)
+    method = pick(config.method, space, config)
+    total = expected_total(method, space, config)
     done = 0
 
-    def run(changes: dict[str, Any], label: str, used: tuple[str, ...]) -> Outcome:
-        nonlocal done
-        out = _evaluate(fit, _build(protocol, changes, horizon, config, label), used, band,
-                        above, horizon, config)  # fmt: skip
+    def run(changes: dict[str, Any]) -> Outcome:
+        nonlocal done, total
+        label = space.label(changes)
+        out = _evaluate(fit, build_protocol(protocol, changes, horizon, config, label),
+                        space.levers(changes), band, above, horizon, config, changes)  # fmt: skip
         done += 1
+        total = max(total, done)
         if progress is not None:
             progress(done, total, label or "no change")
         return out
 
-    baseline = run({}, "", ())
-    evaluated = [baseline]
-    best_single: dict[str, tuple[Outcome, dict[str, Any], str]] = {}
-    for lever, opts in options.items():
-        for label, changes in opts:
-            o = run(changes, label, (lever,))
-            evaluated.append(o)
-            if lever not in best_single or _rank(o) < _rank(best_single[lever][0]):
-                best_single[lever] = (o, changes, label)
-    # the best drug dose combined with each lifestyle option (levers act together)
-    if "somatropin" in best_single and len(options) > 1:
-        _, dose, dose_label = best_single["somatropin"]
-        for lever, opts in options.items():
-            if lever == "somatropin":
-                continue
-            for label, changes in opts:
-                o = run({**dose, **changes}, f"{dose_label} + {label}", ("somatropin", lever))
-                evaluated.append(o)
-    best = min(evaluated, key=_rank)
+    def smooth(changes: dict[str, Any]) -> float:
+        return run(changes).p_lab_in_band
+
+    seen = run_method(method, space, run, smooth, config)
+    evaluated = list(seen.values())
+    baseline = evaluated[0]
+    best_single: dict[str, Outcome] = {}  # per lever, its best plan pulling it alone
+    for o in evaluated[1:]:
+        head = _alone(o)
+        if head is not None and (head not in best_single or rank(o) < rank(best_single[head])):
+            best_single[head] = o
+    best = min(evaluated, key=rank)
     reached = best.p_success >= 0.5
     lo, hi = band
     if reached:
@@ -472,14 +481,14 @@ def optimize(
                    f"in band with probability {best.p_success:.0%}).")  # fmt: skip
     if not fit.from_labs:
         message += " No labs: planned for the population prior of the person's age and sex."
-    excluded = [m for lv in levers if lv in _DRUG_LEVERS and (m := _excluded(lv, person))]
-    for m in excluded:
+    for m in excluded.values():
         message += f" Not proposed: {m.split(';')[0]}."
     explanation = tuple(
         f"{o.protocol.name}: median IGF-1 at the end {o.median_end_ng_ml:.0f} ng/mL "
         f"({o.median_end_ng_ml - baseline.median_end_ng_ml:+.0f} vs no change), in band "
-        f"{o.p_success:.0%}" for o, _, _ in best_single.values())  # fmt: skip
+        f"{o.p_success:.0%}" for o in best_single.values())  # fmt: skip
     return OptimizationResult(target=tgt, band_ng_ml=band, best=best, baseline=baseline,
                               pareto=_pareto(evaluated), evaluated=tuple(evaluated),
                               reached=reached, from_labs=fit.from_labs, horizon_days=horizon,
-                              message=message, explanation=explanation)  # fmt: skip
+                              message=message, explanation=explanation,
+                              method=method)  # fmt: skip

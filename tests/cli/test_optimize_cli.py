@@ -135,6 +135,9 @@ def test_human_output_from_a_fit(planned: dict, tmp_path: Path) -> None:
         (["--draws", "1"], "`--draws` must be 2-400"),
         (["--fit-out", "fit.json"], "`--fit-out` needs `--labs`"),
         (["--report", "report.txt"], "must end in .html"),
+        (["--levers", "cycling,tre"], "`--levers`: lever 'cycling' changes how somatropin"),
+        (["--method", "grid"], "`--method` must be one of auto, enumerate, tpe, nsga2"),
+        (["--trials", "0"], "`--trials` must be 1-2000; got 0"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str], match: str) -> None:
@@ -183,5 +186,25 @@ def test_optimize_is_listed_in_the_help() -> None:
     assert "optimize" in result.stdout
     result = runner.invoke(app, ["optimize", "--help"])
     assert result.exit_code == 0
-    for option in ("--target", "--levers", "--horizon-days", "--labs", "--out", "--plot"):
-        assert option in result.stdout
+    for option in ("--target", "--levers", "--horizon-days", "--labs", "--out", "--plot",
+                   "--method", "--trials", "--seed", "dose_time", "interval", "cycling",
+                   "somapacitan", "nsga2"):  # fmt: skip
+        assert option in result.stdout, option
+
+
+def test_new_levers_and_a_library_method(tmp_path: Path) -> None:
+    """``--levers tesamorelin,dose_time --method tpe``: the plan is the label dose (2 mg
+    daily) at an evening hour of 18:00-23:00, runs as written, and says its method."""
+    plan = tmp_path / "plan.yaml"
+    data = _json(runner.invoke(app, [
+        "optimize", "--person", str(PERSON), "--target", "sds:0..1", "--levers",
+        "tesamorelin,dose_time", "--method", "tpe", "--trials", "3", "--seed", "1",
+        "--horizon-days", "28", "--draws", "4", "--out", str(plan), "--json"]))  # fmt: skip
+    assert data["method"] == "tpe"
+    assert data["evaluated"] >= 2
+    written = Protocol.from_yaml(plan)
+    assert written == Protocol.from_dict(data["protocol"])
+    assert dose_warnings(written, load_person(PERSON)) == []
+    for dose in written.doses:
+        assert (dose.drug, dose.amt, dose.ii_h) == ("tesamorelin", 2.0, 24.0)
+        assert 18.0 <= dose.time_h <= 23.0

@@ -117,13 +117,14 @@ def test_a_planned_dose_replaces_the_current_one_of_the_same_drug() -> None:
     """A plan from a protocol that already has somatropin changes its dose; it does not add
     a second injection (found through the web app: "somatropin 0.1 mg" planned from the
     0.2 mg example ran both doses, 14 injections a week); an oral drug is no injection."""
-    from igfaxis.optimize._search import _build, _burden
+    from igfaxis.optimize._levers import build_protocol
+    from igfaxis.optimize._search import _burden
 
     base = Protocol.from_dict({"name": "somatropin 0.2 mg", "doses": [
         {"drug": "somatropin", "amt": 0.2, "time_h": 22, "ii_h": 24, "addl": 29},
         {"drug": "mk677", "amt": 25, "route": "po", "time_h": 9, "ii_h": 24, "addl": 29}]},
         source="test")  # fmt: skip
-    plan = _build(base, {"dose_mg": 0.4}, 28, OptimizeConfig(), "somatropin 0.4 mg")
+    plan = build_protocol(base, {"dose_mg": 0.4}, 28, OptimizeConfig(), "somatropin 0.4 mg")
     drugs = sorted((d.drug, d.amt) for d in plan.doses)
     assert drugs == [("mk677", 25.0), ("somatropin", 0.4)]
     assert _burden(plan, 28)["injections_per_week"] == pytest.approx(7.0)
