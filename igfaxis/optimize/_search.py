@@ -7,7 +7,9 @@ simulated under the candidate protocol from the day after the latest lab over th
 (:meth:`~igfaxis.calibrate.CalibrationResult.daily_draws`). Per candidate:
 
 - ``p_in_band``: at each planned lab (every ``lab_every_days``), the share of draws whose
-  daily-mean IGF-1 lies in the band; its last value is the plan's probability of success;
+  daily-mean IGF-1 lies in the band on a day of the week ending at the lab's date (the
+  lab's weekday is not planned, so a weekly pattern such as 5 days on / 2 off is judged
+  over its whole week); its last value is the plan's probability of success;
 - ``time_in_band``: the share of draw-days in the band after the first planned lab (the
   first weeks are the approach);
 - ``p_above_2sds``: the share of draws above +2 SDS (LIFE, the person's age and sex) over
@@ -180,6 +182,10 @@ class OptimizeConfig:
             )
 
 
+#: a planned lab is drawn on one of the last this many days before its date (a week)
+LAB_WEEK_DAYS = 7
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A candidate protocol and its expected outcome under the posterior."""
@@ -204,7 +210,8 @@ class Outcome:
 
     @property
     def p_success(self) -> float:
-        """Probability of being in band at the last planned lab."""
+        """Probability of being in band at the last planned lab (drawn on any day of the
+        week ending at its date)."""
         return self.p_in_band[-1] if self.p_in_band else 0.0
 
     @property
@@ -320,7 +327,10 @@ def _evaluate(subject: CalibrationResult, protocol: Protocol, levers: tuple[str,
     if not labs:
         labs = [start + horizon - 1]
     idx = [int(np.searchsorted(days, d)) for d in labs]
-    p_in = tuple(float(np.mean(inside[:, i])) for i in idx)
+    # a planned lab is drawn on some day of the week ending at its date: a weekly pattern
+    # (5 days on / 2 off, once-weekly somapacitan) cannot place it on its best weekday
+    weeks = [slice(max(0, i - LAB_WEEK_DAYS + 1), i + 1) for i in idx]
+    p_in = tuple(float(np.mean(inside[:, w])) for w in weeks)
     settle = days >= labs[0]
     tail = days >= days[-1] - cfg.lab_every_days + 1
     end = series[:, tail].mean(axis=1)
@@ -328,7 +338,7 @@ def _evaluate(subject: CalibrationResult, protocol: Protocol, levers: tuple[str,
 
     from igfaxis.calibrate import lab_sigma
 
-    last = np.log(series[:, idx[-1]])
+    last = np.log(series[:, weeks[-1]])
     sigma = lab_sigma()
     p_lab = float(np.mean(norm.cdf((np.log(hi) - last) / sigma)
                           - norm.cdf((np.log(lo) - last) / sigma)))  # fmt: skip

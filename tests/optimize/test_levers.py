@@ -127,3 +127,30 @@ def test_bad_search_settings_are_refused() -> None:
         OptimizeConfig(trials=0)
     with pytest.raises(ProtocolError, match="`dose_hours`"):
         OptimizeConfig(dose_hours=(23.0, 18.0))
+
+
+def test_a_weekly_pattern_cannot_pick_the_weekday_of_its_last_lab() -> None:
+    """5 days on / 2 off moves IGF-1 within each week. The day the last planned lab falls
+    on must not decide the plan's probability of success: moving that lab over the seven
+    weekdays moves the single-day share of draws in band (the old measure) by far more than
+    the plan's ``p_success`` (a lab on any day of the week ending there)."""
+    from igfaxis.calibrate import CalibrationResult
+    from igfaxis.optimize._search import _evaluate
+
+    subject = CalibrationResult.prior(GHD)
+    p = build_protocol(Protocol(name="usual day"), {"drug": "somatropin", "pattern": "5on2off",
+                       "time_h": 22.0, "dose_mg": 0.4}, 70, OptimizeConfig(), "5on2off")  # fmt: skip
+    start = subject.last_day + 1
+    days, series = subject.daily_draws(p, until_day=start + 69, n_draws=20)
+    keep = days >= start + 50
+    lo = float(np.median(series[:, keep]))  # the weekly swing crosses it
+    single, week = [], []
+    for horizon in range(56, 63):  # the only planned lab, at the end, on each weekday once
+        cfg = OptimizeConfig(draws=20, lab_every_days=horizon)
+        o = _evaluate(subject, p, ("somatropin", "cycling"), (lo, 10.0 * lo), 1e9, horizon, cfg)
+        assert o.lab_days == (start + horizon - 1,)
+        end = int(np.searchsorted(days, start + horizon - 1))
+        single.append(float(np.mean(series[:, end] >= lo)))
+        week.append(o.p_success)
+    assert max(single) - min(single) > 0.2  # the pattern does move a single day's share
+    assert max(week) - min(week) <= 0.5 * (max(single) - min(single)), (single, week)
