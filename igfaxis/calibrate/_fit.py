@@ -5,8 +5,11 @@ a lab ``y`` measured at time ``t`` is ``log y = log F_t(z) + e`` with
 ``e ~ N(0, sigma)``: ``F_t`` the model's total IGF-1 (or IGFBP-3) at the lab's clock time
 under the person's history (day resolution, :mod:`igfaxis.calibrate._forward`) and
 ``sigma = sqrt(CV_I**2 + CV_A**2)``, the within-person biological and the assay's analytical
-variation (:data:`igfaxis.risk.IGF1_CV_I`, :data:`igfaxis.risk.IGF1_CV_A`; IGFBP-3:
-:data:`IGFBP3_CV_I` and the same assay CV).
+variation (:data:`igfaxis.risk.IGF1_CV_I`; CV_A the lab's platform's,
+:func:`igfaxis.risk.assay_cv`, :data:`igfaxis.risk.IGF1_CV_A` = 0.06 when not stated or not
+known; IGFBP-3: :data:`IGFBP3_CV_I` and 0.06). A lab that carries its own reference interval
+is fitted on the model's reference scale (:func:`igfaxis.risk.harmonise_lab`: the same SDS
+in LIFE); ``CalibrationResult.labs`` holds the labs so read.
 
 - ``method="laplace"``: the posterior mode by trust-region least squares on the stacked
   residuals (labs / sigma, then z: the prior), covariance ``(J^T J)^-1`` from its final
@@ -140,17 +143,22 @@ def timeline(labs: Sequence[Any], history: History | None, protocol: Protocol | 
     return Timeline(int(first), out, latest)
 
 
-def _sigma(analyte: str) -> float:
+def _sigma(analyte: str, assay: str | None = None) -> float:
+    from igfaxis.risk import assay_cv
+
     cv_i = IGF1_CV_I if analyte == "igf1" else IGFBP3_CV_I
-    return math.sqrt(cv_i**2 + IGF1_CV_A**2)
+    cv_a = assay_cv(assay) if analyte == "igf1" else IGF1_CV_A
+    return math.sqrt(cv_i**2 + cv_a**2)
 
 
-def lab_sigma(analyte: str = "igf1") -> float:
+def lab_sigma(analyte: str = "igf1", assay: str | None = None) -> float:
     """The SD of a lab's log value about the model (``"igf1"`` or ``"igfbp3"``): within-person
-    biological and analytical variation together, as :func:`calibrate` assumes."""
+    biological and analytical variation together, as :func:`calibrate` assumes. ``assay``
+    (free text, IGF-1 only) takes that platform's analytical CV
+    (:func:`igfaxis.risk.assay_cv`; default 0.06)."""
     if analyte not in ("igf1", "igfbp3"):
         raise ValueError(f"analyte must be 'igf1' or 'igfbp3', got {analyte!r}")
-    return _sigma(analyte)
+    return _sigma(analyte, assay)
 
 
 @dataclass(frozen=True)
@@ -190,7 +198,7 @@ def _observations(labs: Sequence[Any], tl: Timeline) -> tuple[list[Observation],
         t = tl.schedule_h(lab.day, h + m / 60.0)
         obs.append(Observation(t, "igf1"))
         y.append(math.log(lab.igf1_ng_ml))
-        sd.append(_sigma("igf1"))
+        sd.append(_sigma("igf1", lab.assay))
         if lab.igfbp3_ng_ml is not None:
             obs.append(Observation(t, "igfbp3"))
             y.append(math.log(lab.igfbp3_ng_ml))
@@ -326,7 +334,9 @@ def calibrate(
 
     if method not in ("laplace", "nuts"):
         raise ProtocolError(f"method must be 'laplace' or 'nuts', got {method!r}.")
-    labs = tuple(labs)
+    from igfaxis.risk import harmonise_lab
+
+    labs = tuple(harmonise_lab(lab, person.age_y, person.sex) for lab in labs)
     if not labs:
         raise ProtocolError("calibrate needs at least one lab value.")
     until = max(lab.day for lab in labs)

@@ -210,7 +210,7 @@ class CalibrationResult:
         obs = [Observation(tl.schedule_h(d, clock_h), "igf1") for d in when]
         fwd, _ = self._forward(obs, max(when) + 1, protocol, start_day)
         logs = self._model_draws(fwd, n_draws)
-        sigma = _sigma("igf1")
+        sigma = _sigma("igf1", self.labs[-1].assay if self.labs else None)  # the same lab
         out = []
         for j, d in enumerate(when):
             q = np.exp(_mixture_quantiles(logs[:, j], sigma, (0.05, 0.25, 0.5, 0.75, 0.95)))

@@ -9,7 +9,9 @@ Each resource is parsed and validated by the ``fhir.resources`` models (R4B,
   ``ug/L`` or ``nmol/L``; IGFBP-3 ``ng/mL``, ``ug/L``, ``mg/L``, ``ug/mL`` or ``nmol/L``;
 - ``effectiveDateTime`` (or ``effectivePeriod.start``): the date, and the clock time as
   written (08:00 when only a date is given);
-- ``method`` (text or first coding's display/code): the assay, when stated.
+- ``method`` (text or first coding's display/code): the assay, when stated;
+- ``referenceRange`` (IGF-1; the first with ``low`` and ``high``): the lab's own interval,
+  read as the CSV's ``ref_low``/``ref_high`` (:func:`igfaxis.risk.harmonise_lab`).
 
 An IGFBP-3 Observation is attached to the IGF-1 Observation of the same date and time; one
 without such an IGF-1 is refused, as is a resource of another kind, an Observation of
@@ -194,6 +196,43 @@ def _assay(obs: Any) -> str | None:
     return None
 
 
+def _reference_range(where: str, obs: Any) -> tuple[float | None, float | None]:
+    """The IGF-1 Observation's first ``referenceRange`` with both ``low`` and ``high`` (the
+    lab's own interval) in ng/mL; none given: ``(None, None)``."""
+    for rr in obs.referenceRange or []:
+        if rr.low is None and rr.high is None:
+            continue
+        if rr.low is None or rr.high is None or rr.low.value is None or rr.high.value is None:
+            raise ProtocolError(
+                f"{where}: `referenceRange` needs both `low` and `high` values (the lab's "
+                "interval); a one-sided range cannot place the value. Remove it or add the "
+                "other limit."
+            )
+        ends = []
+        for side, q in (("low", rr.low), ("high", rr.high)):
+            value = float(q.value)
+            unit = q.code or q.unit
+            if not math.isfinite(value) or value <= 0.0 or not unit:
+                raise ProtocolError(
+                    f"{where}: `referenceRange.{side}` must be a value > 0 with a UCUM unit; "
+                    f"got {value:g} {short_repr(unit)}."
+                )
+            try:
+                canonical_igf1_unit(unit)
+            except UnitError as exc:
+                raise UnitError(
+                    f"{where}: `referenceRange.{side}` unit does not fit: {exc}"
+                ) from None
+            ends.append(float(igf1_to_ng_ml(value, unit)))
+        if ends[0] >= ends[1]:
+            raise ProtocolError(
+                f"{where}: `referenceRange` low {ends[0]:g} ng/mL must be below high "
+                f"{ends[1]:g} ng/mL."
+            )
+        return ends[0], ends[1]
+    return None, None
+
+
 def read_fhir_labs(
     path: str | Path, *, age_y: float | None = None, today: dt.date | None = None
 ) -> tuple[LabValue, ...]:
@@ -249,8 +288,10 @@ def parse_fhir_labs(
         if kind == "igfbp3":
             bp3.append((where, (date, clock), ng_ml))
             continue
+        low, high = _reference_range(where, obs)
         lab = LabValue(day=0.0, date=date, value=value, unit=unit, igf1_ng_ml=ng_ml,
-                       line=len(igf1) + 1, time=clock, assay=_assay(obs))  # fmt: skip
+                       line=len(igf1) + 1, time=clock, assay=_assay(obs),
+                       ref_low_ng_ml=low, ref_high_ng_ml=high)  # fmt: skip
         igf1.append((where, lab))
     if not igf1:
         raise ProtocolError(

@@ -12,7 +12,11 @@ Columns (names are case-insensitive):
   before the simulation starts); exactly one of the two;
 - ``igf1``: total IGF-1, a number > 0; ``unit``: ``ng/mL`` (= ``ug/L``) or ``nmol/L``;
 - optional ``time``: the clock time of the blood draw, ``HH:MM`` (empty or absent: 08:00);
-- optional ``assay``: the assay's name, as the lab report gives it (free text);
+- optional ``assay``: the assay's name, as the lab report gives it (free text; a platform
+  of ``igfaxis/data/assays.csv`` gives the lab its analytical CV, :func:`igfaxis.risk.find_assay`);
+- optional ``ref_low`` and ``ref_high``: the lab's own IGF-1 reference interval for the
+  person's age and sex as the report prints it, in the row's ``unit``; given, calibration
+  reads the value against it (:func:`igfaxis.risk.harmonise_lab`);
 - optional ``igfbp3`` with ``igfbp3_unit`` (``ng/mL`` = ``ug/L``, ``mg/L`` = ``ug/mL``, or
   ``nmol/L`` at 28 717 g/mol) and ``gh`` with ``gh_unit`` (``ng/mL`` = ``ug/L``, or
   ``mIU/L`` at 3 IU/mg, WHO IS 98/574); a row may leave them empty.
@@ -66,7 +70,8 @@ __all__ = [
 ]
 
 _REQUIRED: Final = frozenset({"igf1", "unit"})
-_OPTIONAL: Final = frozenset({"time", "assay", "igfbp3", "igfbp3_unit", "gh", "gh_unit"})
+_OPTIONAL: Final = frozenset({"time", "assay", "igfbp3", "igfbp3_unit", "gh", "gh_unit",
+                               "ref_low", "ref_high"})
 _ALLOWED: Final = frozenset({"date", "day"}) | _REQUIRED | _OPTIONAL
 _TIME: Final = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 #: most measurements in one labs file
@@ -156,6 +161,7 @@ def _row(name: str, line: int, row: dict[str, str], time_col: str) -> tuple[obje
     else:
         day, date = _number(name, line, "day", cells["day"]), None
         key = day
+    ref = _reference_interval(name, line, cells, unit)
     lab = LabValue(
         day=day,
         date=date,
@@ -168,8 +174,33 @@ def _row(name: str, line: int, row: dict[str, str], time_col: str) -> tuple[obje
         igfbp3_ng_ml=_optional(name, line, cells, "igfbp3", igfbp3_to_ng_ml,
                                canonical_igfbp3_unit),
         gh_ng_ml=_optional(name, line, cells, "gh", gh_to_ng_ml, canonical_gh_unit),
+        ref_low_ng_ml=ref[0],
+        ref_high_ng_ml=ref[1],
     )
     return key, lab
+
+
+def _reference_interval(name: str, line: int, cells: dict[str, str],
+                        unit: str) -> tuple[float | None, float | None]:  # fmt: skip
+    """The lab's own IGF-1 reference interval (``ref_low``, ``ref_high``, in the row's
+    ``unit``) in ng/mL; both empty: none."""
+    low, high = cells.get("ref_low", ""), cells.get("ref_high", "")
+    if not low and not high:
+        return None, None
+    if not (low and high):
+        raise _fail(
+            name, line, f"`ref_low` and `ref_high` come together (the lab's reference "
+            f"interval); got ref_low {short_repr(low)}, ref_high {short_repr(high)}. Fill "
+            "both or leave both empty."
+        )  # fmt: skip
+    lo = _positive(name, line, "ref_low", low)
+    hi = _positive(name, line, "ref_high", high)
+    if lo >= hi:
+        raise _fail(
+            name, line, f"`ref_low` {low} must be below `ref_high` {high} (the lab's "
+            "reference interval, in the row's unit)."
+        )  # fmt: skip
+    return float(igf1_to_ng_ml(lo, unit)), float(igf1_to_ng_ml(hi, unit))
 
 
 def _check_header(name: str, header: Sequence[str]) -> str:

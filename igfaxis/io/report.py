@@ -35,6 +35,7 @@ from igfaxis.risk import (
     Assessment,
     TrajectoryScore,
     assess,
+    harmonise_lab,
     reference_table,
     score_risk,
     sds,
@@ -238,6 +239,7 @@ def build_report(
     UnitWarning, ExtrapolationWarning
         As :func:`igfaxis.assess` does for the lab values; they are also kept in ``notes``.
     """
+    labs = tuple(harmonise_lab(lab, person.age_y, person.sex) for lab in labs)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         score = score_risk(traj, menopausal=menopausal, seed=seed)
@@ -246,14 +248,20 @@ def build_report(
         if labs:
             last = labs[-1]
             latest = assess(
-                last.value,
-                last.unit,
+                last.igf1_ng_ml if last.harmonised else last.value,
+                "ng/mL" if last.harmonised else last.unit,
                 last.age_y(person.age_y),
                 person.sex,
                 menopausal=menopausal,
                 seed=seed,
             )
     notes = list(score.notes)
+    if any(lab.harmonised for lab in labs):
+        notes.append(
+            "Labs given with their laboratory's own reference interval are read against it: "
+            "each is shown (and fitted) at the value of the same SDS in the LIFE reference, "
+            "the scale the model is calibrated to."
+        )
     for w in caught:
         message = str(w.message)
         if message not in notes:

@@ -35,6 +35,12 @@ class LabValue:
         The assay as the file names it (``None``: not stated).
     igfbp3_ng_ml, gh_ng_ml
         IGFBP-3 and GH measured in the same sample, in ng/mL (``None``: not measured).
+    ref_low_ng_ml, ref_high_ng_ml
+        The lab's own reference interval for IGF-1 at the person's age and sex, as the report
+        prints it (2.5th-97.5th centiles), in ng/mL (``None``: not given).
+    harmonised
+        ``igf1_ng_ml`` has been moved onto the model's reference scale by that interval
+        (:func:`igfaxis.risk.harmonise_lab`); ``value``/``unit`` keep the printed value.
     """
 
     day: float
@@ -47,6 +53,9 @@ class LabValue:
     assay: str | None = None
     igfbp3_ng_ml: float | None = None
     gh_ng_ml: float | None = None
+    ref_low_ng_ml: float | None = None
+    ref_high_ng_ml: float | None = None
+    harmonised: bool = False
 
     def age_y(self, age_at_day0_y: float) -> float:
         """Age at this measurement [y], given the age at day 0."""

@@ -4,13 +4,23 @@
   :class:`ReferenceTable` (packaged: LIFE; or a laboratory's own, :func:`load_reference_table`).
 - Hazard curves: :func:`hazard_curves` (packaged, with sources), :func:`hazard_ratio` (with a
   Monte Carlo interval over the published CIs).
-- Observation model: :data:`IGF1_CV_I` (within-person) and :data:`IGF1_CV_A` (assay).
+- Observation model: :data:`IGF1_CV_I` (within-person) and :data:`IGF1_CV_A` (assay
+  default); per platform :func:`find_assay`/:func:`assay_cv`; a lab's own reference
+  interval: :func:`harmonise_lab`.
 - One value: :func:`assess`. A trajectory: :func:`score_risk`; time in a band (the one
   definition): :func:`time_in_band`.
 
 Model predictions and published associations; not medical advice.
 """
 
+from igfaxis.risk._assays import (
+    Assay as Assay,
+    assay_cv as assay_cv,
+    assays as assays,
+    find_assay as find_assay,
+    harmonise_lab as harmonise_lab,
+    reference_scale_ng_ml as reference_scale_ng_ml,
+)
 from igfaxis.risk._assess import (
     DISCLAIMER as DISCLAIMER,
     OBSERVATIONAL_NOTE as OBSERVATIONAL_NOTE,
@@ -73,6 +83,7 @@ __all__ = [
     "TARGET_BAND_NG_ML",
     "AbstractHazardCurve",
     "Anchor",
+    "Assay",
     "Assessment",
     "BCPEParameters",
     "BandTime",
@@ -86,6 +97,8 @@ __all__ = [
     "ReferenceTable",
     "StepSdsHazard",
     "TrajectoryScore",
+    "assay_cv",
+    "assays",
     "assess",
     "bcpe_cdf",
     "bcpe_pdf",
@@ -93,12 +106,15 @@ __all__ = [
     "centile_value",
     "check_menopausal",
     "draw_curves",
+    "find_assay",
+    "harmonise_lab",
     "hazard_curve",
     "hazard_curves",
     "hazard_ratio",
     "load_reference_table",
     "percentile",
     "population_mean_hr",
+    "reference_scale_ng_ml",
     "reference_table",
     "reference_tables",
     "score_risk",

@@ -120,13 +120,16 @@ class LabOut(BaseModel):
     assay: str | None
     igfbp3_ng_ml: float | None
     gh_ng_ml: float | None
+    ref_low_ng_ml: float | None = None
+    ref_high_ng_ml: float | None = None
 
 
 def _lab_out(row: LabRow) -> LabOut:
     return LabOut(id=row.id, date=row.date, day=row.day if row.date is None else None,
                   time=row.time, value=row.value, unit=row.unit, igf1_ng_ml=row.igf1_ng_ml,
                   assay=row.assay, igfbp3_ng_ml=row.igfbp3_ng_ml,
-                  gh_ng_ml=row.gh_ng_ml)  # fmt: skip
+                  gh_ng_ml=row.gh_ng_ml, ref_low_ng_ml=row.ref_low_ng_ml,
+                  ref_high_ng_ml=row.ref_high_ng_ml)  # fmt: skip
 
 
 class LabsAddedOut(BaseModel):

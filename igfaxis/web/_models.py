@@ -141,6 +141,8 @@ class LabRow(Base):
     assay: Mapped[str | None] = mapped_column(String(200), nullable=True)
     igfbp3_ng_ml: Mapped[float | None] = mapped_column(Float, nullable=True)
     gh_ng_ml: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ref_low_ng_ml: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ref_high_ng_ml: Mapped[float | None] = mapped_column(Float, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -44,7 +44,7 @@ from igfaxis.errors import ExtrapolationWarning, IgfaxisError, ProtocolError
 from igfaxis.io.pdf import find_chromium
 from igfaxis.optimize import LEVERS
 from igfaxis.protocol import LabValue, Person, Protocol
-from igfaxis.risk import sds
+from igfaxis.risk import harmonise_lab, sds
 from igfaxis.web import _service as service
 from igfaxis.web._auth import (
     authenticate,
@@ -300,7 +300,10 @@ def _lab_rows(person: Any, labs: list[Any]) -> tuple[list[dict[str, str]], list[
     rows, points = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ExtrapolationWarning)  # beyond the table: its edge
-        for lab in service.lab_values(labs, subject):
+        # a lab with its laboratory's own interval is read against it (same SDS in LIFE)
+        read = [harmonise_lab(lab, subject.age_y, subject.sex)
+                for lab in service.lab_values(labs, subject)]  # fmt: skip
+        for lab in read:
             age = lab.age_y(subject.age_y)
             try:
                 z = f"{sds(lab.igf1_ng_ml, age, subject.sex):+.2f}"

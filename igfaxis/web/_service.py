@@ -198,7 +198,9 @@ class AddedLabs:
 def _lab_value(row: LabRow, line: int) -> LabValue:
     return LabValue(day=row.day, date=row.date, value=row.value, unit=row.unit,
                     igf1_ng_ml=row.igf1_ng_ml, line=line, time=row.time, assay=row.assay,
-                    igfbp3_ng_ml=row.igfbp3_ng_ml, gh_ng_ml=row.gh_ng_ml)  # fmt: skip
+                    igfbp3_ng_ml=row.igfbp3_ng_ml, gh_ng_ml=row.gh_ng_ml,
+                    ref_low_ng_ml=row.ref_low_ng_ml,
+                    ref_high_ng_ml=row.ref_high_ng_ml)  # fmt: skip
 
 
 def lab_values(rows: Sequence[LabRow], person: Person) -> tuple[LabValue, ...]:
@@ -277,7 +279,8 @@ def add_labs(
     stored = [LabRow(person_id=row.id, date=lab.date,
                      day=lab.day if lab.date is None else 0.0, time=lab.time, value=lab.value,
                      unit=lab.unit, igf1_ng_ml=lab.igf1_ng_ml, assay=lab.assay,
-                     igfbp3_ng_ml=lab.igfbp3_ng_ml, gh_ng_ml=lab.gh_ng_ml)
+                     igfbp3_ng_ml=lab.igfbp3_ng_ml, gh_ng_ml=lab.gh_ng_ml,
+                     ref_low_ng_ml=lab.ref_low_ng_ml, ref_high_ng_ml=lab.ref_high_ng_ml)
               for lab in new]  # fmt: skip
     lab_values([*existing, *stored], person)  # the whole set, checked before writing
     session.add_all(stored)

@@ -148,10 +148,13 @@ def test_labs_as_csv_rows_and_fhir(alice: httpx.Client) -> None:
     # 14.1 nmol/L at 7.649 kDa (LIFE/igfaxis.units): 14.1 / 0.1307 ng/mL
     assert added[1]["igf1_ng_ml"] == pytest.approx(14.1 / 0.1307, rel=2e-3)
     rows = [{"date": "2025-01-10", "time": "07:30", "igf1": 120, "unit": "ng/mL",
-             "igfbp3": 3.9, "igfbp3_unit": "mg/L"}]  # fmt: skip
+             "igfbp3": 3.9, "igfbp3_unit": "mg/L", "ref_low": 80, "ref_high": 300}]  # fmt: skip
     r = alice.post(f"/api/v1/persons/{pid}/labs", json=rows)
     assert r.status_code == 201, r.text
     assert r.json()["labs"][0]["igfbp3_ng_ml"] == pytest.approx(3900.0)
+    # the lab's own reference interval is stored with it (migration 0002)
+    assert (r.json()["labs"][0]["ref_low_ng_ml"], r.json()["labs"][0]["ref_high_ng_ml"]) == (
+        80.0, 300.0)  # fmt: skip
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": {
         "resourceType": "Observation", "id": "a", "status": "final",
         "code": {"coding": [{"system": "http://loinc.org", "code": "2484-4"}]},
