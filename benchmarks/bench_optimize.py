@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PROBLEMS = {
-    "a": ("somatropin,dose_time,interval,cycling", ("tpe", "continuous", "enumerate")),
+    "a": ("somatropin,dose_time,interval,cycling", ("tpe", "continuous", "gradient", "enumerate")),
     "b": ("somatropin,dose_time,protein,tre,exercise", ("nsga2", "tpe", "enumerate")),
 }
 

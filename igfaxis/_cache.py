@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-__all__ = ["cache_dir", "import_generated", "source_fingerprint"]
+__all__ = ["SIMULATION_SOURCES", "cache_dir", "import_generated", "source_fingerprint"]
 
 
 def cache_dir(*parts: str) -> Path:
@@ -29,18 +29,31 @@ def cache_dir(*parts: str) -> Path:
 
 
 
-def source_fingerprint(*folders: str) -> str:
-    """Short hash of the source and data files under these folders of the package (e.g.
-    ``"model", "protocol", "data"``): part of every cache key whose value depends on the
-    equations, so a cached result never outlives the code that computed it."""
+def source_fingerprint(*paths: str) -> str:
+    """Short hash of the source and data files of the package under these folders or of
+    these files (e.g. ``"model", "protocol", "data/parameters.csv"``): part of every cache
+    key whose value depends on the equations, so a cached result never outlives the code
+    that computed it."""
     root = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for folder in folders:
-        for f in sorted((root / folder).rglob("*")):
+    for path in paths:
+        where = root / path
+        files = [where] if where.is_file() else sorted(where.rglob("*"))
+        for f in files:
             if f.is_file() and f.suffix in (".py", ".csv", ".yaml"):
                 h.update(f.relative_to(root).as_posix().encode())
                 h.update(f.read_bytes())
     return h.hexdigest()[:16]
+
+
+#: what a simulated result depends on: the equations and their parameter tables, the
+#: forcing compiler and the native integrator (not the risk layer's tables, the assays or
+#: the packaged example protocols, whose edits must not invalidate cached tables)
+SIMULATION_SOURCES: tuple[str, ...] = (
+    "model", "protocol", "data/parameters.csv", "data/personal_parameters.csv",
+    "data/signalling_parameters.csv", "simulate/_kernel.py", "simulate/_native.py",
+    "simulate/_tableau.py", "simulate/_forcing.py", "simulate/_config.py", "simulate/_run.py",
+)
 
 
 def import_generated(prefix: str, text: str) -> ModuleType:

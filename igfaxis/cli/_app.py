@@ -850,10 +850,13 @@ def optimize_cmd(
         str,
         typer.Option(
             "--method",
-            metavar="auto|enumerate|tpe|nsga2|continuous",
-            help="Search: auto (enumerate up to 40 candidates, else tpe), enumerate, tpe "
+            metavar="auto|enumerate|tpe|nsga2|continuous|gradient",
+            help="Search: auto (enumerate up to 40 candidates, else continuous when a drug "
+            "has a dose grid, else tpe), enumerate, tpe "
             "(optuna TPE + a pen-step hill climb), nsga2 (optuna NSGA-II, for the Pareto "
-            "set) or continuous (a bounded Brent search of the dose, then pen steps).",
+            "set), continuous (a bounded Brent search of the dose, then pen steps) or "
+            "gradient (Newton steps on the dose with the JAX engine's derivative, then pen "
+            "steps).",
         ),
     ] = "auto",
     trials: Annotated[
@@ -932,7 +935,8 @@ def optimize_cmd(
     if method not in METHODS:
         raise ProtocolError(
             f"`--method` must be one of {', '.join(METHODS)}; got {method!r}. auto (the "
-            "default) enumerates small searches and uses tpe for large ones."
+            "default) enumerates small searches and uses continuous (a drug's dose) or tpe for "
+            "large ones."
         )
     if not 1 <= trials <= 2000:
         raise ProtocolError(f"`--trials` must be 1-2000; got {trials}. 40 is the default.")

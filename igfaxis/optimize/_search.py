@@ -28,6 +28,7 @@ Model predictions and published associations, not medical advice; discuss with a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -135,8 +136,9 @@ class OptimizeConfig:
     protein_g_per_kg
         Daily protein intakes tried [g/kg].
     method
-        ``auto`` (enumeration up to ``max_enumerate`` candidates, else ``tpe``),
-        ``enumerate``, ``tpe``, ``nsga2`` or ``continuous``
+        ``auto`` (enumeration up to ``max_enumerate`` candidates, else ``continuous``
+        when a drug has a dose grid, else ``tpe``),
+        ``enumerate``, ``tpe``, ``nsga2``, ``continuous`` or ``gradient``
         (:mod:`igfaxis.optimize._methods`).
     trials, seed
         Trials of the optuna methods and their sampler's seed.
@@ -144,6 +146,9 @@ class OptimizeConfig:
         NSGA-II population size.
     continuous_maxiter
         Most Brent iterations of the ``continuous`` dose search.
+    gradient_steps
+        Most Newton steps of the ``gradient`` dose search (each one 28-day pulse-resolved
+        JAX run with its forward-mode derivative).
     max_enumerate
         ``auto`` enumerates up to this many candidates.
     """
@@ -162,6 +167,7 @@ class OptimizeConfig:
     seed: int = 0
     population: int = 12
     continuous_maxiter: int = 12
+    gradient_steps: int = 4
     max_enumerate: int = 40
 
     def __post_init__(self) -> None:
@@ -169,7 +175,8 @@ class OptimizeConfig:
             raise ProtocolError(
                 f"`method` must be one of {', '.join(METHODS)}; got {self.method!r}."
             )
-        for name in ("trials", "population", "continuous_maxiter", "max_enumerate", "draws"):
+        for name in ("trials", "population", "continuous_maxiter", "gradient_steps",
+                     "max_enumerate", "draws"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ProtocolError(f"`{name}` must be a whole number >= 1; got {v!r}.")
@@ -460,7 +467,18 @@ def optimize(
     def smooth(changes: dict[str, Any]) -> float:
         return run(changes).p_lab_in_band
 
-    seen = run_method(method, space, run, smooth, config)
+    centre = math.sqrt(band[0] * band[1])
+    median_person = fit.fitted_person().model_copy(
+        update={"age_y": person.age_y + (fit.last_day + 1) / 365.25})
+
+    def respond(changes: dict[str, Any]) -> tuple[float, float]:
+        from igfaxis.simulate import dose_elasticity
+
+        plan = build_protocol(protocol, changes, 28, config, space.label(changes))
+        r = dose_elasticity(median_person, plan, changes["drug"], days=28, window_days=7)
+        return math.log(centre / r.igf1_ng_ml), r.elasticity
+
+    seen = run_method(method, space, run, smooth, config, respond)
     evaluated = list(seen.values())
     baseline = evaluated[0]
     best_single: dict[str, Outcome] = {}  # per lever, its best plan pulling it alone

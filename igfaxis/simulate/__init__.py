@@ -27,6 +27,8 @@ from igfaxis.simulate._trajectory import Trajectory as Trajectory
 # The cell signalling model likewise (it loads JAX only for backend="jax").
 _ENGINE = ("ForcingArrays", "Solution", "SolveConfig", "solve", "solve_batch")
 _CELL = ("autophagy_hours_above", "cell_daily_metrics", "simulate_cell")
+# A dose's elasticity of IGF-1, by forward-mode differentiation through the JAX engine
+_SENS = ("DoseResponse", "dose_elasticity")
 # Day resolution, and its tables of a history that calibration and cohorts re-run cheaply
 _DAY = ("LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution", "day_schedule",
         "simulate_days", "solve_schedule")
@@ -41,6 +43,10 @@ def __getattr__(name: str):
         from igfaxis.simulate import _cell
 
         return getattr(_cell, name)
+    if name in _SENS:
+        from igfaxis.simulate import _sensitivity
+
+        return getattr(_sensitivity, name)
     if name in _DAY:
         from igfaxis.simulate import _day
 
@@ -49,4 +55,4 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_ENGINE, *_CELL, *_DAY])
+    return sorted([*globals(), *_ENGINE, *_CELL, *_SENS, *_DAY])

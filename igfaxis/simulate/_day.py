@@ -76,7 +76,7 @@ from typing import Any
 
 import numpy as np
 
-from igfaxis._cache import cache_dir, source_fingerprint
+from igfaxis._cache import SIMULATION_SOURCES, cache_dir, source_fingerprint
 from igfaxis._files import staged_outputs
 from igfaxis._version import __version__
 from igfaxis.model import default_params, param_hash, personalise
@@ -247,7 +247,7 @@ def _signatures(protocol: Protocol, person: Person, p: Any, start: int, end: int
 @functools.cache
 def _code() -> str:
     """Fingerprint of the equations, the forcing compiler and this module (cache keys)."""
-    return source_fingerprint("model", "protocol", "data") + hashlib.sha256(
+    return source_fingerprint(*SIMULATION_SOURCES) + hashlib.sha256(
         Path(__file__).read_bytes()).hexdigest()[:8]
 
 

@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from igfaxis._cache import cache_dir, source_fingerprint
+from igfaxis._cache import SIMULATION_SOURCES, cache_dir, source_fingerprint
 from igfaxis._files import write_text_atomic
 from igfaxis.model import State, default_params, initial_state, param_hash
 from igfaxis.protocol import Person, Protocol, compile_protocol
@@ -83,7 +83,7 @@ def solve_any(ps, y0s, forcings, save_ts, solver: SolverConfig, active=()) -> tu
 @functools.cache
 def _code() -> str:
     """Fingerprint of the equations, forcing compiler and this definition."""
-    return source_fingerprint("model", "protocol", "data") + hashlib.sha256(
+    return source_fingerprint(*SIMULATION_SOURCES) + hashlib.sha256(
         Path(__file__).read_bytes()).hexdigest()[:8]
 
 

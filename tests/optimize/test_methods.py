@@ -1,5 +1,5 @@
-"""Search methods (issue 12, item 6): optuna's TPE and NSGA-II and a bounded Brent search of
-the dose against plain enumeration on a small problem whose answer enumeration gives, with
+"""Search methods (issue 12, item 6): optuna's TPE and NSGA-II, a bounded Brent search of the
+dose and Newton steps on the dose with the JAX engine's derivative against plain enumeration on a small problem whose answer enumeration gives, with
 the same draws; the Pareto set is the non-dominated set of what was evaluated; every
 evaluated plan is within label and on the pen steps; a seed repeats a search."""
 
@@ -35,7 +35,7 @@ def enumerated():
     return r
 
 
-@pytest.mark.parametrize("method", ["tpe", "continuous", "nsga2"])
+@pytest.mark.parametrize("method", ["tpe", "continuous", "nsga2", "gradient"])
 def test_a_library_search_is_at_least_as_good_as_enumeration(enumerated, method: str) -> None:
     r = _plan(method)
     assert r.method == method
