@@ -6,10 +6,14 @@ Between-person variation is the one definition calibration uses: each multiplier
 
 Body size by age and sex (``anthropometry.csv`` next to this module): height normal with the
 tabulated median and SD, BMI log-normal with the tabulated median and log SD, both linear in
-age between the rows; weight = BMI x height^2. Source: German Microcensus 2017 (Statistisches
-Bundesamt, "Koerpermasse nach Altersgruppen und Geschlecht", self-reported; the population
-that LIFE Leipzig samples) [recalled medians by decade, UNVERIFIED; the SDs are typical
-adult values, 7 / 6.4 cm and 14-17% in BMI, UNVERIFIED]. Height and BMI are drawn
+age between the rows; weight = BMI x height^2. Source of the medians: German Microcensus 2017
+(Statistisches Bundesamt, "Koerpermasse der Bevoelkerung nach Altersgruppen", self-reported;
+the population that LIFE Leipzig samples), mean height [cm] and mean BMI by 5-year age group
+as reproduced at code-knacker.de/koerpergroessen.htm (a secondary copy of the Destatis table),
+read at each decade by linear interpolation between the groups' midpoints (>75 y at 80 y);
+the mean height is the median of the normal, the BMI median is mean x exp(-log_sd^2 / 2).
+The SDs are typical adult values, 7 / 6.4 cm and 14-17% in BMI [UNVERIFIED: the table gives
+means only]. Height and BMI are drawn
 independently (their correlation in adults is small) [design].
 
 Drug exposure: one log-normal dose multiplier per person and drug (columns
