@@ -19,6 +19,11 @@ their input, call one flow and render its result (text, JSON, plots, HTML).
 - :func:`run_titration` and :func:`write_titration_files`: person + target -> a virtual
   clinic titrating somatropin on noisy labs (one person, or a virtual population like
   them) -> :class:`TitrationRun` -> the final dose as ``titration.yaml`` [+ figure, JSON].
+- :func:`cohort_population`, :func:`run_cohort` and :func:`write_cohort_files`: a virtual
+  population (sampled or from a file) under one or more protocols -> :class:`CohortRun`
+  (the cohort Dataset and its virtual-trial summary) -> Zarr/NetCDF [+ figure];
+  :func:`run_sensitivity` and :func:`write_sensitivity_files`: Sobol or Morris indices of one
+  person's outputs over the parameter table's bounds -> CSV [+ figure].
 - :func:`run_plan_demo`: a GH-deficient adult's labs -> fit -> plan -> plan vs no change
   -> :class:`PlanDemo`.
 - :func:`simulate_json` and :func:`compare_json`: the JSON of a run or a comparison (the
@@ -49,6 +54,18 @@ from igfaxis.app._calibrate import (
     check_method as check_method,
     lab_days as lab_days,
     write_calibration_files as write_calibration_files,
+)
+from igfaxis.app._cohort import (
+    COHORT_NOTE as COHORT_NOTE,
+    CohortRun as CohortRun,
+    check_cohort_paths as check_cohort_paths,
+    check_cohort_run as check_cohort_run,
+    cohort_population as cohort_population,
+    need_cohort_extra as need_cohort_extra,
+    run_cohort as run_cohort,
+    run_sensitivity as run_sensitivity,
+    write_cohort_files as write_cohort_files,
+    write_sensitivity_files as write_sensitivity_files,
 )
 from igfaxis.app._compare import (
     SANDERS_MIN_DAYS as SANDERS_MIN_DAYS,
@@ -119,6 +136,7 @@ from igfaxis.app._titrate import (
 
 __all__ = [
     "CALIBRATION_METHODS",
+    "COHORT_NOTE",
     "DAY_RESOLUTION_FROM_DAYS",
     "DEFAULT_PERSON",
     "DEMO_DRAWS",
@@ -137,6 +155,7 @@ __all__ = [
     "SANDERS_MIN_DAYS",
     "CalibrationRun",
     "CandidateProgress",
+    "CohortRun",
     "CompareSummary",
     "ComparedRun",
     "Comparison",
@@ -151,6 +170,8 @@ __all__ = [
     "band_draws",
     "band_series",
     "calibrate_person",
+    "check_cohort_paths",
+    "check_cohort_run",
     "check_fit_path",
     "check_horizon",
     "check_levers",
@@ -158,6 +179,7 @@ __all__ = [
     "check_plan_path",
     "check_report_path",
     "check_target",
+    "cohort_population",
     "compare_json",
     "compare_protocols",
     "compare_summary",
@@ -166,12 +188,15 @@ __all__ = [
     "jax_settings",
     "lab_days",
     "make_report",
+    "need_cohort_extra",
     "no_progress",
     "pick_resolution",
     "plan_protocol",
     "posterior_band",
+    "run_cohort",
     "run_demo",
     "run_plan_demo",
+    "run_sensitivity",
     "simulate_and_summarise",
     "simulate_json",
     "split_subject",
@@ -179,8 +204,10 @@ __all__ = [
     "titration_yaml",
     "trajectory_series",
     "write_calibration_files",
+    "write_cohort_files",
     "write_plan_demo_files",
     "write_plan_files",
     "write_report_files",
+    "write_sensitivity_files",
     "write_titration_files",
 ]

@@ -1,6 +1,7 @@
 """``igfaxis cohort`` (virtual cohorts and trials) and ``igfaxis sensitivity``.
 
-Thin adapters: parse, call one verb of :mod:`igfaxis.cohort`, render.
+Thin adapters: parse, call the cohort flows of :mod:`igfaxis.app` (population, run and
+trial, files; sensitivity), render.
 """
 
 from __future__ import annotations
@@ -15,20 +16,22 @@ from rich.table import Table
 from rich.text import Text
 
 from igfaxis._messages import short_repr
+from igfaxis.app import (
+    COHORT_NOTE,
+    check_cohort_paths,
+    check_cohort_run,
+    cohort_population,
+    need_cohort_extra,
+    run_cohort,
+    run_sensitivity,
+    write_cohort_files,
+    write_sensitivity_files,
+)
 from igfaxis.cli._load import load_protocol
 from igfaxis.cli._render import err_console, out_console, print_json
 from igfaxis.errors import ProtocolError
 
-_NOTE = "model predictions and published associations, not medical advice"
-
-
-def _need_extra() -> None:
-    try:
-        import dask  # noqa: F401
-        import xarray  # noqa: F401
-    except ImportError as exc:
-        raise ProtocolError(f"igfaxis cohort needs the 'cohort' extra ({exc.name} is missing): "
-                            "pip install 'igfaxis[cohort]'.") from None  # fmt: skip
+_NOTE = COHORT_NOTE
 
 
 def _band(text: str) -> tuple[float, float]:
@@ -49,19 +52,6 @@ def _bar(label: str) -> tuple[Progress, Callable[[int, int], None]]:
         bar.update(task, completed=done, total=total)
 
     return bar, update
-
-
-def _client(scheduler: str | None, workers: int | None) -> Any:
-    if scheduler is None:
-        return None
-    from dask.distributed import Client
-
-    try:
-        return Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise ProtocolError(f"could not reach the Dask scheduler {short_repr(scheduler)} "
-                            f"({short_repr(str(exc))}); check `--scheduler` (e.g. "
-                            "tcp://10.0.0.5:8786).") from None  # fmt: skip
 
 
 def register(app: typer.Typer, handled: Callable[[Any], Any]) -> None:
@@ -92,54 +82,26 @@ def register(app: typer.Typer, handled: Callable[[Any], Any]) -> None:
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     ) -> None:
         """Simulate a virtual cohort under one or more protocols and summarise it as a trial."""
-        _need_extra()
-        from igfaxis.cohort import (
-            load_population,
-            plot_trial,
-            sample_population,
-            save_cohort,
-            simulate_cohort,
-            virtual_trial,
-        )
-
-        if (population_file is None) == (n is None):
-            raise ProtocolError("give exactly one of `--population FILE` and `--n NUMBER`; "
-                                "e.g. --n 1000.")  # fmt: skip
-        if scheduler is not None and workers is not None:
-            raise ProtocolError("give `--scheduler` or `--workers`, not both.")
-        if workers is not None and not 1 <= workers <= 512:
-            raise ProtocolError(f"`--workers` must be 1-512; got {workers}.")
-        if out is not None and out.suffix.lower() not in (".zarr", ".nc"):
-            raise ProtocolError(f"`--out` must end in .zarr or .nc; got {short_repr(out.name)}.")
-        if plot is not None and plot.suffix.lower() not in (".png", ".svg", ".pdf"):
-            raise ProtocolError(f"`--plot` must end in .png, .svg or .pdf; got "
-                                f"{short_repr(plot.name)}.")  # fmt: skip
+        need_cohort_extra()
+        check_cohort_run(population_file=population_file, n=n, scheduler=scheduler,
+                         workers=workers)  # fmt: skip
+        check_cohort_paths(out, plot)
         low_high = _band(band)
         protocols = {}
         for f in protocol_files:
             p = load_protocol(f)
             name = p.name if p.name not in protocols else f"{p.name} ({f.name})"
             protocols[name] = p
-        pop = load_population(population_file) if population_file is not None else \
-            sample_population(n, seed=seed)  # fmt: skip
-        client = _client(scheduler, workers)
+        pop = cohort_population(population_file, n, seed=seed)
         bar, update = _bar("cohort")
-        try:
-            with bar:
-                ds = simulate_cohort(pop, protocols, days=days, resolution=resolution,
-                                     client=client, workers=workers, progress=update)  # fmt: skip
-        finally:
-            if client is not None:
-                client.close()
-        trial = virtual_trial(ds, band=low_high)
-        written = {}
-        if out is not None:
-            written["results"] = str(save_cohort(ds, out))
-        if plot is not None:
-            written["plot"] = str(plot_trial(trial, plot))
+        with bar:
+            run = run_cohort(pop, protocols, days=days, resolution=resolution,
+                             scheduler=scheduler, workers=workers, band=low_high,
+                             progress=update)  # fmt: skip
+        trial = run.trial
+        written = write_cohort_files(run, out=out, plot=plot)
         if as_json:
-            print_json({**trial.to_dict(), "persons": len(pop), "days": days,
-                        "resolution": resolution, "files": written})  # fmt: skip
+            print_json(run.to_dict(written))
             return
         console = out_console()
         console.print(Text(f"{len(pop)} persons x {len(protocols)} arms x {days} days "
@@ -178,20 +140,15 @@ def register(app: typer.Typer, handled: Callable[[Any], Any]) -> None:
     ) -> None:
         """Global sensitivity (SALib Sobol or Morris) of IGF-1, time in band and GH
         pulsatility to the parameter table's bounds."""
-        _need_extra()
-        from igfaxis import Person, Protocol
-        from igfaxis.cohort import plot_sensitivity, sensitivity
+        need_cohort_extra()
+        from igfaxis import Person
 
-        protocol = load_protocol(protocol_file) if protocol_file is not None else Protocol()
+        protocol = load_protocol(protocol_file) if protocol_file is not None else None
         bar, update = _bar("sensitivity")
         with bar:
-            res = sensitivity(Person(age_y=age, sex=sex), protocol, params=params or None,
-                              method=method, samples=samples, days=days, progress=update)
-        written = {}
-        if out is not None:
-            written["table"] = str(res.save(out))
-        if plot is not None:
-            written["plot"] = str(plot_sensitivity(res, plot))
+            res = run_sensitivity(Person(age_y=age, sex=sex), protocol, params=params,
+                                  method=method, samples=samples, days=days, progress=update)
+        written = write_sensitivity_files(res, out=out, plot=plot)
         if as_json:
             print_json({**res.to_dict(), "files": written})
             return

@@ -2,7 +2,9 @@
 
 - :func:`sample_population` draws persons (age, sex, body size, condition) and their personal
   parameters from the priors calibration uses (:data:`igfaxis.model.PERSONAL_PARAMETERS`);
-  :func:`load_population` and :meth:`Population.save` read and write CSV or Parquet.
+  :func:`load_population` and :meth:`Population.save` read and write CSV or Parquet;
+  ``exposure=True`` adds each person's drug-exposure multipliers (:data:`EXPOSURE`,
+  published CVs; :func:`scale_protocol` applies them, as ``resolution="pulse"`` runs do).
 - :func:`simulate_cohort` runs a population under one or more protocols (arms) and returns
   an :class:`xarray.Dataset` (person x arm x day); :func:`save_cohort` writes Zarr or NetCDF.
 - :func:`virtual_trial` summarises the arms (change of IGF-1, share in band, responders, time
@@ -13,6 +15,13 @@
 Model predictions and published associations, not medical advice.
 """
 
+from igfaxis.cohort._exposure import (
+    EXPOSURE as EXPOSURE,
+    EXPOSURE_COLUMNS as EXPOSURE_COLUMNS,
+    exposure_column as exposure_column,
+    multipliers as multipliers,
+    scale_protocol as scale_protocol,
+)
 from igfaxis.cohort._grid import CohortConfig as CohortConfig
 from igfaxis.cohort._io import load_cohort as load_cohort, save_cohort as save_cohort
 from igfaxis.cohort._population import (
@@ -45,18 +54,23 @@ __all__ = [
     "CONDITIONS",
     "DEFAULT_PARAMETERS",
     "DISCLAIMER",
+    "EXPOSURE",
+    "EXPOSURE_COLUMNS",
     "MAX_TRACE_PERSONS",
     "OUTPUTS",
     "CohortConfig",
     "Population",
     "SensitivityResult",
     "TrialResult",
+    "exposure_column",
     "load_cohort",
     "load_population",
+    "multipliers",
     "plot_sensitivity",
     "plot_trial",
     "sample_population",
     "save_cohort",
+    "scale_protocol",
     "sensitivity",
     "simulate_cohort",
     "virtual_trial",

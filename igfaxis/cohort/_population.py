@@ -6,11 +6,20 @@ Between-person variation is the one definition calibration uses: each multiplier
 
 Body size by age and sex (``anthropometry.csv`` next to this module): height normal with the
 tabulated median and SD, BMI log-normal with the tabulated median and log SD, both linear in
-age between the rows; weight = BMI x height^2. Source: German Microcensus 2017 (Statistisches
-Bundesamt, "Koerpermasse nach Altersgruppen und Geschlecht", self-reported; the population
-that LIFE Leipzig samples) [recalled medians by decade, UNVERIFIED; the SDs are typical
-adult values, 7 / 6.4 cm and 14-17% in BMI, UNVERIFIED]. Height and BMI are drawn
+age between the rows; weight = BMI x height^2. Source of the medians: German Microcensus 2017
+(Statistisches Bundesamt, "Koerpermasse der Bevoelkerung nach Altersgruppen", self-reported;
+the population that LIFE Leipzig samples), mean height [cm] and mean BMI by 5-year age group
+as reproduced at code-knacker.de/koerpergroessen.htm (a secondary copy of the Destatis table),
+read at each decade by linear interpolation between the groups' midpoints (>75 y at 80 y);
+the mean height is the median of the normal, the BMI median is mean x exp(-log_sd^2 / 2).
+The SDs are typical adult values, 7 / 6.4 cm and 14-17% in BMI [UNVERIFIED: the table gives
+means only]. Height and BMI are drawn
 independently (their correlation in adults is small) [design].
+
+Drug exposure: one log-normal dose multiplier per person and drug (columns
+``exposure_<drug>``, :mod:`igfaxis.cohort._exposure`, published CVs), drawn from a stream of
+their own so the other columns are the same either way; ``exposure=False`` (the default)
+adds no such columns (a missing column is multiplier 1, in files too).
 
 Ages and sexes when ``age_y=None``: the adult span of the LIFE reference, uniform 20-80 y,
 half women [design: LIFE Adult sampled by age and sex strata; the model is an adult model].
@@ -31,6 +40,7 @@ import numpy as np
 
 from igfaxis._files import staged_outputs
 from igfaxis._messages import short_repr
+from igfaxis.cohort._exposure import EXPOSURE_COLUMNS, draw_exposure
 from igfaxis.errors import ProtocolError
 from igfaxis.model import PERSONAL_PARAMETERS
 from igfaxis.protocol import Person
@@ -77,7 +87,8 @@ def body_size(age_y: np.ndarray, sex: np.ndarray, rng: np.random.Generator) -> t
 
 @dataclass(frozen=True)
 class Population:
-    """A virtual population: one row per person (columns :data:`COLUMNS`).
+    """A virtual population: one row per person (columns :data:`COLUMNS`, then optionally
+    the drug-exposure multipliers ``exposure_<drug>``).
 
     Attributes
     ----------
@@ -155,6 +166,7 @@ def sample_population(
     sex: str | None = None,
     condition: str = "healthy",
     seed: int = 0,
+    exposure: bool = False,
 ) -> Population:
     """Sample ``n`` persons and their personal parameters from the population priors.
 
@@ -174,6 +186,9 @@ def sample_population(
         Every person's condition (:data:`CONDITIONS`).
     seed
         Seed of the draws: the same seed gives the same population.
+    exposure
+        Add each person's drug-exposure multipliers (module docstring; they apply at
+        ``simulate_cohort(..., resolution="pulse")``); ``False`` (default): none (all 1).
 
     Returns
     -------
@@ -213,7 +228,11 @@ def sample_population(
     for name, prior in PERSONAL_PARAMETERS.items():
         z = np.clip(rng.standard_normal(n), -4.0, 4.0)  # inside every prior's accepted range
         data[name] = prior.median * np.exp(prior.log_sd * z)
-    return Population(pd.DataFrame(data, columns=list(COLUMNS)))
+    columns = list(COLUMNS)
+    if exposure:
+        data.update(draw_exposure(n, int(seed)))
+        columns += list(EXPOSURE_COLUMNS)
+    return Population(pd.DataFrame(data, columns=columns))
 
 
 def load_population(path: str | Path) -> Population:
@@ -247,7 +266,8 @@ def load_population(path: str | Path) -> Population:
     for col, value in defaults.items():
         if col not in table.columns:
             table[col] = value
-    table = table[list(COLUMNS)]
+    exposure = [c for c in EXPOSURE_COLUMNS if c in table.columns]
+    table = table[[*COLUMNS, *exposure]]
     for i, r in enumerate(table.itertuples(index=False)):
         if r.condition not in CONDITIONS:
             raise ProtocolError(f"row {i + 1} of {short_repr(p.name)}: `condition` must be one "
@@ -258,4 +278,9 @@ def load_population(path: str | Path) -> Population:
             first = str(exc).splitlines()
             detail = " ".join(first[1:3]).strip() if len(first) > 1 else str(exc)
             raise ProtocolError(f"row {i + 1} of {short_repr(p.name)}: {detail}") from None
+        bad = [c for c in exposure if not (math.isfinite(getattr(r, c))
+                                                    and 0.01 <= getattr(r, c) <= 100.0)]
+        if bad:
+            raise ProtocolError(f"row {i + 1} of {short_repr(p.name)}: `{bad[0]}` must be a "
+                                f"dose multiplier in 0.01-100; got {getattr(r, bad[0])!r}.")
     return Population(table.reset_index(drop=True))

@@ -6,7 +6,13 @@ Two resolutions, both through the engine's public API:
   (:mod:`igfaxis.cohort._grid`), then each person's liver system over the interpolated
   tables (:func:`igfaxis.simulate.solve_schedule`, ~2 ms for 200 days);
 - ``"pulse"``: every person pulse-resolved (:func:`igfaxis.simulate.simulate_batch`, the
-  native kernel across cores), with their own burst seed.
+  native kernel across cores), with their own burst seed and their own drug exposure (each
+  dose scaled by the person's ``exposure_<drug>`` multiplier, :mod:`igfaxis.cohort._exposure`;
+  persons whose doses differ run one by one).
+
+Drug exposure at day resolution: the day tables are tabulated at node persons, which take
+every dose as written; a warning says so when a dosed arm meets persons whose exposure
+multipliers differ from 1 (use ``resolution="pulse"`` for the exposure spread).
 
 Where it runs: in this process (``client=None``; ``workers=N`` spreads the chunks of persons
 over ``N`` processes of a :class:`concurrent.futures.ProcessPoolExecutor`), or on a
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -27,6 +34,7 @@ import numpy as np
 
 from igfaxis._messages import short_repr
 from igfaxis._version import __version__
+from igfaxis.cohort._exposure import EXPOSURE_COLUMNS, multipliers, scale_protocol, varies
 from igfaxis.cohort._grid import (
     _OUTPUTS,
     CohortConfig,
@@ -107,9 +115,15 @@ def _pulse_chunk(rows: Any, protocols: list[Protocol], days: int, backend: str,
     pop = Population(rows.reset_index(drop=True))
     persons, seeds = pop.persons(), [int(s) for s in rows.seed]
     out: dict[str, list] = {k: [] for k in (*_OUTPUTS, "trace_igf1", "trace_gh", "times_h")}
+    factors = [multipliers(r) for r in rows.itertuples(index=False)]
     for protocol in protocols:
-        trajs = simulate_batch(persons, protocol, days=float(days), seeds=seeds,
-                               backend=backend)  # fmt: skip
+        if varies(protocol, rows):  # each person their own doses
+            trajs = [simulate_batch([x], scale_protocol(protocol, f), days=float(days),
+                                    seeds=[s], backend=backend)[0]
+                     for x, s, f in zip(persons, seeds, factors, strict=True)]  # fmt: skip
+        else:
+            trajs = simulate_batch(persons, protocol, days=float(days), seeds=seeds,
+                                   backend=backend)  # fmt: skip
         for k, src in _PULSE_OUTPUTS.items():
             out[k].append(np.stack([t.daily_mean(src)[:days] for t in trajs]))
         out["igf1_08h_ng_ml"].append(np.stack([
@@ -269,6 +283,10 @@ def simulate_cohort(
             f"got resolution={resolution!r} and {n} persons. Drop `traces` or sample fewer."
         )
     chunks = [table.iloc[s] for s in _chunks(n, config.chunk_size)]
+    if resolution == "day" and any(varies(p, table) for p in prots):
+        warnings.warn("day resolution gives every person the doses as written: the persons' "
+                      "drug-exposure multipliers (exposure_<drug>) apply at resolution='pulse' "
+                      "only", UserWarning, stacklevel=2)  # fmt: skip
     if resolution == "day":
         jobs = node_jobs(_groups(table), prots, days, config)
         total = len(jobs) + len(chunks)
@@ -292,7 +310,7 @@ def simulate_cohort(
         values = table[col].to_numpy()
         values = values.astype(str) if values.dtype == object else values
         coords[col] = ("person", values, {"units": unit} if unit else {})
-    for name in PERSONAL_PARAMETERS:
+    for name in (*PERSONAL_PARAMETERS, *(c for c in EXPOSURE_COLUMNS if c in table.columns)):
         coords[name] = ("person", table[name].to_numpy(dtype=float), {"units": "1"})
     if traces:
         data["igf1_total_ng_ml_trace"] = (("person", "arm", "time_h"),

@@ -7,10 +7,13 @@ from igfaxis.validation._metrics import (
     time_at_interval_mean as time_at_interval_mean,
 )
 from igfaxis.validation._runner import (
+    CohortSpec as CohortSpec,
+    LogNormal as LogNormal,
     Scenario as Scenario,
     Target as Target,
     TargetResult as TargetResult,
     ValidationReport as ValidationReport,
+    cohort_persons as cohort_persons,
     load_targets as load_targets,
     validate as validate,
 )

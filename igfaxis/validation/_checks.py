@@ -13,13 +13,14 @@ from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
 from igfaxis._messages import short_repr
-from igfaxis.validation._metrics import METRICS
+from igfaxis.validation._metrics import COHORT_STATISTICS, METRICS
 
 __all__ = ["check_metric"]
 
 _WINDOW = frozenset({"start_h", "end_h", "repeat_days"})
 #: kind -> accepted arguments besides ``kind``
 _ARGUMENTS: Mapping[str, frozenset[str]] = {
+    "cohort": frozenset({"scenario", "per_person", "statistic", "threshold", "add_sd"}),
     "interpulse_trough": _WINDOW | {"scenario", "variable", "sample_min"},
     "lowest_dose": frozenset({"arms", "metric", "at_least", "at_most"}),
     "ordering": frozenset({"metrics", "metric", "scenarios", "direction", "value", "strict"}),
@@ -137,7 +138,32 @@ def _check_time_at_mean(spec: Mapping[str, Any], where: str, scenarios: Collecti
         _number(spec, where, "scale_h", positive=True)
 
 
+def _check_cohort(spec: Mapping[str, Any], where: str, scenarios: Collection[str]) -> None:
+    if "scenario" in spec:
+        _scenario(spec["scenario"], f"{where}.scenario", scenarios)
+    inner = spec.get("per_person")
+    if not isinstance(inner, Mapping) or inner.get("kind") in (None, "cohort"):
+        _fail(f"{where}.per_person", "a one-run metric spec (e.g. kind: percent_change)", inner)
+    _per_scenario(inner, f"{where}.per_person", scenarios)
+    if spec.get("statistic") not in COHORT_STATISTICS:
+        _fail(f"{where}.statistic", f"one of {', '.join(COHORT_STATISTICS)}",
+              spec.get("statistic"))  # fmt: skip
+    share = spec["statistic"].startswith("share")
+    if share != ("threshold" in spec):
+        raise ValueError(f"`{where}.threshold` goes with statistic share_at_least or "
+                         "share_at_most, and only with them.")  # fmt: skip
+    if share:
+        _number(spec, where, "threshold")
+    if "add_sd" in spec:
+        if spec["statistic"] not in ("sd", "cv"):
+            raise ValueError(f"`{where}.add_sd` goes with statistic sd or cv only.")
+        _number(spec, where, "add_sd")
+        if spec["add_sd"] < 0:
+            _fail(f"{where}.add_sd", "a number >= 0", spec["add_sd"])
+
+
 _CHECKS: Mapping[str, Callable[[Mapping[str, Any], str, Collection[str]], None]] = {
+    "cohort": _check_cohort,
     "interpulse_trough": _check_trough,
     "lowest_dose": _check_lowest_dose,
     "ordering": _check_ordering,

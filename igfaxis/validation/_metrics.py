@@ -26,7 +26,8 @@ from igfaxis.simulate import (
     resample,
 )
 
-__all__ = ["METRICS", "count_bursts", "interpulse_trough", "time_at_interval_mean"]
+__all__ = ["COHORT_STATISTICS", "METRICS", "count_bursts", "interpulse_trough",
+           "time_at_interval_mean"]
 
 Runs = Mapping[str, Trajectory]
 
@@ -456,6 +457,35 @@ def _cell_hours_above_median(runs: Runs, spec: Mapping[str, Any]) -> float:
                                                                               threshold)
 
 
+#: statistics of the ``cohort`` kind over the persons' values
+COHORT_STATISTICS = ("mean", "median", "sd", "cv", "share_at_least", "share_at_most")
+
+
+def _cohort(runs: Any, spec: Mapping[str, Any]) -> float:
+    """A statistic over a virtual population (a target with ``cohort``): ``per_person`` (a
+    one-run metric spec, e.g. ``percent_change``) is read in each person's run of
+    ``scenario``, then ``statistic`` (:data:`COHORT_STATISTICS`) is taken over the persons:
+    SD with ddof 1; ``cv`` = SD / |mean|; ``share_at_least`` / ``share_at_most`` the share
+    of persons with a value >= / <= ``threshold`` [-]. ``add_sd`` (sd and cv only): a
+    spread the model does not hold (e.g. a trial's placebo-arm SD: within-person and assay
+    variation) added in quadrature, sqrt(SD^2 + add_sd^2)."""
+    name = spec.get("scenario", "main")
+    if name not in runs:
+        raise ProtocolError(f"metric `scenario` names {name!r}, which the target does not "
+                            f"define; defined: {', '.join(runs)}.")  # fmt: skip
+    inner = spec["per_person"]
+    values = np.array([METRICS[inner["kind"]]({"main": tr}, inner) for tr in runs[name]])
+    stat = spec["statistic"]
+    if stat in ("sd", "cv"):
+        sd = float(np.hypot(values.std(ddof=1), float(spec.get("add_sd", 0.0))))
+        return sd if stat == "sd" else sd / abs(float(values.mean()))
+    if stat == "share_at_least":
+        return float(np.mean(values >= float(spec["threshold"])))
+    if stat == "share_at_most":
+        return float(np.mean(values <= float(spec["threshold"])))
+    return float(np.mean(values) if stat == "mean" else np.median(values))
+
+
 METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
     "bursts_per_day": _bursts_per_day,
     "approximate_entropy": _approximate_entropy,
@@ -484,4 +514,5 @@ METRICS: Mapping[str, Callable[[Runs, Mapping[str, Any]], float]] = {
     "mean_over": _mean_over,
     "cell_ratio": _cell_ratio,
     "cell_hours_above_median": _cell_hours_above_median,
+    "cohort": _cohort,
 }
