@@ -103,10 +103,23 @@ def _pulse_chunk(rows: Any, protocols: list[Protocol], days: int, backend: str,
                  traces: bool) -> dict[str, np.ndarray]:  # fmt: skip
     """Outputs ``(n, arm, day)`` (and traces ``(n, arm, time)``) of a chunk, pulse-resolved."""
     from igfaxis.simulate import simulate_batch
+    from igfaxis.simulate._run import _backend, daily_summaries
 
     pop = Population(rows.reset_index(drop=True))
     persons, seeds = pop.persons(), [int(s) for s in rows.seed]
     out: dict[str, list] = {k: [] for k in (*_OUTPUTS, "trace_igf1", "trace_gh", "times_h")}
+    if not traces and _backend(backend) == "native":
+        # the same samples reduced inside the compiled driver: no Trajectory records, no
+        # 5-minute output of every variable kept (test_cohort_pulse_fast_path_*)
+        for protocol in protocols:
+            r = daily_summaries(persons, protocol, days=float(days), seeds=seeds,
+                                names=list(_PULSE_OUTPUTS.values()), at_h=8.0)  # fmt: skip
+            for k, src in _PULSE_OUTPUTS.items():
+                out[k].append(r[src][:, :days])
+            out["igf1_08h_ng_ml"].append(r["igf1_total_ng_ml@"][:, :days])
+        res = {k: np.stack(out[k], axis=1) for k in _OUTPUTS}
+        res["baseline"] = res["igf1_08h_ng_ml"][:, :, 0]
+        return res
     for protocol in protocols:
         trajs = simulate_batch(persons, protocol, days=float(days), seeds=seeds,
                                backend=backend)  # fmt: skip

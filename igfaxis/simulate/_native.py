@@ -15,6 +15,7 @@ numba is imported here and in the generated modules only (igfaxis.simulate's rul
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,7 +30,8 @@ from igfaxis.model._graph import SystemGraph, hoisted_rhs_source, python_source,
 from igfaxis.simulate._kernel import KERNEL_MARKER
 from igfaxis.simulate._tableau import DOPRI5
 
-__all__ = ["cache_dir", "solve_cuda_batch", "solve_native", "solve_native_batch"]
+__all__ = ["cache_dir", "solve_cuda_batch", "solve_native", "solve_native_batch",
+           "solve_native_means"]
 
 #: first step tried [h], as the JAX engine's ``dt0``
 H0 = 1.0 / 60.0
@@ -74,6 +76,35 @@ def solve_many(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0
                          w[4], w[5], w[6], w[7], w[8], w[9], cc)
         codes[s] = c
         steps[s] = n
+
+
+@numba.njit(cache=True, parallel=True, error_model="numpy",
+                    fastmath=""" + _FASTMATH + """)
+def solve_many_means(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0, win,
+                     cols, rows, out_mean, out_at, codes, steps):
+    ns = save_ts.shape[0]
+    for s in numba.prange(ps.shape[0]):
+        w = np.empty((10, max(N, 1)))
+        cc = np.empty(NC)
+        oy = np.empty((ns, max(N, 1)))
+        oo = np.empty((ns, NO))
+        c, n = integrate(ps[s], y0s[s], bnds[s], vals[s], t0s[s], t1s[s], save_ts, rtol,
+                         atol, max_steps, h0, oy, oo, w[0], w[1], w[2], w[3], w[4], w[5],
+                         w[6], w[7], w[8], w[9], cc)
+        codes[s] = c
+        steps[s] = n
+        for j in range(win.shape[0]):
+            a = win[j, 0]
+            b = win[j, 1]
+            for q in range(cols.shape[0]):
+                col = cols[q]
+                acc = 0.0
+                for k in range(a, b):  # the trapezoid rule, term by term as np.trapezoid
+                    acc += (save_ts[k + 1] - save_ts[k]) * (oo[k + 1, col] + oo[k, col]) / 2.0
+                out_mean[s, j, q] = acc / (save_ts[b] - save_ts[a])
+        for j in range(rows.shape[0]):
+            for q in range(cols.shape[0]):
+                out_at[s, j, q] = oo[rows[j], cols[q]]
 """
 
 _CUDA_HEADER = """\
@@ -304,10 +335,80 @@ def solve_native_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, at
     out_o = np.empty((n, ts.size, len(Observables._fields)))
     codes = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
-    mod.solve_many(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol), float(atol), int(max_steps),
-                   H0, out_y, out_o, codes, steps)  # fmt: skip
+    with _dynamic_schedule():
+        mod.solve_many(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol), float(atol),
+                       int(max_steps), H0, out_y, out_o, codes, steps)  # fmt: skip
     ys, obs = _unpack(out_y, out_o, graph)
     return ys, obs, codes, steps
+
+
+def solve_native_means(ps, y0s, boundaries, values, t0, t1, save_ts, windows, columns, rows,
+                       *, rtol, atol, max_steps, active=None):  # fmt: skip
+    """:func:`solve_native_batch` reduced inside the compiled driver: time-means of some
+    observables over windows of the output, and their values at some output rows, instead
+    of every state and observable at every output time.
+
+    Each subject's full output lives only in its thread's buffer while it is reduced, so
+    memory stays at a few output grids however many subjects run (a pulse-resolved year at
+    5-minute output is ~35 MB per subject).
+
+    Parameters
+    ----------
+    ps, y0s, boundaries, values, t0, t1, save_ts
+        As :func:`solve_native_batch`.
+    windows
+        ``(W, 2)`` integer ``[first, last]`` rows of ``save_ts``: the mean over
+        ``save_ts[first] ... save_ts[last]`` by the trapezoid rule (as
+        :meth:`igfaxis.simulate.Trajectory.mean` on the same samples, to round-off).
+    columns
+        ``(K,)`` indices into :class:`~igfaxis.model.Observables` fields.
+    rows
+        ``(R,)`` output rows whose values of ``columns`` are returned.
+
+    Returns
+    -------
+    tuple
+        ``(means, at, codes, steps)``: ``(n, W, K)``, ``(n, R, K)``, ``(n,)``, ``(n,)``.
+        Subjects that failed (code not 0) have NaN where their output was not reached.
+    """
+    key = _active_key(active)
+    graph = _graph(key)
+    mod = _load(key, "cpu")
+    pv, y0v, bnd, vals, t0v, t1v, ts, n = _batch_args(ps, y0s, boundaries, values, t0, t1,
+                                                      save_ts, graph)  # fmt: skip
+    win = np.ascontiguousarray(np.asarray(windows, dtype=np.int64).reshape(-1, 2))
+    cols = np.ascontiguousarray(np.asarray(columns, dtype=np.int64).reshape(-1))
+    rws = np.ascontiguousarray(np.asarray(rows, dtype=np.int64).reshape(-1))
+    if win.size and (win.min() < 0 or win.max() >= ts.size or np.any(win[:, 1] <= win[:, 0])):
+        raise ValueError(f"`windows` must be [first, last] rows of save_ts with first < last; "
+                         f"got {win.tolist()[:4]}...")  # fmt: skip
+    if cols.size and (cols.min() < 0 or cols.max() >= len(Observables._fields)):
+        raise ValueError(f"`columns` must index Observables fields; got {cols.tolist()}")
+    if rws.size and (rws.min() < 0 or rws.max() >= ts.size):
+        raise ValueError(f"`rows` must be rows of save_ts; got {rws.tolist()[:4]}...")
+    out_mean = np.empty((n, win.shape[0], cols.size))
+    out_at = np.empty((n, rws.size, cols.size))
+    codes = np.zeros(n, dtype=np.int64)
+    steps = np.zeros(n, dtype=np.int64)
+    with _dynamic_schedule():
+        mod.solve_many_means(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol), float(atol),
+                             int(max_steps), H0, win, cols, rws, out_mean, out_at, codes,
+                             steps)  # fmt: skip
+    return out_mean, out_at, codes, steps
+
+
+@contextlib.contextmanager
+def _dynamic_schedule() -> Any:
+    """Hand subjects to the numba threads one at a time (subjects differ in cost by 1.5x,
+    and other processes take cores: a static split leaves one thread waiting)."""
+    import numba
+
+    before = numba.get_parallel_chunksize()
+    numba.set_parallel_chunksize(1)
+    try:
+        yield
+    finally:
+        numba.set_parallel_chunksize(before)
 
 
 def solve_cuda_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_steps,
