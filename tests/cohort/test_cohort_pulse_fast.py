@@ -32,10 +32,13 @@ def test_daily_summaries_equal_the_trajectory_figures():
 
 def test_cohort_pulse_fast_path_equals_the_trajectory_path():
     pop = sample_population(3, seed=5)
-    usual = igfaxis.Protocol(name="usual life")
-    fast = simulate_cohort(pop, usual, days=2, resolution="pulse", backend="native")
-    slow = simulate_cohort(pop, usual, days=2, resolution="pulse", backend="native",
+    arms = {"usual": igfaxis.Protocol(name="usual life"),
+            "somatropin": igfaxis.Protocol(doses=(igfaxis.Dose(drug="somatropin", amt=1.0,
+                                                               time_h=8.0),))}  # fmt: skip
+    fast = simulate_cohort(pop, arms, days=2, resolution="pulse", backend="native")
+    slow = simulate_cohort(pop, arms, days=2, resolution="pulse", backend="native",
                            traces=True)  # the Trajectory path (it keeps the traces)
+    assert not np.allclose(fast.gh_ng_ml.values[:, 0], fast.gh_ng_ml.values[:, 1])
     for name in ("igf1_total_ng_ml", "igf1_08h_ng_ml", "igfbp3_total_ng_ml", "gh_ng_ml",
                  "igf1_baseline_ng_ml"):  # fmt: skip
         np.testing.assert_allclose(fast[name].values, slow[name].values, rtol=1e-13, atol=0.0)
