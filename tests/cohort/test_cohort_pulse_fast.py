@@ -33,7 +33,7 @@ def test_daily_summaries_equal_the_trajectory_figures():
 def test_cohort_pulse_fast_path_equals_the_trajectory_path():
     pop = sample_population(3, seed=5)
     arms = {"usual": igfaxis.Protocol(name="usual life"),
-            "somatropin": igfaxis.Protocol(doses=(igfaxis.Dose(drug="somatropin", amt=1.0,
+            "somatropin": igfaxis.Protocol(doses=(igfaxis.Dose(drug="somatropin", amt=0.5,
                                                                time_h=8.0),))}  # fmt: skip
     fast = simulate_cohort(pop, arms, days=2, resolution="pulse", backend="native")
     slow = simulate_cohort(pop, arms, days=2, resolution="pulse", backend="native",
