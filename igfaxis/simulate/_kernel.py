@@ -9,13 +9,16 @@ marker only make this file importable and readable on its own (plain Python stan
 Method: the adaptive Dormand-Prince 5(4) pair of :data:`igfaxis.simulate._tableau.DOPRI5`
 with first-same-as-last stages, local extrapolation, Hairer's PI step-size controller
 (Hairer, Nørsett & Wanner, Solving ODEs I, section II.4, code DOPRI5: beta 0.04, safety 0.9,
-step ratio in [0.2, 10]) and the error norm of diffrax's ``PIDController``:
+step ratio in [0.2, 10] after an accepted step; after a rejected one the step shrinks to
+``h (0.9 / err)^(1/5)``, at most 1000-fold) and the error norm of diffrax's ``PIDController``:
 ``RMS_i(err_i / (atol + rtol max(|y0_i|, |y1_i|)))`` over the integrated states.
 
 Forcing: ``vals[i]`` holds on ``[bnd[i], bnd[i+1])`` and the last row to ``t1``. A step never
 crosses a boundary: it ends exactly on it, the inputs switch, and the first stage is
 re-evaluated (the FSAL stage belongs to the old inputs). Inside a step the inputs are
-constant, so each step integrates a smooth field.
+constant, so each step integrates a smooth field; the generated ``pre(u, p, c)`` computes the
+right-hand side's state-free terms once per segment and ``rhs_c(y, u, p, c, dy)`` the rest at
+every stage (:func:`igfaxis.model._graph.hoisted_rhs_source`).
 
 Output: every ``save_ts`` inside an accepted step is filled by the continuous extension
 (fourth order); negative values above ``-atol`` (round-off) are stored as 0. Result codes: 0
