@@ -110,12 +110,31 @@ def _day_chunk(stacks: dict, rows: Any, n_arms: int, cfg: CohortConfig) -> dict[
 def _pulse_chunk(rows: Any, protocols: list[Protocol], days: int, backend: str,
                  traces: bool) -> dict[str, np.ndarray]:  # fmt: skip
     """Outputs ``(n, arm, day)`` (and traces ``(n, arm, time)``) of a chunk, pulse-resolved."""
-    from igfaxis.simulate import simulate_batch
+    from igfaxis.simulate import daily_summaries, resolve_backend, simulate_batch
 
     pop = Population(rows.reset_index(drop=True))
     persons, seeds = pop.persons(), [int(s) for s in rows.seed]
     out: dict[str, list] = {k: [] for k in (*_OUTPUTS, "trace_igf1", "trace_gh", "times_h")}
     factors = [multipliers(r) for r in rows.itertuples(index=False)]
+    if not traces and resolve_backend(backend) == "native":
+        # the same samples reduced inside the compiled driver: no Trajectory records, no
+        # 5-minute output of every variable kept (test_cohort_pulse_fast_path_*)
+        names = list(_PULSE_OUTPUTS.values())
+        for protocol in protocols:
+            if varies(protocol, rows):  # each person their own doses
+                parts = [daily_summaries([x], scale_protocol(protocol, f), days=float(days),
+                                         seeds=[sd], names=names, at_h=8.0)
+                         for x, sd, f in zip(persons, seeds, factors, strict=True)]  # fmt: skip
+                r = {k: np.concatenate([q[k] for q in parts]) for k in parts[0]}
+            else:
+                r = daily_summaries(persons, protocol, days=float(days), seeds=seeds,
+                                    names=names, at_h=8.0)  # fmt: skip
+            for k, src in _PULSE_OUTPUTS.items():
+                out[k].append(r[src][:, :days])
+            out["igf1_08h_ng_ml"].append(r["igf1_total_ng_ml@"][:, :days])
+        res = {k: np.stack(out[k], axis=1) for k in _OUTPUTS}
+        res["baseline"] = res["igf1_08h_ng_ml"][:, :, 0]
+        return res
     for protocol in protocols:
         if varies(protocol, rows):  # each person their own doses
             trajs = [simulate_batch([x], scale_protocol(protocol, f), days=float(days),

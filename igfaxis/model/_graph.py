@@ -231,3 +231,116 @@ def python_source(graph: SystemGraph, decorator: str = "", power: str = "") -> s
     )
     assert len(graph.observables) == len(Observables._fields)
     return rhs + "\n\n" + obs
+
+
+def _kinds(nodes: Sequence[Sym]) -> dict[int, int]:
+    """Per node: 0 a function of parameters only, 1 of parameters and inputs, 2 of a state."""
+    params, inputs = set(Params._fields), set(Inputs._fields)
+    kind: dict[int, int] = {}
+    for n in nodes:
+        if n.op == "sym":
+            leaf = n.args[0]
+            kind[id(n)] = 0 if leaf in params else (1 if leaf in inputs else 2)
+        else:
+            kind[id(n)] = max((kind[id(a)] for a in n.args if isinstance(a, Sym)), default=0)
+    return kind
+
+
+def hoisted_rhs_source(graph: SystemGraph, decorator: str = "",
+                       power: str = "") -> tuple[str, int]:  # fmt: skip
+    """Source of ``pre(u, p, c)`` and ``rhs_c(y, u, p, c, dy)``: the right-hand side with its
+    state-free part computed once per forcing segment.
+
+    Every operation whose operands are parameters and inputs only (constant while the
+    inputs hold) moves to ``pre``, which stores those results that state-dependent
+    operations (or outputs) use in ``c``; a division of a state-dependent numerator by such
+    a denominator becomes a product with its reciprocal, also computed in ``pre``.
+    ``rhs_c`` is what remains. ``rhs_c(y, u, p, c, dy)`` after ``pre(u, p, c)`` equals
+    ``rhs(y, u, p, dy)`` of :func:`python_source` to round-off (a reciprocal product
+    differs from the quotient by at most one rounding). Returns ``(source, len(c))``.
+    """
+    from igfaxis.model._math import div
+
+    outputs = list(graph.rhs)
+    nodes = _walk(outputs)
+    kind = _kinds(nodes)
+    slot: dict[int, int] = {}  # hoisted node -> index in c
+    roots: list[Any] = []  # what pre stores, by slot
+    recip: dict[int, int] = {}  # denominator node -> slot of its reciprocal
+
+    def hoist(node: Sym) -> int:
+        if id(node) not in slot:
+            slot[id(node)] = len(roots)
+            roots.append(node)
+        return slot[id(node)]
+
+    for n in nodes:
+        if n.op == "sym" or kind[id(n)] < 2:
+            continue
+        if n.op == "div" and isinstance(n.args[1], Sym) and kind[id(n.args[1])] < 2:
+            den = n.args[1]
+            if id(den) not in recip:
+                r = div(1.0, den)
+                recip[id(den)] = len(roots)
+                roots.append(r)
+                slot[id(r)] = recip[id(den)]
+            args = n.args[:1]
+        else:
+            args = n.args
+        for a in args:
+            if isinstance(a, Sym) and a.op != "sym" and kind[id(a)] < 2:
+                hoist(a)
+    for v in outputs:
+        if isinstance(v, Sym) and v.op != "sym" and kind[id(v)] < 2:
+            hoist(v)
+    leaves = {n: f"u[{j}]" for j, n in enumerate(Inputs._fields)}
+    leaves.update({n: f"p[{k}]" for k, n in enumerate(Params._fields)})
+    if roots:
+        pre = emit_function("pre", ("u", "p", "c"), leaves,
+                            [(f"c[{k}]", r) for k, r in enumerate(roots)], decorator,
+                            power)  # fmt: skip
+    else:
+        pre = "\n".join([*([f"@{decorator}"] if decorator else []),
+                         "def pre(u, p, c):", "    return", ""])  # fmt: skip
+    leaves.update({n: f"y[{i}]" for i, n in enumerate(graph.states)})
+    name: dict[int, str] = {}
+    lines = [f"@{decorator}"] if decorator else []
+    lines.append("def rhs_c(y, u, p, c, dy):")
+    body: list[str] = []
+    used: dict[int, str] = {}
+
+    def ref(a: Any) -> str:
+        if not isinstance(a, Sym):
+            return _num(a)
+        if id(a) in name:
+            return name[id(a)]
+        if a.op == "sym":
+            leaf = a.args[0]
+            if leaf not in leaves:
+                raise ValueError(f"leaf {leaf!r} has no loader. This is a bug in igfaxis.")
+            name[id(a)] = f"v_{leaf}"
+            used[id(a)] = f"    v_{leaf} = {leaves[leaf]}"
+            return name[id(a)]
+        k = slot[id(a)]  # a hoisted operation
+        name[id(a)] = f"c_{k}"
+        used[id(a)] = f"    c_{k} = c[{k}]"
+        return name[id(a)]
+
+    k = 0
+    for n in nodes:
+        if n.op == "sym" or kind[id(n)] < 2:
+            continue
+        if n.op == "div" and isinstance(n.args[1], Sym) and kind[id(n.args[1])] < 2:
+            r = recip[id(n.args[1])]
+            used.setdefault(-r - 1, f"    r_{r} = c[{r}]")
+            text = f"{ref(n.args[0])} * r_{r}"
+        else:
+            for a in n.args:
+                ref(a)
+            text = _expr(n, name, power)
+        name[id(n)] = f"t{k}"
+        body.append(f"    t{k} = {text}")
+        k += 1
+    outs = [f"    dy[{i}] = {ref(v)}" for i, v in enumerate(outputs)]
+    lines += list(used.values()) + body + outs + [""]
+    return pre + "\n\n" + "\n".join(lines), len(roots)

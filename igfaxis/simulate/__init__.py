@@ -15,6 +15,8 @@ from igfaxis.simulate._pulsatility import (
 from igfaxis.simulate._run import (
     BACKENDS as BACKENDS,
     RESOLUTIONS as RESOLUTIONS,
+    daily_summaries as daily_summaries,
+    resolve_backend as resolve_backend,
     simulate as simulate,
     simulate_batch as simulate_batch,
     start_state as start_state,

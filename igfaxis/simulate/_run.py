@@ -33,7 +33,8 @@ from igfaxis.simulate._config import Outcome, SolverConfig
 from igfaxis.simulate._forcing import pad_forcing
 from igfaxis.simulate._trajectory import Trajectory
 
-__all__ = ["BACKENDS", "RESOLUTIONS", "simulate", "simulate_batch", "start_state"]
+__all__ = ["BACKENDS", "RESOLUTIONS", "daily_summaries", "resolve_backend", "simulate",
+           "simulate_batch", "start_state"]
 
 logger = logging.getLogger(__name__)
 
@@ -146,6 +147,83 @@ def start_state(person: Person, protocol: Protocol | None, params: Any, p: Any,
     return habitual_state(person, protocol, params)
 
 
+def _start_states(persons: Sequence[Person], protocol: Protocol | None, params: Any,
+                  ps: Sequence[Any], solver: SolverConfig) -> list[Any]:  # fmt: skip
+    """:func:`start_state` of each person; habitual states not cached yet are computed in
+    one batched solve."""
+    if solver.start == "initial":
+        return [initial_state(p) for p in ps]
+    from igfaxis.simulate._steady import habitual_states
+
+    return habitual_states(list(persons), protocol, params)
+
+
+def daily_summaries(persons: Sequence[Person], protocol: Protocol, *, days: float,
+                    seeds: Sequence[int], names: Sequence[str], at_h: float,
+                    params: Any = None,
+                    solver: SolverConfig = SolverConfig()) -> dict[str, np.ndarray]:  # fmt: skip
+    """Daily figures of many persons, pulse-resolved on the native kernel, without their
+    full output: what :func:`simulate_batch` then :meth:`Trajectory.daily_mean` and
+    :meth:`Trajectory.at` give, from the same samples (``solver.save_every_h``), reduced
+    inside the compiled driver (:func:`igfaxis.simulate._native.solve_native_means`).
+
+    Returns ``{name: (n, days) daily means}`` and ``{name + "@": (n, days) values at hour
+    at_h of each day}`` for each observable of ``names``. Raises
+    :class:`~igfaxis.errors.SimulationError` as :func:`simulate_batch` does.
+    """
+    from igfaxis.model import Observables
+
+    native = _native_module()
+    seeds = list(seeds)
+    checked = [check_run(x, protocol, days, sd, save_every_h=solver.save_every_h)
+               for x, sd in zip(persons, seeds, strict=True)]  # fmt: skip
+    persons, seeds = [c[0] for c in checked], [c[3] for c in checked]
+    for x in persons:
+        warn_doses(protocol, x, stacklevel=2)
+    d = _horizon(protocol, days)
+    compiled = [_compile(x, protocol, params, d, sd, solver)
+                for x, sd in zip(persons, seeds, strict=True)]  # fmt: skip
+    ps = [p for p, _ in compiled]
+    y0s = _start_states(persons, protocol, params, ps, solver)
+    save_ts = _save_ts(d, solver.save_every_h)
+    n_days = int(np.floor(d + 1e-9))
+    lo = 24.0 * np.arange(n_days)
+    first = np.searchsorted(save_ts, lo - 1e-9, side="left")  # Trajectory.window's rows
+    last = np.searchsorted(save_ts, lo + 24.0 + 1e-9, side="right") - 1
+    x_at = lo + float(at_h)
+    j = np.clip(np.searchsorted(save_ts, x_at, side="right") - 1, 0, save_ts.size - 2)
+    forcings = [(f.boundaries, f.values, f.t0, f.t1) for _, f in compiled]
+    size = _pad_size(max(f[0].size for f in forcings))
+    padded = [pad_forcing(b, v, t1, size) for b, v, _, t1 in forcings]
+    stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
+    cols = [Observables._fields.index(n) for n in names]
+    means, at, codes, _ = native.solve_native_means(
+        type(ps[0])(*stack([tuple(p) for p in ps]).T),
+        type(y0s[0])(*stack([tuple(y) for y in y0s]).T),
+        stack([b for b, _ in padded]), stack([v for _, v in padded]),
+        np.array([f[2] for f in forcings]), np.array([f[3] for f in forcings]), save_ts,
+        np.stack([first, last], axis=1), cols, np.stack([j, j + 1], axis=1).reshape(-1),
+        rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps,
+        active=_active(protocol),
+    )  # fmt: skip
+    for code in np.asarray(codes):
+        if int(code) != Outcome.SUCCESSFUL:
+            outcome = Outcome(int(code)) if int(code) in iter(Outcome) else Outcome.OTHER
+            raise SimulationError(outcome.message, int(code))
+    if not (np.all(np.isfinite(means)) and np.all(np.isfinite(at))):
+        raise SimulationError("the solution contains non-finite values. This is a bug in "
+                              "igfaxis; please report it with the scenario JSON.")  # fmt: skip
+    at = at.reshape(len(persons), n_days, 2, len(cols))
+    x0, x1 = save_ts[j], save_ts[j + 1]
+    out: dict[str, np.ndarray] = {}
+    for q, name in enumerate(names):
+        f0, f1 = at[:, :, 0, q], at[:, :, 1, q]
+        slope = (f1 - f0) / (x1 - x0)  # np.interp's formula
+        out[name] = means[:, :, q]
+        out[name + "@"] = np.where(x_at == x1, f1, slope * (x_at - x0) + f0)
+    return out
+
+
 def _active(protocol: Protocol) -> tuple[str, ...]:
     """Drug compartments integrated for this protocol (static per protocol)."""
     dosed = {d.drug for d in protocol.doses}
@@ -162,6 +240,12 @@ def _native_module() -> Any:
             "or pass backend='jax'."
         ) from exc
     return _native
+
+
+def resolve_backend(backend: str) -> str:
+    """The engine ``backend`` names: ``"native"`` or ``"jax"`` (``"auto"``: native when numba
+    is installed)."""
+    return _backend(backend)
 
 
 def _backend(backend: str) -> str:
@@ -340,8 +424,7 @@ def simulate_batch(
     d = _horizon(protocol, days)
     compiled = [_compile(x, protocol, params, d, s, solver)
                 for x, s in zip(persons, seeds, strict=True)]  # fmt: skip
-    y0s = [start_state(x, protocol, params, p, solver)
-           for (p, _), x in zip(compiled, persons, strict=True)]  # fmt: skip
+    y0s = _start_states(persons, protocol, params, [p for p, _ in compiled], solver)
     save_ts = _save_ts(d, solver.save_every_h)
     ys, obs, codes, steps = solve_many(
         [p for p, _ in compiled], y0s,

@@ -40,7 +40,8 @@ from igfaxis.model import State, default_params, initial_state, param_hash
 from igfaxis.protocol import Person, Protocol, compile_protocol
 from igfaxis.simulate._config import SolverConfig
 
-__all__ = ["cache_dir", "habitual_protocol", "habitual_start", "habitual_state", "solve_any"]
+__all__ = ["cache_dir", "habitual_protocol", "habitual_start", "habitual_state",
+           "habitual_states", "solve_any"]
 
 #: days from initial_state before averaging; days averaged; burst trains averaged
 _SETTLE_DAYS = 28
@@ -100,14 +101,23 @@ def _key(person: Person, base: Any, protocol: Protocol, solver: SolverConfig) ->
 
 
 def _compute(person: Person, base: Any, protocol: Protocol, solver: SolverConfig) -> Any:
+    return _compute_many([person], base, protocol, solver)[0]
+
+
+def _compute_many(persons: list[Person], base: Any, protocol: Protocol,
+                  solver: SolverConfig) -> list[Any]:  # fmt: skip
+    """The habitual states of several persons in one batched solve (every person's seeds
+    side by side; each subject is integrated on its own, so this equals one solve per
+    person)."""
     days = float(_AVERAGE_DAYS)
     ps, y0s, forcings = [], [], []
-    for seed in range(_SEEDS):
-        p, f = compile_protocol(protocol, person, base, days=days, seed=seed,
-                                warmup_h=24.0 * _SETTLE_DAYS)  # fmt: skip
-        ps.append(p)
-        y0s.append(initial_state(p))
-        forcings.append((f.boundaries, f.values, f.t0, f.t1))
+    for person in persons:
+        for seed in range(_SEEDS):
+            p, f = compile_protocol(protocol, person, base, days=days, seed=seed,
+                                    warmup_h=24.0 * _SETTLE_DAYS)  # fmt: skip
+            ps.append(p)
+            y0s.append(initial_state(p))
+            forcings.append((f.boundaries, f.values, f.t0, f.t1))
     midnights = 24.0 * np.arange(_AVERAGE_DAYS + 1)
     ys, _, codes = solve_any(ps, y0s, forcings, midnights, solver, active=())
     if np.any(codes != 0):
@@ -115,7 +125,48 @@ def _compute(person: Person, base: Any, protocol: Protocol, solver: SolverConfig
 
         raise SimulationError(f"the habitual-state run failed (codes {codes.tolist()})",
                               int(np.max(codes)))  # fmt: skip
-    return State(*(float(np.mean(np.asarray(a))) for a in ys))
+    rows = [slice(_SEEDS * i, _SEEDS * (i + 1)) for i in range(len(persons))]
+    return [State(*(float(np.mean(np.asarray(a)[r])) for a in ys)) for r in rows]
+
+
+def _cached(key: str) -> Any:
+    if key in _MEMORY:
+        return _MEMORY[key]
+    path = cache_dir() / "habitual" / f"{key}.json"
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            if list(data) == list(State._fields):
+                state = State(**{k: float(v) for k, v in data.items()})
+                _MEMORY[key] = state
+                return state
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def _remember(key: str, state: Any) -> None:
+    path = cache_dir() / "habitual" / f"{key}.json"
+    write_text_atomic(path, json.dumps(dict(zip(State._fields, map(float, state),
+                                                strict=True))))  # fmt: skip
+    _MEMORY[key] = state
+
+
+def habitual_states(persons: list[Person], protocol: Protocol | None = None, params: Any = None,
+                    *, solver: SolverConfig = HABITUAL_SOLVER) -> list[Any]:  # fmt: skip
+    """:func:`habitual_state` of each of ``persons``; those not cached are computed in one
+    batched solve (the same states, all cores busy)."""
+    base = params if params is not None else default_params()
+    habit = habitual_protocol(protocol)
+    keys = [_key(x, base, habit, solver) for x in persons]
+    out = [_cached(k) for k in keys]
+    todo = {k: x for k, x, s in zip(keys, persons, out, strict=True) if s is None}
+    if todo:
+        for k, state in zip(todo, _compute_many(list(todo.values()), base, habit, solver),
+                            strict=True):  # fmt: skip
+            _remember(k, state)
+        out = [_MEMORY[k] for k in keys]
+    return out
 
 
 def habitual_state(
@@ -146,26 +197,7 @@ def habitual_state(
     State
         Floats; drug compartments 0.
     """
-    base = params if params is not None else default_params()
-    habit = habitual_protocol(protocol)
-    key = _key(person, base, habit, solver)
-    if key in _MEMORY:
-        return _MEMORY[key]
-    path = cache_dir() / "habitual" / f"{key}.json"
-    state = None
-    if path.is_file():
-        try:
-            data = json.loads(path.read_text("utf-8"))
-            if list(data) == list(State._fields):
-                state = State(**{k: float(v) for k, v in data.items()})
-        except (OSError, ValueError):
-            state = None
-    if state is None:
-        state = _compute(person, base, habit, solver)
-        write_text_atomic(path, json.dumps(dict(zip(State._fields, map(float, state),
-                                                    strict=True))))  # fmt: skip
-    _MEMORY[key] = state
-    return state
+    return habitual_states([person], protocol, params, solver=solver)[0]
 
 
 def habitual_start(

@@ -138,8 +138,8 @@ def test_a_weekly_pattern_cannot_pick_the_weekday_of_its_last_lab() -> None:
     from igfaxis.optimize._search import _evaluate
 
     subject = CalibrationResult.prior(GHD)
-    p = build_protocol(Protocol(name="usual day"), {"drug": "somatropin", "pattern": "5on2off",
-                       "time_h": 22.0, "dose_mg": 0.4}, 70, OptimizeConfig(), "5on2off")  # fmt: skip
+    plan = {"drug": "somatropin", "pattern": "5on2off", "time_h": 22.0, "dose_mg": 0.4}
+    p = build_protocol(Protocol(name="usual day"), plan, 70, OptimizeConfig(), "5on2off")
     start = subject.last_day + 1
     days, series = subject.daily_draws(p, until_day=start + 69, n_draws=20)
     keep = days >= start + 50

@@ -1,7 +1,8 @@
 """Search methods (issue 12, item 6): optuna's TPE and NSGA-II, a bounded Brent search of the
-dose and Newton steps on the dose with the JAX engine's derivative against plain enumeration on a small problem whose answer enumeration gives, with
-the same draws; the Pareto set is the non-dominated set of what was evaluated; every
-evaluated plan is within label and on the pen steps; a seed repeats a search."""
+dose and Newton steps on the dose with the JAX engine's derivative, against plain
+enumeration on a small problem whose answer enumeration gives, with the same draws; the
+Pareto set is the non-dominated set of what was evaluated; every evaluated plan is within
+label and on the pen steps; a seed repeats a search."""
 
 from __future__ import annotations
 

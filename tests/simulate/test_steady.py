@@ -117,3 +117,21 @@ def test_habitual_state_depends_on_the_habitual_diet():
     a = habitual_state(PERSONS["young man"])
     b = habitual_state(PERSONS["young man"], PLANT)
     assert a.protein_status != b.protein_status
+
+
+def test_habitual_states_in_one_batch_equal_one_solve_each():
+    """Batching the uncached persons is only a scheduling change: each person's state is the
+    one its own solve gives, bit for bit, and it is cached like habitual_state's."""
+    from igfaxis.simulate._steady import HABITUAL_SOLVER, _compute, habitual_states
+
+    people = [PERSONS["young man"], Person(age_y=58, sex="female", weight_kg=66)]
+    for k in [k for k in _MEMORY if k != "native"]:
+        del _MEMORY[k]
+    for f in (cache_dir() / "habitual").glob("*.json"):
+        f.unlink()
+    batch = habitual_states(people)
+    base = default_params()
+    for person, state in zip(people, batch, strict=True):
+        assert _compute(person, base, habitual_protocol(None), HABITUAL_SOLVER) == state
+        assert habitual_state(person) == state  # from the cache the batch filled
+    assert batch[0] != batch[1]
