@@ -65,6 +65,8 @@ _BODY_STATES = (
     Var("igf_ternary", "nmol/L", "IGF-1:IGFBP-3:ALS ternary complex", 17.6),
     Var("bp3", "nmol/L", "IGFBP-3 not carrying IGF-1", 81.0),
     Var("als", "nmol/L", "free acid-labile subunit", 150.0),
+    Var("liver_signal", "1",
+        "hepatic synthesis signal: the GH-receptor signal lagged by hepatic transduction", 0.1),
     Var("energy_status", "1", "energy status, 1 = energy balance", 1.0),
     Var("protein_status", "g/kg/d", "potency-weighted protein status", 1.1),
     Var("liver_nutrition", "1", "nutritional hepatic GH sensitivity, 1 = fed reference", 1.0),
