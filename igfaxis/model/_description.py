@@ -54,6 +54,7 @@ _BODY_STATES = (
     Var("ghrh", "pg/mL", "portal GHRH", 50.0),
     Var("srif_pev", "pg/mL", "periventricular somatostatin", 40.0),
     Var("srif_arc", "pg/mL", "arcuate somatostatin", 5.0),
+    Var("gh_pool", "1", "releasable GH store of the somatotrophs, 1 = full", 1.0),
     Var("gh", "ng/mL", "central (serum) GH", 0.5),
     Var("gh_periph", "ng/mL", "peripheral GH", 0.5),
     Var("gh_depot1", "ug", "somatropin SC depot, fast path", 0.0),

@@ -92,7 +92,7 @@ from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 __all__ = ["LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution", "day_schedule",
            "simulate_days", "solve_schedule"]
 
-_FAST = ("ghrh", "srif_pev", "srif_arc", "gh", "gh_periph")
+_FAST = ("ghrh", "srif_pev", "srif_arc", "gh_pool", "gh", "gh_periph")
 _LIVER = ("igf_free", "igf_binary", "igf_ternary", "bp3", "als", "liver_signal")
 _REPORTED = ("energy_status", "protein_status", "liver_nutrition", "ghrelin", "training",
              "igfbp1")  # fmt: skip
