@@ -75,6 +75,16 @@ def _secretion(y: Any, u: Any, p: Any) -> Any:
     return u.secretion_gate * pituitary.gh_secretion(
         y.ghrh + ghrh_analogues.ghrh_equivalent(y, p), y.srif_pev, _ghs(y, p), igf_total_ng,
         p, ssa=somatostatin_analogues.srif_equivalent(y, p), adenoma_activity=u.adenoma_activity,
+        pool=y.gh_pool,
+    )
+
+
+def _somatotroph_rate(y: Any, u: Any, p: Any) -> Any:
+    """Regulated release per unit capacity from a full store [ng/mL/h], 0 while clamped."""
+    igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
+    return u.secretion_gate * pituitary.somatotroph_rate(
+        y.ghrh + ghrh_analogues.ghrh_equivalent(y, p), y.srif_pev, _ghs(y, p), igf_total_ng,
+        p, ssa=somatostatin_analogues.srif_equivalent(y, p),
     )
 
 
@@ -100,17 +110,19 @@ def vector_field(y: Any, u: Any, p: Any) -> Any:
         ghrh=hypothalamus.ghrh_rate(y.ghrh, y.srif_pev, y.srif_arc, drive, ghs, p),
         srif_pev=hypothalamus.srif_pev_rate(y.srif_pev, y.gh, p),
         srif_arc=hypothalamus.srif_arc_rate(y.srif_arc, y.ghrh, p),
+        gh_pool=pituitary.releasable_pool_rate(y.gh_pool, _somatotroph_rate(y, u, p), p),
         gh=gh_kinetics.gh_central_rate(y.gh, y.gh_periph, secretion, absorbed, u.gh_iv_rate, p),
         gh_periph=gh_kinetics.gh_peripheral_rate(y.gh, y.gh_periph, p),
         gh_depot1=gh_kinetics.depot_rate(y.gh_depot1, p.gh_f1, p.gh_ka1, u.gh_sc_rate),
         gh_transit1=gh_kinetics.transit_rate(y.gh_transit1, y.gh_depot1, p.gh_ka1),
         gh_depot2=gh_kinetics.depot_rate(y.gh_depot2, p.gh_f2, p.gh_ka2, u.gh_sc_rate),
         gh_transit2=gh_kinetics.transit_rate(y.gh_transit2, y.gh_depot2, p.gh_ka2),
-        igf_free=liver.free_igf1_rate(y.igf_free, effect, r_b, igf_iv, hepatic, p),
+        igf_free=liver.free_igf1_rate(y.igf_free, y.liver_signal, r_b, igf_iv, hepatic, p),
         igf_binary=liver.binary_rate(y.igf_binary, r_b, r_t, p),
         igf_ternary=liver.ternary_rate(y.igf_ternary, r_t, p),
         bp3=liver.bp3_rate(y.bp3, effect, r_b, p),
-        als=liver.als_rate(y.als, effect, r_t, p),
+        als=liver.als_rate(y.als, y.liver_signal, r_t, p),
+        liver_signal=liver.hepatic_signal_rate(y.liver_signal, effect, p),
         energy_status=nutrition.energy_rate(y.energy_status, u.intake_energy, p),
         protein_status=nutrition.protein_rate(y.protein_status, u.intake_protein, p),
         liver_nutrition=nutrition.nutrition_rate(y.liver_nutrition, y.energy_status,

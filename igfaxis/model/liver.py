@@ -11,12 +11,22 @@ Guler HP et al. 1989 Acta Endocrinol 121:753 (pools and tracer half-lives),
 IGFBP-3 Kd from a solid-phase assay;
 derivation of the rate constants in docs/model.md.
 
+IGF-1 and ALS synthesis read the hepatic signal S, E lagged by a first-order delay of time
+constant igf_signal_tau (GH receptor -> STAT5 -> transcription, translation and secretion
+in the hepatocyte, whose GH/STAT5 target genes both are): they do not follow each GH
+burst within minutes but the GH exposure of the past hours (calibration and sources:
+parameter table, docs/model.md). IGFBP-3 synthesis reads E itself: the liver's IGFBP-3 is
+made mostly by non-parenchymal (sinusoidal endothelial and Kupffer) cells, not
+hepatocytes [UNVERIFIED], and with the delay the women's lowest IGFBP-3-raising GH dose
+fell to the men's (V-PHY-15, Am J Physiol 1999: 5 vs 10 ug/kg/day).
+
 Equations (nmol/L, h)::
 
     E      = ghr_function GH / (EC50 + GH)
-    s_igf  = M liver_sens igf_syn_max (kin0_frac + E)     M: nutrition x training
+    dS/dt  = (E - S) / igf_signal_tau
+    s_igf  = M liver_sens igf_syn_max (kin0_frac + S)     M: nutrition x training
     s_bp3  = liver_sens bp3_syn_max (bp3_basal_frac + E)
-    s_als  = liver_sens als_syn_max (als_basal_frac + E)
+    s_als  = liver_sens als_syn_max (als_basal_frac + S)
     r_b    = kon3 (1 - occ_II) BP3 F - kon3 Kd3 B               free + IGFBP-3 <-> binary
     r_t    = kon_als B ALS - koff_als T                         binary + ALS <-> ternary
     dF/dt   = s_igf - k_free F - r_b + r_iv / V_plasma
@@ -39,6 +49,7 @@ __all__ = [
     "bp3_rate",
     "free_igf1_rate",
     "gh_liver_effect",
+    "hepatic_signal_rate",
     "igf1_binding",
     "ternary_formation",
     "ternary_rate",
@@ -57,6 +68,12 @@ def gh_liver_effect(gh: Any, p: Any, antagonist: Any = 0.0) -> Any:
     return p.ghr_function * gh / (ec50 + gh)
 
 
+def hepatic_signal_rate(signal: Any, effect: Any, p: Any) -> Any:
+    """dS/dt [1/h]: the hepatic synthesis signal S follows the GH-receptor signal E with
+    the first-order delay ``igf_signal_tau`` [h]."""
+    return (effect - signal) / p.igf_signal_tau
+
+
 def igf1_binding(free: Any, binary: Any, bp3: Any, p: Any) -> Any:
     """Net binding of free IGF-1 to IGFBP-3, r_b [nmol/L/h]."""
     return p.igf_kon3 * (1.0 - p.igf2_occupancy) * bp3 * free - p.igf_kon3 * p.igf_kd3 * binary
@@ -68,14 +85,15 @@ def ternary_formation(binary: Any, ternary: Any, als: Any, p: Any) -> Any:
 
 
 def free_igf1_rate(
-    free: Any, effect: Any, r_b: Any, iv_nmol_l_h: Any, modulation: Any, p: Any
+    free: Any, signal: Any, r_b: Any, iv_nmol_l_h: Any, modulation: Any, p: Any
 ) -> Any:
     """dF/dt [nmol/L/h]: hepatic synthesis, clearance, binding and IV IGF-1.
 
+    ``signal`` [-] is the lagged hepatic signal S (:func:`hepatic_signal_rate`).
     ``modulation`` [-] multiplies hepatic synthesis: nutritional GH sensitivity and
     training (1 in a fed, untrained reference adult).
     """
-    synthesis = modulation * p.liver_sens * p.igf_syn_max * (p.igf_kin0_frac + effect)
+    synthesis = modulation * p.liver_sens * p.igf_syn_max * (p.igf_kin0_frac + signal)
     return synthesis - p.igf_k_free * free - r_b + iv_nmol_l_h
 
 
@@ -90,12 +108,14 @@ def ternary_rate(ternary: Any, r_t: Any, p: Any) -> Any:
 
 
 def bp3_rate(bp3: Any, effect: Any, r_b: Any, p: Any) -> Any:
-    """dBP3/dt [nmol/L/h]: GH-dependent synthesis, clearance, use by binding."""
+    """dBP3/dt [nmol/L/h]: GH-dependent synthesis (GH-receptor signal E, not lagged),
+    clearance, use by binding."""
     synthesis = p.liver_sens * p.bp3_syn_max * (p.bp3_basal_frac + effect)
     return synthesis - p.bp3_k * bp3 - r_b
 
 
-def als_rate(als: Any, effect: Any, r_t: Any, p: Any) -> Any:
-    """dALS/dt [nmol/L/h]: GH-dependent synthesis, clearance, use in ternary complexes."""
-    synthesis = p.liver_sens * p.als_syn_max * (p.als_basal_frac + effect)
+def als_rate(als: Any, signal: Any, r_t: Any, p: Any) -> Any:
+    """dALS/dt [nmol/L/h]: GH-dependent synthesis (lagged signal S), clearance, use in
+    ternary complexes."""
+    synthesis = p.liver_sens * p.als_syn_max * (p.als_basal_frac + signal)
     return synthesis - p.als_k * als - r_t

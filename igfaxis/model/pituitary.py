@@ -10,9 +10,20 @@ Equations::
 
     F1   = g1 H(GHS; tg1, ng1)
     Phi  = 1 / (1 + (IGF1_total / IC50)^h)
-    Sec  = capacity kr1 [H(GHRH + GHRH_drug; t1, n1) + g0 H(GHS; tg0, ng0)]
+    r    = kr1 [H(GHRH + GHRH_drug; t1, n1) + g0 H(GHS; tg0, ng0)]
                (1 + F1) / (1 + ((S_PeV + S_drug)/t2)^n2 + F1) Phi
-           + autonomous A(t) (1 + F1) / (1 + (s_a S_drug/t2)^n2 + F1)
+    Sec  = capacity r R + autonomous A(t) (1 + F1) / (1 + (s_a S_drug/t2)^n2 + F1)
+    dR/dt = (1 - R) / pool_tau - r R / pool_size
+
+R is the somatotrophs' releasable GH store (1 = full): regulated release empties it and it
+refills with time constant ``pit_pool_tau``. ``pit_pool_size`` is the store of a full
+complement of somatotrophs in ng/mL of the GH central volume; capacity scales the cells and
+their stores alike, so it cancels from dR/dt. A spontaneous burst uses a few per cent of
+the store; a GHRH bolus, which holds GHRH saturating for half an hour, uses a large part
+of it, so a second bolus within hours releases less (Losa M et al. Acta Endocrinol, 50 ug
+GRF every 2 h; Suri D, Hindmarsh PC et al., two GHRH doses 1-3 h apart), and
+somatotrophs disinhibited by low IGF-1 (pituitary GH deficiency) empty their store sooner
+(calibration: parameter table; docs/model.md "The releasable GH store").
 
 GHRH_drug and S_drug are the GHRH-analogue and somatostatin-analogue agonism of the drug
 library (:mod:`igfaxis.model.drugs`), in native-hormone equivalents. A(t) is the adenoma's
@@ -22,7 +33,7 @@ ApEn in acromegaly; Prank 1996 Phys Rev Lett 77:1909: acromegalic GH series are
 indistinguishable from linear stochastic processes), drawn in
 :mod:`igfaxis.protocol` from its own random stream (``adenoma_cv``, ``adenoma_step``).
 
-Sec in ng/mL/h of the GH central volume.
+Sec and r in ng/mL/h of the GH central volume.
 """
 
 from __future__ import annotations
@@ -31,7 +42,28 @@ from typing import Any
 
 from igfaxis.model._math import hill, inhibit
 
-__all__ = ["gh_secretion"]
+__all__ = ["gh_secretion", "releasable_pool_rate", "somatotroph_rate"]
+
+
+def somatotroph_rate(
+    ghrh: Any, srif_pev: Any, ghs: Any, igf1_total_ng_ml: Any, p: Any, ssa: Any = 0.0
+) -> Any:
+    """Regulated GH release per unit of somatotroph capacity from a full releasable store
+    [ng/mL/h]: ``kr1`` times the GHRH/GHS stimulation, the somatostatin factor and the
+    IGF-1 feedback (arguments as :func:`gh_secretion`)."""
+    f1 = p.ghs_g1 * hill(ghs, p.ghs_tg1, p.ghs_ng1)
+    stimulation = hill(ghrh, p.pit_t1, p.pit_n1) + p.ghs_g0 * hill(ghs, p.ghs_tg0, p.ghs_ng0)
+    srif_factor = (1.0 + f1) / (1.0 + ((srif_pev + ssa) / p.pit_t2) ** p.pit_n2 + f1)
+    feedback = inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
+    return p.pit_kr1 * stimulation * srif_factor * feedback
+
+
+def releasable_pool_rate(pool: Any, rate: Any, p: Any) -> Any:
+    """dR/dt [1/h]: the releasable GH store R (1 = full) refills with time constant
+    ``pit_pool_tau`` [h] and empties by regulated release, ``rate`` R (``rate`` from
+    :func:`somatotroph_rate`, 0 while secretion is clamped off) over the store's size
+    ``pit_pool_size`` [ng/mL]; per somatotroph, so that capacity cancels."""
+    return (1.0 - pool) / p.pit_pool_tau - rate * pool / p.pit_pool_size
 
 
 def gh_secretion(
@@ -42,6 +74,7 @@ def gh_secretion(
     p: Any,
     ssa: Any = 0.0,
     adenoma_activity: Any = 1.0,
+    pool: Any = 1.0,
 ) -> Any:
     """Pituitary GH secretion rate [ng/mL/h].
 
@@ -68,12 +101,13 @@ def gh_secretion(
     adenoma_activity
         Autonomous (adenoma) secretory activity relative to its mean [-], multiplying
         ``gh_autonomous``; 1 when constant.
+    pool
+        Releasable GH store of the normal somatotrophs, R [-] (1 = full;
+        :func:`releasable_pool_rate`).
     """
     f1 = p.ghs_g1 * hill(ghs, p.ghs_tg1, p.ghs_ng1)
-    stimulation = hill(ghrh, p.pit_t1, p.pit_n1) + p.ghs_g0 * hill(ghs, p.ghs_tg0, p.ghs_ng0)
-    srif_factor = (1.0 + f1) / (1.0 + ((srif_pev + ssa) / p.pit_t2) ** p.pit_n2 + f1)
-    feedback = inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
+    regulated = somatotroph_rate(ghrh, srif_pev, ghs, igf1_total_ng_ml, p, ssa)
     ssa_adenoma = p.adenoma_ssa_sensitivity * ssa
     adenoma = (p.gh_autonomous * adenoma_activity * (1.0 + f1)
                / (1.0 + (ssa_adenoma / p.pit_t2) ** p.pit_n2 + f1))  # fmt: skip
-    return p.pit_capacity * p.pit_kr1 * stimulation * srif_factor * feedback + adenoma
+    return p.pit_capacity * regulated * pool + adenoma

@@ -24,27 +24,28 @@ the *exogenous* states) follows the protocol alone. So:
    forcing (its bursts and doses, spliced at midnight onto the new protocol's day) and
    integrates the previous segment's drugs as well: the evening dose of a dose step's last
    old day carries into its first new night (without it, 08:00 labs on the first day of a
-   new dose read 22-28% low). IGFBP-3 is turned
-   into an integrator of the effect (``bp3_k = 0``, no binding), which gives the exact daily
-   integral of ``E``; its hourly shape comes from ``E`` on the 5-minute output grid. Stored
-   per level: the hourly mean of ``E`` over the burst trains, the daily-mean GH; and the
-   exogenous states at the next midnight, their daily means and the hourly hepatic
-   modulation ``liver_nutrition (1 + train_igf_gain training)``.
-2. **Integrate the slow liver system** (free, binary and ternary IGF-1, IGFBP-3, ALS; the
-   equations of :mod:`igfaxis.model.liver`) driven by the hour's ``E`` read from the table
-   at the *lagged* total IGF-1 (log-log linear between the clamped levels, extrapolated
-   beyond them), the hourly modulation and any IV IGF-1: classical RK4 with ``substeps``
-   steps a day, compiled by numba from the same rate-law functions of
+   new dose read 22-28% low). IGFBP-3 is turned into an integrator of the effect (``bp3_k = 0``,
+   no binding), which gives the exact daily integral of ``E``; its hourly shape comes from ``E``
+   on the 5-minute output grid. Stored per level: the hourly mean of ``E`` over the burst trains,
+   the daily-mean GH; and the exogenous states at the next midnight, their daily means and the
+   hourly hepatic modulation ``liver_nutrition (1 + train_igf_gain training)``.
+2. **Integrate the slow liver system** (free, binary and ternary IGF-1, IGFBP-3, ALS and the
+   hepatic synthesis signal ``S``, the first-order lag of ``E`` that IGF-1 and ALS synthesis
+   read; the equations of :mod:`igfaxis.model.liver`) driven by the hour's ``E`` read from the
+   table at the *lagged* total IGF-1 (log-log linear between the clamped levels, extrapolated
+   beyond them), the hourly modulation and any IV IGF-1: classical RK4 with ``substeps`` steps a
+   day, compiled by numba from the same rate-law functions of
    :mod:`igfaxis.model.liver`. The lag is a first-order filter with the terminal time
    constant of GH disposition (:func:`gh_memory_h`, about 2.5 h): serum GH carries GH
    secreted hours before under the feedback of then, which matters when IGF-1 moves fast
    within a day (the night after a first tesamorelin dose IGF-1 rose 75% in 10 h, and the
    current level under-read the next day's GH effect by 11%).
 
-Why hourly and not a daily mean of ``E``: GH comes mostly at night, IGF-1 total swings by
-about 15% over the day, and the binding is bilinear; a constant daily-mean ``E`` biases the
-daily-mean IGF-1 low by about 3%, the hourly profile by under 0.2% (measured on single
-pulse-resolved days).
+Why hourly and not a daily mean of ``E``: GH comes mostly at night and the binding is
+bilinear; before the hepatic delay (``igf_signal_tau``) made synthesis follow the GH of the
+past hours, total IGF-1 swung by about 15-20% over the day, and a constant daily-mean ``E``
+biased the daily-mean IGF-1 low by about 3%, the hourly profile by under 0.2% (measured on
+single pulse-resolved days); the delay smooths synthesis, and the hourly profile is kept.
 
 Ageing: the person is re-personalised every ``age_step_years`` (liver constants and the
 age node of the table). The GH-effect tables are computed at age nodes every
@@ -91,8 +92,8 @@ from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 __all__ = ["LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution", "day_schedule",
            "simulate_days", "solve_schedule"]
 
-_FAST = ("ghrh", "srif_pev", "srif_arc", "gh", "gh_periph")
-_LIVER = ("igf_free", "igf_binary", "igf_ternary", "bp3", "als")
+_FAST = ("ghrh", "srif_pev", "srif_arc", "gh_pool", "gh", "gh_periph")
+_LIVER = ("igf_free", "igf_binary", "igf_ternary", "bp3", "als", "liver_signal")
 _REPORTED = ("energy_status", "protein_status", "liver_nutrition", "ghrelin", "training",
              "igfbp1")  # fmt: skip
 _CLAMP = dict.fromkeys(("igf_syn_max", "igf_k_free", "igf_kon3", "igf_kon_als",
@@ -455,20 +456,20 @@ class _Node:
 
 
 _LIVER_RATES = ("igf1_binding", "ternary_formation", "free_igf1_rate", "binary_rate",
-                "ternary_rate", "bp3_rate", "als_rate")  # fmt: skip
+                "ternary_rate", "bp3_rate", "als_rate", "hepatic_signal_rate")  # fmt: skip
 
 _LIVER_KERNEL = """
 
 jit = numba.njit(cache=True, error_model="numpy")
 binding, capture = jit(igf1_binding), jit(ternary_formation)
 free_r, binary_r, ternary_r = jit(free_igf1_rate), jit(binary_rate), jit(ternary_rate)
-bp3_r, als_r = jit(bp3_rate), jit(als_rate)
+bp3_r, als_r, signal_r = jit(bp3_rate), jit(als_rate), jit(hepatic_signal_rate)
 
 
 @jit
 def rhs(p, y, li, le, hour, top, m, r_iv, tau, out):
     total = (y[0] + y[1] + y[2]) / TO_NMOL
-    x = math.log(y[5])  # the feedback level the GH now in the blood was secreted under
+    x = math.log(y[6])  # the feedback level the GH now in the blood was secreted under
     n = li.size
     j = 0
     while j < n - 2 and x > li[j + 1]:
@@ -478,12 +479,13 @@ def rhs(p, y, li, le, hour, top, m, r_iv, tau, out):
     e = top * s / (1.0 + s)
     r_b = binding(y[0], y[1], y[3], p)
     r_t = capture(y[1], y[2], y[4], p)
-    out[0] = free_r(y[0], e, r_b, r_iv, m, p)
+    out[0] = free_r(y[0], y[5], r_b, r_iv, m, p)
     out[1] = binary_r(y[1], r_b, r_t, p)
     out[2] = ternary_r(y[2], r_t, p)
     out[3] = bp3_r(y[3], e, r_b, p)
-    out[4] = als_r(y[4], e, r_t, p)
-    out[5] = (total - y[5]) / tau
+    out[4] = als_r(y[4], y[5], r_t, p)
+    out[5] = signal_r(y[5], e, p)
+    out[6] = (total - y[6]) / tau
 
 
 @jit
@@ -491,9 +493,9 @@ def run(p, y0, log_i, log_e, mod, iv, substeps, top, tau, means, ends, hours):
     dt = 24.0 / substeps
     per_hour = substeps // 24
     y = y0.copy()
-    k1, k2, k3, k4, tmp = np.empty(6), np.empty(6), np.empty(6), np.empty(6), np.empty(6)
+    k1, k2, k3, k4, tmp = np.empty(7), np.empty(7), np.empty(7), np.empty(7), np.empty(7)
     for d in range(log_e.shape[0]):
-        acc = np.zeros(6)
+        acc = np.zeros(7)
         for k in range(substeps):
             hour = min(int(k * dt), 23)
             if k % per_hour == 0:
@@ -564,12 +566,13 @@ def _stacked(seq: list[_Day]) -> dict[str, np.ndarray]:
 
 
 def _run_arrays(p: Any, y0: np.ndarray, arrays: dict[str, np.ndarray], substeps: int) -> tuple:
-    """Run the liver kernel over stacked tables: daily means (n, 6) of the liver states and
-    the lagged IGF-1, the states at the start of each hour (n, 24, 6) and at the end."""
+    """Run the liver kernel over stacked tables: daily means (n, 7) of the liver states
+    (:data:`_LIVER`) and the lagged IGF-1, the states at the start of each hour (n, 24, 7)
+    and at the end."""
     n = arrays["log_e"].shape[0]
     if substeps % 24:
         raise ValueError(f"DayConfig.substeps must be a multiple of 24, got {substeps}")
-    means, ends, hours = np.empty((n, 6)), np.empty((n, 6)), np.empty((n, 24, 6))
+    means, ends, hours = np.empty((n, 7)), np.empty((n, 7)), np.empty((n, 24, 7))
     pf = type(p)(*(float(v) for v in p))
     _liver_kernel()(pf, np.asarray(y0, dtype=float), arrays["log_i"], arrays["log_e"],
                     arrays["modulation"], arrays["iv"], int(substeps),
@@ -579,7 +582,7 @@ def _run_arrays(p: Any, y0: np.ndarray, arrays: dict[str, np.ndarray], substeps:
 
 
 def _run_liver(p: Any, y0: np.ndarray, seq: list[_Day], substeps: int) -> tuple:
-    """Daily means (n, 6) of the liver states and the lagged IGF-1, and the state at the end
+    """Daily means (n, 7) of the liver states and the lagged IGF-1, and the state at the end
     of the last day."""
     means, _, end = _run_arrays(p, y0, _stacked(seq), substeps)
     return means, end
@@ -753,7 +756,7 @@ def simulate_days(
         # every year; a change of parameters starts a new scan from the last state
         p = type(p)(*pt)
         means, y_liver = _run_liver(p, y_liver, seq, config.substeps)
-        f, b, t, bp3, als, _ = means.T
+        f, b, t, bp3, als, _, _ = means.T
         out["igf1_total_ng_ml"].append((f + b + t) / IGF1_NMOL_PER_NG)
         out["igf1_free_ng_ml"].append(f / IGF1_NMOL_PER_NG)
         out["igfbp3_total_ng_ml"].append((bp3 + b + t) / IGFBP3_NMOL_PER_NG)
@@ -799,8 +802,9 @@ class DaySchedule:
     params
         The person's parameters (first day's age).
     y0
-        Liver states (free, binary, ternary IGF-1, IGFBP-3, ALS [nmol/L]) and lagged total
-        IGF-1 [ng/mL] at the start: the habitual state of the first protocol.
+        Liver states (free, binary, ternary IGF-1, IGFBP-3, ALS [nmol/L], the hepatic
+        synthesis signal [-]) and lagged total IGF-1 [ng/mL] at the start: the habitual
+        state of the first protocol.
     substeps
         RK4 steps a day.
     """

@@ -13,10 +13,15 @@ Tolerances, and why:
   centile of 400 (about 3% each: sqrt(p(1-p)/n) / density).
 
 Measured (docs/cohorts.md): medians 0.99-1.18 of LIFE's; the simulated log SD 0.25-0.27
-against LIFE's 0.25 at 30-70 y. At 25 y (both sexes) and at 75 y in men LIFE's lower tail is
-longer than the model's (3rd centile 1.25-1.32 of LIFE's) and the median of young men is
-18% high: strict xfails, a finding about the model (the priors' spread was derived from
-30-70 y and is one log SD for every age), not tuned away.
+against LIFE's 0.25 at 30-70 y. At 75 y in men LIFE's lower tail is longer than the model's
+(3rd centile 1.30 of LIFE's): a strict xfail, a finding about the model (the priors' spread
+was derived from 30-70 y and is one log SD for every age), not tuned away. At 25 y the same
+held in both sexes (3rd centile 1.25-1.32, men's median 1.18) until the hepatic delay
+(``igf_signal_tau``) moved total IGF-1's daily maximum from 04:00-07:00 to 10:00, so the
+08:00 sample now reads nearer the daily mean: men 25 y 3rd / 50th / 97th centile 1.15 / 1.13
+/ 1.15 of LIFE's, women 1.22 / 1.07 / 1.08 (with the releasable GH store as well; 1.15 /
+1.14 / 1.16 and 1.23 / 1.09 / 1.10 with the delay alone), inside the bounds, near their
+edges.
 """
 
 import math
@@ -30,9 +35,7 @@ from igfaxis.risk import IGF1_CV_A, IGF1_CV_I, centile_value
 
 CONFIG = CohortConfig(pit_nodes_z=(-2.0, 0.0, 2.0), weight_nodes_kg=(75.0,))
 CASES = [(sex, age) for sex in ("male", "female") for age in (25, 35, 45, 60, 75)]
-KNOWN = {("male", 25): "median 1.18 and 3rd centile 1.25 of LIFE's",
-         ("female", 25): "3rd centile 1.32 of LIFE's: LIFE's lower tail is longer",
-         ("male", 75): "3rd centile 1.30 of LIFE's: LIFE's lower tail is longer"}  # fmt: skip
+KNOWN = {("male", 75): "3rd centile 1.30 of LIFE's: LIFE's lower tail is longer"}
 
 
 def _case(sex, age):

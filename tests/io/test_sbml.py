@@ -41,11 +41,11 @@ DAYS, WARMUP_DAYS = 2.0, 3.0
 #: absolute floor of the relative measure |engine - rr| / max(|rr|, floor), per state, in the
 #: state's unit: ~1e-3 of its smallest physiological level (GHRH and SRIF [pg/mL], GH [ng/mL],
 #: SC depots [µg] of a 1000 µg dose, IGF-1 / IGFBP-3 / ALS pools [nmol/L]; the dimensionless
-#: nutrition, ghrelin and training states, whose levels are ~0.1-1).
+#: nutrition, ghrelin, training and releasable-GH-store states, whose levels are ~0.1-1).
 FLOORS = State(
-    ghrh=1e-3, srif_pev=1e-3, srif_arc=1e-3, gh=1e-3, gh_periph=1e-3,
+    ghrh=1e-3, srif_pev=1e-3, srif_arc=1e-3, gh_pool=1e-4, gh=1e-3, gh_periph=1e-3,
     gh_depot1=1e-3, gh_transit1=1e-3, gh_depot2=1e-3, gh_transit2=1e-3,
-    igf_free=1e-4, igf_binary=1e-3, igf_ternary=1e-3, bp3=1e-3, als=1e-3,
+    igf_free=1e-4, igf_binary=1e-3, igf_ternary=1e-3, bp3=1e-3, als=1e-3, liver_signal=1e-4,
     energy_status=1e-4, protein_status=1e-4, liver_nutrition=1e-4, ghrelin=1e-4, training=1e-4,
     exercise_stimulus=1e-4,
     igfbp1=1e-3, protein_reserve=1e-4,

@@ -31,11 +31,14 @@
    matches the binding proteins, and mean free IGF-1 agrees within 0.5%. What is left is
    the shape: the infusion gives a flatter free IGF-1, and receptor occupancy L / (L + K)
    is concave, so a steady ligand occupies more receptor on average than a fluctuating one
-   with the same mean. The model therefore gives the direction, continuous above
-   pulsatile, by about 0.0017 (2.5 min/day). That is resolved: it is larger than the
-   read-out's accuracy (0.001, test_cell.py) and is the same at rtol 1e-8. A material
-   difference (0.01, 15 min/day) is not produced; that check is a strict xfail, and its
-   reason names the mechanisms the model lacks.
+   with the same mean. Before the hepatic delay (``igf_signal_tau``, docs/model.md) the
+   model gave the direction, continuous above pulsatile, by about 0.0017 (2.5 min/day),
+   larger than the read-out's accuracy (0.001, test_cell.py). With the delay, IGF-1
+   synthesis no longer follows the SC GH peak within minutes, free IGF-1 under the nightly
+   injection is nearly as flat as under the infusion, and the difference is 0.0002-0.0004
+   (0.0004 with the delay alone, 0.0002 with the releasable GH store as well): below the
+   read-out's accuracy, so the direction is no longer resolved. Both checks are strict
+   xfails; their reasons name what the model lacks.
 """
 
 from __future__ import annotations
@@ -168,11 +171,24 @@ def _duty(gh_matched) -> tuple[float, float]:
             mtorc1_duty_cycle(gh_matched["pulsatile"], *GH_DAY))  # fmt: skip
 
 
+def test_infusion_matches_the_pulsatile_arm_in_mean_igf1(gh_matched):
+    # observed (before the hepatic delay): 0.425 mg/day IV matches 1 mg SC nightly: 357.3 vs
+    # 357.5 ng/mL
+    assert _igf1(gh_matched["continuous"]) == pytest.approx(_igf1(gh_matched["pulsatile"]),
+                                                            rel=MATCH_TOL)  # fmt: skip
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known miss since the hepatic delay (igf_signal_tau 8 h): IGF-1 synthesis follows "
+    "the GH of the past hours, so free IGF-1 under a nightly SC injection is nearly as flat as "
+    "under a matched infusion, and receptor-occupancy concavity leaves continuous above "
+    "pulsatile by 0.0002 (duty cycle 0.51076 vs 0.51059), below the read-out's accuracy "
+    "(0.001); was 0.0017 when synthesis followed each GH rise within minutes",
+)
 def test_continuous_gh_raises_mtorc1_duty_cycle_above_pulsatile_at_matched_igf1(gh_matched):
-    cont, puls = gh_matched["continuous"], gh_matched["pulsatile"]
-    # observed: 0.425 mg/day IV matches 1 mg SC nightly: 357.3 vs 357.5 ng/mL
-    assert _igf1(cont) == pytest.approx(_igf1(puls), rel=MATCH_TOL)
-    # observed: mean free IGF-1 3.471 vs 3.487 ng/mL; duty cycle 0.5106 vs 0.5089
+    # observed before the hepatic delay: mean free IGF-1 3.471 vs 3.487 ng/mL; duty cycle
+    # 0.5106 vs 0.5089
     d_cont, d_puls = _duty(gh_matched)
     assert d_cont - d_puls > READOUT_ACCURACY, (d_cont, d_puls, gh_matched["continuous_mg_per_day"])
 
@@ -184,7 +200,7 @@ def test_continuous_gh_raises_mtorc1_duty_cycle_above_pulsatile_at_matched_igf1(
     "missing), IGFBP-3 and ALS follow the same hepatic GH signal as IGF-1 (no GH-pattern-"
     "dependent binding proteins or hepatic gene expression), and the cell has no GH "
     "receptor of its own. Mean free IGF-1 agrees within 0.5%; only receptor-occupancy "
-    "concavity is left (+0.0017, about 2.5 min/day).",
+    "concavity is left (+0.0002 with the hepatic delay, about 0.3 min/day; +0.0017 without).",
 )
 def test_continuous_gh_raises_mtorc1_duty_cycle_materially(gh_matched):
     d_cont, d_puls = _duty(gh_matched)
