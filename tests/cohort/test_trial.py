@@ -76,7 +76,10 @@ def test_cohort_command_end_to_end(tmp_path):
     [(["--n", "3", "--population", "p.csv"], "exactly one of"),
      (["--n", "3", "--out", "r.csv"], "--out` must end in .zarr or .nc"),
      (["--n", "3", "--band", "x"], "--band` must be LOW,HIGH"),
-     (["--n", "0"], "`n` must be a whole number")],
+     (["--n", "0"], "`n` must be a whole number"),
+     (["--n", "3", "--exposure"], "`--exposure` needs `--resolution pulse`"),
+     (["--population", "p.csv", "--exposure", "--resolution", "pulse"],
+      "`--exposure` draws exposure for sampled persons")],
 )  # fmt: skip
 def test_cohort_command_refuses_bad_input_with_exit_2(args, match):
     res = runner.invoke(app, ["cohort", "--protocol", "examples/tre-16-8.yaml", *args])
@@ -98,3 +101,24 @@ def test_sensitivity_command_morris(tmp_path):
     bad = runner.invoke(app, ["sensitivity", "--param", "nope", "--param", "pit_kr1"])
     assert bad.exit_code == 2
     assert "not in the parameter table" in bad.output
+
+
+def test_cohort_command_draws_drug_exposure(tmp_path):
+    """``--exposure``: the same sampled persons, each with a dose multiplier; whoever draws
+    more than 1 ends a somatropin arm higher than without exposure, less than 1 lower."""
+    import xarray as xr
+
+    end = {}
+    for flag in ([], ["--exposure"]):
+        out = tmp_path / f"r{len(flag)}.nc"
+        res = runner.invoke(app, ["cohort", "--n", "4", "--seed", "3", *flag, "--resolution",
+                                  "pulse", "--days", "3", "--protocol",
+                                  "examples/somatropin-low-dose.yaml", "--out", str(out),
+                                  "--json"])  # fmt: skip
+        assert res.exit_code == 0, res.output
+        with xr.open_dataset(out) as ds:
+            end[len(flag)] = ds["igf1_total_ng_ml"].isel(arm=0, day=-1).values
+    m = sample_population(4, seed=3, exposure=True).table["exposure_somatropin"].to_numpy()
+    moved = abs(m - 1.0) > 0.02
+    assert moved.any()
+    assert ((end[1] > end[0]) == (m > 1.0))[moved].all(), (m, end)
