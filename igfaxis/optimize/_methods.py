@@ -241,29 +241,37 @@ def nsga2_search(space: Space, evaluate: Evaluator, trials: int, seed: int,
 
 
 # -- continuous dose ----------------------------------------------------------------------
+def _search_doses(space: Space, evaluate: Evaluator,
+                  find: Callable[[dict[str, Any], tuple[float, ...]], float]) -> None:
+    """For each drug, ``find(plan, grid)`` gives a dose per injection [mg] within ``grid``
+    for ``plan`` (its first pattern at the default clock time; no dose yet); a grid of one
+    or two doses is not searched. Then :func:`_around` that weekly amount."""
+    cfg = space.cfg
+    weekly_of: dict[str, float] = {}
+    for drug, s in space.drugs.items():
+        first = s.patterns[0]
+        grid = tuple(s.doses_mg[first])
+        default_t = cfg.dose_time_h if cfg.dose_time_h in s.times_h else s.times_h[0]
+        plan = {"drug": drug, "pattern": first, "time_h": default_t}
+        dose = find(plan, grid) if len(grid) > 2 else grid[0]
+        weekly_of[drug] = dose * PATTERNS[first].per_week
+    _around(space, evaluate, weekly_of)
+
+
 def continuous_search(space: Space, evaluate: Evaluator,
                       smooth: Callable[[dict[str, Any]], float], maxiter: int) -> None:  # fmt: skip
     """Brent on the dose (continuous), the neighbouring pen steps, the patterns and times at
     that weekly amount, then the lifestyle options as in :func:`enumerate_search`."""
     from scipy.optimize import minimize_scalar
 
-    cfg = space.cfg
-    weekly_of: dict[str, float] = {}
-    for drug, s in space.drugs.items():
-        first = s.patterns[0]
-        grid = s.doses_mg[first]
-        default_t = cfg.dose_time_h if cfg.dose_time_h in s.times_h else s.times_h[0]
-        if len(grid) > 2:
-            res = minimize_scalar(
-                lambda a, drug=drug, first=first, default_t=default_t: -smooth(
-                    {"drug": drug, "pattern": first, "time_h": default_t,
-                     "dose_mg": round(float(a), 4)}),
-                bounds=(grid[0], grid[-1]), method="bounded",
-                options={"xatol": 0.25 * (grid[1] - grid[0]), "maxiter": maxiter})  # fmt: skip
-            weekly_of[drug] = float(res.x) * PATTERNS[first].per_week
-        else:
-            weekly_of[drug] = grid[0] * PATTERNS[first].per_week
-    _around(space, evaluate, weekly_of)
+    def brent(plan: dict[str, Any], grid: tuple[float, ...]) -> float:
+        res = minimize_scalar(lambda a: -smooth({**plan, "dose_mg": round(float(a), 4)}),
+                              bounds=(grid[0], grid[-1]), method="bounded",
+                              options={"xatol": 0.25 * (grid[1] - grid[0]),
+                                       "maxiter": maxiter})  # fmt: skip
+        return float(res.x)
+
+    _search_doses(space, evaluate, brent)
 
 
 def gradient_search(space: Space, evaluate: Evaluator,
@@ -274,27 +282,19 @@ def gradient_search(space: Space, evaluate: Evaluator,
     the weekly amount found."""
     import math
 
-    cfg = space.cfg
-    weekly_of: dict[str, float] = {}
-    for drug, s in space.drugs.items():
-        first = s.patterns[0]
-        grid = s.doses_mg[first]
-        default_t = cfg.dose_time_h if cfg.dose_time_h in s.times_h else s.times_h[0]
+    def newton(plan: dict[str, Any], grid: tuple[float, ...]) -> float:
         dose = math.sqrt(grid[0] * grid[-1])
-        if len(grid) > 2:
-            for _ in range(steps):
-                gap, elasticity = respond({"drug": drug, "pattern": first, "time_h": default_t,
-                                           "dose_mg": round(dose, 4)})  # fmt: skip
-                if abs(gap) < 0.01 or elasticity <= 1e-3:
-                    break  # at the centre, or the dose does not move IGF-1
-                new = min(max(dose * math.exp(gap / elasticity), grid[0]), grid[-1])
-                if abs(math.log(new / dose)) < 1e-3:
-                    break  # held at a limit of the grid
-                dose = new
-        else:
-            dose = grid[0]
-        weekly_of[drug] = dose * PATTERNS[first].per_week
-    _around(space, evaluate, weekly_of)
+        for _ in range(steps):
+            gap, elasticity = respond({**plan, "dose_mg": round(dose, 4)})
+            if abs(gap) < 0.01 or elasticity <= 1e-3:
+                break  # at the centre, or the dose does not move IGF-1
+            new = min(max(dose * math.exp(gap / elasticity), grid[0]), grid[-1])
+            if abs(math.log(new / dose)) < 1e-3:
+                break  # held at a limit of the grid
+            dose = new
+        return dose
+
+    _search_doses(space, evaluate, newton)
 
 
 def _around(space: Space, evaluate: Evaluator, weekly_of: dict[str, float]) -> None:
