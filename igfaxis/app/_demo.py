@@ -201,7 +201,8 @@ def run_plan_demo(
     result = plan.result
     protocols = {"no change": result.baseline.protocol, "plan": result.best.protocol}
     runs = {label: simulate_and_summarise(fitted, p, days=float(result.horizon_days),
-                                          resolution="pulse", progress=progress)
+                                          resolution="pulse", band=result.band_ng_ml,
+                                          progress=progress)
             for label, p in protocols.items()}  # fmt: skip
     return PlanDemo(plan, runs)
 

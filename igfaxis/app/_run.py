@@ -194,6 +194,7 @@ def simulate_and_summarise(
     days: float | None = None,
     seed: int = 0,
     resolution: str = "auto",
+    band: tuple[float, float] = TARGET_BAND_NG_ML,
     progress: Progress = no_progress,
 ) -> RunResult:
     """Simulate ``person`` under ``protocol`` and summarise GH and IGF-1.
@@ -216,6 +217,9 @@ def simulate_and_summarise(
         Seed of the endogenous GH burst train.
     resolution
         ``"pulse"``, ``"day"`` or ``"auto"`` (:func:`pick_resolution`).
+    band
+        The IGF-1 band [ng/mL] of the summary's time in band (default
+        :data:`igfaxis.risk.TARGET_BAND_NG_ML`; a plan passes its own target band).
     progress
         Called around the simulation (:data:`Progress`).
 
@@ -235,8 +239,9 @@ def simulate_and_summarise(
     warn_doses(protocol, person)
     with progress(protocol.name, horizon):
         traj = simulate(person, protocol, days=days, seed=seed, resolution=resolution)
-    band = None
+    posterior = None
     if fit is not None:
         with progress(f"{protocol.name}: posterior band", horizon):
-            band = posterior_band(fit, protocol, days=horizon)
-    return RunResult(person, protocol, seed, traj, summarise_trajectory(traj), band)
+            posterior = posterior_band(fit, protocol, days=horizon)
+    return RunResult(person, protocol, seed, traj, summarise_trajectory(traj, band=band),
+                     posterior)

@@ -79,6 +79,8 @@ def test_demo_json(tmp_path: Path) -> None:
     keys = {"summary", "plan", "fit", "plan_vs_no_change", "files", "note", "plan_note"}
     assert keys <= set(data)
     assert set(data["plan_vs_no_change"]) == {"no change", "plan"}
+    for label, run in data["plan_vs_no_change"].items():  # time in the plan's band, not 120-160
+        assert run["band_ng_ml"] == data["plan"]["band_ng_ml"], label
     assert data["plan_note"] == NOTE
     plan = data["plan"]
     assert plan["expected"]["p_in_band"] >= plan["baseline"]["expected"]["p_in_band"]

@@ -95,3 +95,13 @@ def test_score_and_run_summary_agree_with_the_analytic_value() -> None:
     summary = summarise_trajectory(traj)
     assert summary.time_in_band_h == pytest.approx(4.0)
     assert summary.time_in_band_fraction == pytest.approx(4.0 / 24.0)
+
+
+def test_run_summary_takes_the_band_it_is_given() -> None:
+    """A plan's own band (here 141-174 ng/mL) is the summary's: on the ramp 141 is crossed
+    at 4.1 h and 174 at 7.4 h, so 3.3 h of 24 in band (the default band gives 4 h)."""
+    from igfaxis.app import summarise_trajectory
+
+    summary = summarise_trajectory(_traj(*_ramp_day()), band=(141.0, 174.0))
+    assert summary.band_ng_ml == (141.0, 174.0)
+    assert summary.time_in_band_h == pytest.approx(3.3)
