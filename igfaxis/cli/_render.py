@@ -89,7 +89,7 @@ def summary_table(summaries: Mapping[str, Mapping[str, Any]]) -> Table:
             lambda s: f"{_num(s['igf1_min_ng_ml'])} / {_num(s['igf1_max_ng_ml'])}",
         ),
         (
-            f"time in {low:g}-{high:g} ng/mL band",
+            f"time in {round(low, 1):g}-{round(high, 1):g} ng/mL band",
             lambda s: f"{100 * s['time_in_band_fraction']:.0f}% ({s['time_in_band_h']:.0f} h)",
         ),
     ]
@@ -137,7 +137,8 @@ def assessment_lines(a: Assessment) -> list[Text | str | Table]:
             "  SDS         ", f"{a.sds:+.2f}  ", (f"({a.zone_sds}; reference -2 to +2)", zone_style)
         ),
         f"  percentile  {a.percentile:.1f}",
-        Text.assemble(f"  absolute    {low:g}-{high:g} ng/mL band: ", (a.zone_band, band_style)),
+        Text.assemble(f"  absolute    {round(low, 1):g}-{round(high, 1):g} ng/mL band: ",
+                      (a.zone_band, band_style)),
         Text.assemble(
             "  zone        ",
             (a.zone_risk_sds, "green" if a.zone_risk_sds == "optimal" else "yellow"),
@@ -190,7 +191,7 @@ def compare_table(
         ("mean GH [ng/mL]", lambda s: _num(s["mean_gh_ng_ml"], 2)),
         ("mean GH secretion [ng/mL/h]", lambda s: _num(s["mean_gh_secretion_ng_ml_h"], 2)),
         (
-            f"time in {low:g}-{high:g} ng/mL band",
+            f"time in {round(low, 1):g}-{round(high, 1):g} ng/mL band",
             lambda s: f"{100 * s['time_in_band_fraction']:.0f}%",
         ),
         ("mean age/sex SDS", lambda s: f"{s['mean_sds']:+.2f}"),

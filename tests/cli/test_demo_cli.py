@@ -8,6 +8,7 @@ posterior draws for the plan).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,10 @@ def test_demo_prints_both_parts_and_the_notes(demo: dict) -> None:
                   "Personal parameters", "best plan", "no change", "Pareto set",
                   "igfaxis simulate", DISCLAIMER, NOTE):  # fmt: skip
         assert piece in text, piece
+    # both comparison tables name their band, to at most one decimal (not 141.049-173.663)
+    bands = re.findall(r"time in (\S+)-(\S+) ng/mL band", text)
+    assert len(bands) == 2, bands
+    assert all(re.fullmatch(r"\d+(\.\d)?", v) for pair in bands for v in pair), bands
 
 
 def test_demo_json(tmp_path: Path) -> None:
