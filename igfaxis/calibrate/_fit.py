@@ -29,7 +29,7 @@ import itertools
 import math
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -169,13 +169,20 @@ class _When:
 
 def model_labs(person: Person, days: Sequence[float], *, history: History | None = None,
                protocol: Protocol | None = None, clock_h: float = 8.0,
-               config: CalibrationConfig = CalibrationConfig()) -> np.ndarray:  # fmt: skip
+               config: CalibrationConfig = CalibrationConfig(),
+               surrogate: bool = True) -> np.ndarray:  # fmt: skip
     """Noise-free total IGF-1 [ng/mL] of a person whose personal multipliers are known
     (``person.personal``; missing names at the prior median) at ``clock_h`` on each of
-    ``days`` (the labs' time line), under ``history`` or ``protocol``: the forward model that
-    :func:`calibrate` fits, evaluated at the person's own parameters. A virtual clinic draws
-    its labs from it (:func:`igfaxis.optimize.titrate`)."""
-    from igfaxis.calibrate._forward import z_scores
+    ``days`` (the labs' time line), under ``history`` or ``protocol``.
+
+    ``surrogate=True`` (default): the forward model that :func:`calibrate` fits, evaluated
+    at the person's own parameters (tables at the pituitary nodes, spline-blended; persons
+    with one history share them). ``surrogate=False``: the person's own tables at their
+    pituitary capacity (one tabulation instead of one per node; no interpolation error), as
+    a virtual clinic's truth (:func:`igfaxis.optimize.titrate`), where every person's dose
+    history is their own."""
+    from igfaxis.calibrate._forward import SUBSTEPS, liver_scale, z_scores
+    from igfaxis.simulate import DayConfig, day_schedule, solve_schedule
 
     when = [float(d) for d in days]
     if not when:
@@ -185,8 +192,15 @@ def model_labs(person: Person, days: Sequence[float], *, history: History | None
     n_days = math.ceil(max(when) - tl.origin_day) + 1
     who = person.model_copy(update={"age_y": person.age_y + tl.origin_day / 365.25,
                                     "personal": {}})  # the tables do not depend on it
-    fwd = Forward(who, list(tl.segments), n_days, obs, seed=config.table_seed)
-    return np.exp(fwd(z_scores(dict(person.personal))))
+    z = z_scores(dict(person.personal))
+    if surrogate:
+        fwd = Forward(who, list(tl.segments), n_days, obs, seed=config.table_seed)
+        return np.exp(fwd(z))
+    pit = {n: v for n, v in person.personal.items() if n == NAMES[1]}  # pituitary capacity
+    own = day_schedule(who.model_copy(update={"personal": pit}), list(tl.segments),
+                       days=n_days, seed=config.table_seed, config=DayConfig())  # fmt: skip
+    sol = solve_schedule(replace(own, substeps=SUBSTEPS), liver_scale(z))
+    return sol.at(np.array([o.t_h for o in obs]), "igf1_total_ng_ml")
 
 
 def _observations(labs: Sequence[Any], tl: Timeline) -> tuple[list[Observation], np.ndarray,

@@ -25,12 +25,14 @@ from igfaxis.model import PERSONAL_PARAMETERS
 from igfaxis.protocol import Person, Protocol
 from igfaxis.simulate import DayConfig, day_schedule, solve_schedule
 
-__all__ = ["NAMES", "PIT_NODES_Z", "Forward", "Observation"]
+__all__ = ["NAMES", "PIT_NODES_Z", "SUBSTEPS", "Forward", "Observation", "liver_scale"]
 
 #: the fitted personal parameters, in this order
 NAMES: tuple[str, ...] = ("hepatic_gh_sensitivity", "pituitary_secretion_capacity",
                           "igfbp3_als_production")  # fmt: skip
 _PIT = "pituitary_secretion_capacity"
+#: RK4 steps a day of the liver system (within 3e-4 of 96 on IGF-1)
+SUBSTEPS = 48
 #: pituitary capacities (prior z-scores) at which the history is tabulated
 PIT_NODES_Z: tuple[float, ...] = (-2.0, -1.0, 0.0, 1.0, 2.0)
 
@@ -74,6 +76,18 @@ def _spline_weights(z: float) -> np.ndarray:
     if z < nodes[0]:
         return basis(nodes[0]) + (z - nodes[0]) * basis(nodes[0], 1)
     return basis(z)
+
+
+def liver_scale(z: np.ndarray) -> dict[str, float]:
+    """The Params fields that the hepatic multipliers scale (hepatic GH sensitivity,
+    IGFBP-3/ALS production) and their factors at prior z-scores ``z``: applied in
+    :func:`igfaxis.simulate.solve_schedule`, as the day tables do not read them."""
+    m = multipliers(np.asarray(z, dtype=float))
+    scale: dict[str, float] = {}
+    for n in (NAMES[0], NAMES[2]):
+        for f in PERSONAL_PARAMETERS[n].fields:
+            scale[f] = scale.get(f, 1.0) * m[n]
+    return scale
 
 
 #: node schedules by (person, segments, days, seed, substeps): a fit and its predictions
@@ -128,7 +142,7 @@ class Forward:
 
     def __init__(self, person: Person, segments: list[tuple[int, Protocol]], days: int,
                  observations: list[Observation], *, seed: int = 0,
-                 substeps: int = 48) -> None:  # fmt: skip
+                 substeps: int = SUBSTEPS) -> None:  # fmt: skip
         self.observations = tuple(observations)
         self.t_h = np.array([o.t_h for o in observations], dtype=float)
         self.is_bp3 = np.array([o.analyte == "igfbp3" for o in observations])
@@ -148,13 +162,8 @@ class Forward:
 
     def solution(self, z: np.ndarray) -> Any:
         """The day-resolution solution of the liver system at ``z``."""
-        m = multipliers(np.asarray(z, dtype=float))
-        scale = {}
-        for n in (NAMES[0], NAMES[2]):
-            for f in PERSONAL_PARAMETERS[n].fields:
-                scale[f] = scale.get(f, 1.0) * m[n]
         self.evaluations += 1
-        return solve_schedule(self._schedule(float(z[1])), scale)
+        return solve_schedule(self._schedule(float(z[1])), liver_scale(z))
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         """Log model values [log ng/mL] at the observations."""

@@ -1,8 +1,9 @@
 """A virtual clinic: titrate a daily somatropin dose to a target band on noisy labs.
 
 The clinic knows the person's age, sex, body size and condition, not their personal
-parameters; the person (their ``personal`` multipliers, the "truth") is simulated by the
-same day-resolution forward model that calibration fits (:func:`igfaxis.calibrate.model_labs`).
+parameters; the person (their ``personal`` multipliers, the "truth") is simulated at day
+resolution from their own tables (:func:`igfaxis.calibrate.model_labs` with
+``surrogate=False``), the model that calibration's forward model interpolates.
 Per visit, every ``visit_every_days`` from the start of treatment:
 
 1. a lab is drawn at 08:00: the person's model IGF-1 times ``exp(e)``, ``e ~ N(0, sigma)``
@@ -353,7 +354,8 @@ def titrate(
         # every lab day so far, so that the schedule starts where it did at the first visit
         # (same start, same age, same tables: only the new days are tabulated)
         true_v = model_labs(person, [*(v.day for v in visits), day], history=history,
-                            protocol=None if history else Protocol(name="usual day"))[-1]
+                            protocol=None if history else Protocol(name="usual day"),
+                            surrogate=False)[-1]  # the person's own tables
         noise = float(rng.normal(0.0, sigma)) if config.lab_noise else 0.0
         lab = float(true_v * math.exp(noise))
         age = person.age_y + day / 365.25
