@@ -92,8 +92,13 @@ def scale_protocol(protocol: Protocol, factors: Mapping[str, float]) -> Protocol
     return protocol.model_copy(update={"doses": tuple(doses)}) if changed else protocol
 
 
+def dosed_drugs(protocol: Protocol) -> set[str]:
+    """The drugs (canonical names) that ``protocol`` doses."""
+    return {info.name for d in protocol.doses if (info := resolve(d.drug)) is not None}
+
+
 def varies(protocol: Protocol, rows: Any) -> bool:
     """Whether any person of ``rows`` gets a scaled dose under ``protocol``."""
-    drugs = {info.name for d in protocol.doses if (info := resolve(d.drug)) is not None}
+    drugs = dosed_drugs(protocol)
     cols = [exposure_column(x) for x in drugs if x in EXPOSURE]
     return any(c in rows.columns and bool(np.any(rows[c].to_numpy() != 1.0)) for c in cols)
