@@ -5,7 +5,9 @@ in a trial, persons given the same dose reach different concentrations. The coho
 carries that spread as a per-person multiplier of every dose of a drug (the *exposure*,
 standing for bioavailability x 1 / clearance), ``log(m) ~ Normal(0, log_sd)`` clipped to
 +/- 3 SD, median 1. Each protocol a person runs has its doses scaled by their multiplier
-(:func:`scale_protocol`); a drug not in :data:`EXPOSURE` keeps multiplier 1 (no spread).
+(:func:`scale_protocol`; at day resolution the node tables are computed at scaled doses
+and read by interpolation in log multiplier, :mod:`igfaxis.cohort._grid`); a drug not in
+:data:`EXPOSURE` keeps multiplier 1 (no spread).
 
 Where the log SDs come from (facts rows of /work/shared/validation/facts.csv):
 
