@@ -371,9 +371,12 @@ def solve_persons(stacks: dict, rows: Any, arm: int, cfg: CohortConfig) -> dict[
             u[drug] = math.log(float(getattr(r, exposure_column(drug))))
         w = member_weights(cfg, u, node.exposure)
         wa = np.array([1.0 - t, t])
-        log_e = np.einsum("a,k,akdlh->dlh", wa, w, node.log_e)
-        gh = np.einsum("a,k,akdl->dl", wa, w, node.gh)
-        y0 = np.einsum("a,k,akx->x", wa, w, node.y0)
+        # one weight per (age node, member): a single contraction (three-operand einsum
+        # was 3x slower, a quarter of the per-person time)
+        wk = np.outer(wa, w)
+        log_e = np.einsum("ak,akdlh->dlh", wk, node.log_e)
+        gh = np.einsum("ak,akdl->dl", wk, node.gh)
+        y0 = np.einsum("ak,akx->x", wk, node.y0)
         mod = np.einsum("a,adh->dh", wa, node.modulation)
         c = node.centre
         s = DaySchedule(c.log_i, log_e, gh, mod, c.iv, c.params, y0, cfg.substeps)
