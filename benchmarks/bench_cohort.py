@@ -29,11 +29,15 @@ Parts, timed apart on ``--threads`` numba threads (2 by default, the target's ma
 Issue 15 (virtual cohorts), with ``--issue15``: :func:`igfaxis.simulate_cohort` end to end
 
 - ``day``: ``--day-persons`` (10,000) default-population persons x ``--day-days`` (180) days
-  at day resolution, run twice: the first call as the table caches are (cold in a fresh
-  ``$IGFAXIS_CACHE_DIR``), the second warm (node tables in memory; the per-person part);
-  ``--workers`` (2) processes for the persons;
+  at day resolution, run three times after the compiled kernels are loaded (or compiled, in
+  a fresh cache; one person at an age no node has, ``compile_s``): the first call as the
+  table caches are (``first_s``: cold in a fresh ``$IGFAXIS_CACHE_DIR``), then with the
+  in-memory tables dropped (``disk_s``: what a new process finds), then warm (``warm_s``:
+  node tables in memory; the per-person part); ``--workers`` (2) processes for the
+  persons; the load averages before and after beside the figures;
 - ``pulse``: ``--pulse-persons`` (20) persons x 365 days pulse-resolved through
-  ``simulate_cohort(resolution="pulse")``, scaled to 1,000 person-years;
+  ``simulate_cohort(resolution="pulse")``, scaled to 1,000 person-years (``--skip-pulse``
+  leaves it out);
 - ``dask``: the warm day-resolution run of ``--dask-persons`` (2,000) persons on a Dask
   ``LocalCluster`` of ``--workers`` single-threaded worker processes against the local pool
   of as many processes (equal cores), same chunks.
@@ -140,27 +144,48 @@ def run_simulate_batch(persons: list[igfaxis.Person], days: float) -> dict[str, 
             "trajectories": len(out)}  # fmt: skip
 
 
+def _load() -> list[float]:
+    """The 1, 5 and 15 minute load averages (the machine is shared: figures go beside it)."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def run_issue15(args: argparse.Namespace) -> dict[str, Any]:
     """The cohort figures of issue 15 (module docstring)."""
-    from igfaxis.cohort import sample_population, simulate_cohort
+    from igfaxis.cohort import CohortConfig, sample_population, simulate_cohort
+    from igfaxis.cohort._grid import node_jobs
+    from igfaxis.cohort._run import _groups
+    from igfaxis.simulate import _day, _steady
 
     usual = igfaxis.Protocol(name="usual life")
     if args.pulse_only:
         return {"pulse": _pulse15(args, usual)}
     pop = sample_population(args.day_persons, seed=0)
+    n_nodes = len(node_jobs(_groups(pop.table), [usual], args.day_days, CohortConfig()))
+    # the compiled kernels (numba's disk cache) on one person at an age no node of the
+    # cohort has, so that their compilation is not counted as table time
+    odd = sample_population(1, age_y=33.3, sex="male", seed=0)
+    compile_s, _ = _timed(lambda: simulate_cohort(odd, usual, days=2))
+    load0 = _load()
     first_s, ds = _timed(lambda: simulate_cohort(pop, usual, days=args.day_days,
                                                  workers=args.workers))  # fmt: skip
+    _day._NODES.clear()  # what a new process finds: the tables on disk, none in memory
+    _steady._MEMORY.clear()
+    disk_s, _ = _timed(lambda: simulate_cohort(pop, usual, days=args.day_days,
+                                               workers=args.workers))  # fmt: skip
     warm_s, _ = _timed(lambda: simulate_cohort(pop, usual, days=args.day_days,
                                                workers=args.workers))  # fmt: skip
     out: dict[str, Any] = {"day": {
         "persons": args.day_persons, "days": args.day_days, "workers": args.workers,
-        "first_s": first_s, "warm_s": warm_s,
+        "node_schedules": n_nodes, "compile_s": compile_s, "first_s": first_s,
+        "disk_s": disk_s, "warm_s": warm_s, "load_before": load0, "load_after": _load(),
         "igf1_median": float(ds.igf1_total_ng_ml.median())}}  # fmt: skip
-    out["pulse"] = _pulse15(args, usual)
+    if not args.skip_pulse:
+        out["pulse"] = _pulse15(args, usual)
     from dask.distributed import Client, LocalCluster
 
     sub = pop.subset(slice(0, args.dask_persons))
     simulate_cohort(sub, usual, days=args.day_days)  # tables warm in this process
+    load1 = _load()
     local_s, a = _timed(lambda: simulate_cohort(sub, usual, days=args.day_days,
                                                 workers=args.workers))  # fmt: skip
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
@@ -170,7 +195,8 @@ def run_issue15(args: argparse.Namespace) -> dict[str, Any]:
                                                    client=client))  # fmt: skip
     out["dask"] = {"persons": args.dask_persons, "days": args.day_days,
                    "workers": args.workers, "local_pool_s": local_s, "dask_s": dask_s,
-                   "ratio": dask_s / local_s, "identical": bool(a.identical(b))}  # fmt: skip
+                   "ratio": dask_s / local_s, "identical": bool(a.identical(b)),
+                   "load_before": load1, "load_after": _load()}  # fmt: skip
     return out
 
 
@@ -190,8 +216,9 @@ def _pulse15(args: argparse.Namespace, usual: Any) -> dict[str, Any]:
 
 
 def _print_issue15(r: dict[str, Any]) -> None:
-    p = r["pulse"]
-    pulse = (f"pulse resolution via simulate_cohort, {p['persons']} persons x 365 d: "
+    p = r.get("pulse", {})
+    pulse = "" if not p else (
+             f"pulse resolution via simulate_cohort, {p['persons']} persons x 365 d: "
              f"{p['run_s']:.1f} s = {p['s_per_1000_person_years']:.0f} s per 1,000 "
              f"person-years (scaled; target <= 180 s); again, habitual states cached: "
              f"{p['again_s']:.1f} s = {p['again_s_per_1000_person_years']:.0f} s")  # fmt: skip
@@ -200,13 +227,19 @@ def _print_issue15(r: dict[str, Any]) -> None:
         return
     d, k = r["day"], r["dask"]
     print(f"day resolution, {d['persons']:,} persons x {d['days']} d, {d['workers']} "
-          f"processes: first call {d['first_s']:.1f} s (tables as cached), warm "
-          f"{d['warm_s']:.1f} s (target <= 60 s); median IGF-1 {d['igf1_median']:.0f} ng/mL")
-    print(pulse)
+          f"processes, {d['node_schedules']} node schedules (kernels compiled or loaded first: "
+          f"{d['compile_s']:.1f} s): first call {d['first_s']:.1f} s (tables as cached: cold "
+          f"in a fresh $IGFAXIS_CACHE_DIR), tables on disk only (a new process) "
+          f"{d['disk_s']:.1f} s, warm (in memory) {d['warm_s']:.1f} s (target <= 60 s); "
+          f"median IGF-1 {d['igf1_median']:.0f} ng/mL; load {d['load_before']} before, "
+          f"{d['load_after']} after")  # fmt: skip
+    if "pulse" in r:
+        print(pulse)
     print(f"Dask LocalCluster ({k['workers']} workers x 1 thread) vs local pool "
           f"({k['workers']} processes), {k['persons']:,} persons x {k['days']} d warm: "
           f"{k['dask_s']:.1f} s vs {k['local_pool_s']:.1f} s = {k['ratio']:.2f} (target <= 1.2); "
-          f"identical results: {k['identical']}")  # fmt: skip
+          f"identical results: {k['identical']}; load {k['load_before']} before, "
+          f"{k['load_after']} after")  # fmt: skip
 
 
 def main() -> None:
@@ -223,6 +256,8 @@ def main() -> None:
                         help="only the cohort figures of issue 15 (simulate_cohort)")
     parser.add_argument("--pulse-only", action="store_true",
                         help="with --issue15: only the pulse-resolved part")
+    parser.add_argument("--skip-pulse", action="store_true",
+                        help="with --issue15: leave out the pulse-resolved part")
     parser.add_argument("--day-persons", type=int, default=10_000)
     parser.add_argument("--day-days", type=int, default=180)
     parser.add_argument("--pulse-persons", type=int, default=20)

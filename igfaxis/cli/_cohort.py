@@ -69,8 +69,8 @@ def register(app: typer.Typer, handled: Callable[[Any], Any]) -> None:
             "--n", help="Without --population: sample this many persons (default ages).")] = None,
         seed: Annotated[int, typer.Option("--seed", help="Seed of --n's sampling.")] = 0,
         exposure: Annotated[bool, typer.Option(
-            "--exposure", help="With --n and --resolution pulse: draw each person's drug "
-            "exposure (log-normal dose multipliers, docs/cohorts.md).")] = False,
+            "--exposure", help="With --n: draw each person's drug exposure (log-normal "
+            "dose multipliers, docs/cohorts.md).")] = False,
         days: Annotated[int, typer.Option("--days", help="Days of each arm.")] = 180,
         resolution: Annotated[str, typer.Option("--resolution", metavar="day|pulse")] = "day",
         out: Annotated[Path | None, typer.Option(
@@ -92,10 +92,6 @@ def register(app: typer.Typer, handled: Callable[[Any], Any]) -> None:
         if exposure and n is None:
             raise ProtocolError("`--exposure` draws exposure for sampled persons (`--n`); a "
                                 "population file carries its own `exposure_<drug>` columns.")
-        if exposure and resolution != "pulse":
-            raise ProtocolError(f"`--exposure` needs `--resolution pulse` (got {resolution!r}): "
-                                "day-resolution tables are shared by persons and cannot scale "
-                                "each one's doses.")  # fmt: skip
         low_high = _band(band)
         protocols = {}
         for f in protocol_files:

@@ -5,7 +5,9 @@ in a trial, persons given the same dose reach different concentrations. The coho
 carries that spread as a per-person multiplier of every dose of a drug (the *exposure*,
 standing for bioavailability x 1 / clearance), ``log(m) ~ Normal(0, log_sd)`` clipped to
 +/- 3 SD, median 1. Each protocol a person runs has its doses scaled by their multiplier
-(:func:`scale_protocol`); a drug not in :data:`EXPOSURE` keeps multiplier 1 (no spread).
+(:func:`scale_protocol`; at day resolution the node tables are computed at scaled doses
+and read by interpolation in log multiplier, :mod:`igfaxis.cohort._grid`); a drug not in
+:data:`EXPOSURE` keeps multiplier 1 (no spread).
 
 Where the log SDs come from (facts rows of /work/shared/validation/facts.csv):
 
@@ -92,8 +94,13 @@ def scale_protocol(protocol: Protocol, factors: Mapping[str, float]) -> Protocol
     return protocol.model_copy(update={"doses": tuple(doses)}) if changed else protocol
 
 
+def dosed_drugs(protocol: Protocol) -> set[str]:
+    """The drugs (canonical names) that ``protocol`` doses."""
+    return {info.name for d in protocol.doses if (info := resolve(d.drug)) is not None}
+
+
 def varies(protocol: Protocol, rows: Any) -> bool:
     """Whether any person of ``rows`` gets a scaled dose under ``protocol``."""
-    drugs = {info.name for d in protocol.doses if (info := resolve(d.drug)) is not None}
+    drugs = dosed_drugs(protocol)
     cols = [exposure_column(x) for x in drugs if x in EXPOSURE]
     return any(c in rows.columns and bool(np.any(rows[c].to_numpy() != 1.0)) for c in cols)

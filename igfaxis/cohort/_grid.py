@@ -14,15 +14,20 @@ each person by interpolation, as calibration already does for pituitary capacity
   :func:`~igfaxis.simulate.solve_schedule` applies them exactly;
 - **interpolated**: age (linear between nodes every ``age_step_years``, the engine's own
   scheme for ageing, :class:`~igfaxis.simulate.DayConfig.table_age_step_years`), and, at each
-  age node, an additive (first-order ANOVA) surrogate over three axes through a centre person
-  (BMI 25 kg/m^2, 75 kg, median pituitary capacity): pituitary capacity (prior z at
-  ``pit_nodes_z``), BMI at fixed weight (``bmi_nodes``) and weight at fixed BMI
-  (``weight_nodes_kg``), each a natural cubic spline in the log of the covariate through its
-  nodes (linear beyond the outer ones). What is interpolated is what calibration
-  interpolates: the logit of the hourly GH effect and the daily-mean GH of each day at each
-  clamped IGF-1 level, every table read at the centre person's levels
-  (:meth:`~igfaxis.simulate.DaySchedule.combine`). The hepatic nutrition modulation and IV
-  IGF-1 are the centre person's (interpolated in age).
+  age node, a surrogate through a centre person (BMI 25 kg/m^2, 75 kg, median pituitary
+  capacity, every dose as written): a tensor grid of pituitary capacity (prior z at
+  ``pit_nodes_z``) x BMI at fixed weight (``bmi_nodes``), plus additive (first-order ANOVA)
+  axes for weight at fixed BMI (``weight_nodes_kg``) and, per arm, for the exposure
+  multiplier of each drug the arm doses (:mod:`igfaxis.cohort._exposure`; only where the
+  population's multipliers of that drug differ from 1): nodes at ``exposure_nodes_z`` prior
+  z-scores of the drug's log SD, the outer ones moved out to cover the population's
+  multipliers, each node's tables computed with the arm's doses of that drug scaled by the
+  node's multiplier (:func:`~igfaxis.cohort.scale_protocol`). Every axis is a natural cubic
+  spline in the log of the covariate through its nodes (linear beyond the outer ones). What
+  is interpolated is what calibration interpolates: the logit of the hourly GH effect and
+  the daily-mean GH of each day at each clamped IGF-1 level, every table read at the centre
+  person's levels (:meth:`~igfaxis.simulate.DaySchedule.combine`). The hepatic nutrition
+  modulation and IV IGF-1 are the centre person's (interpolated in age).
 
 The start. Each person starts at their node's combined habitual liver state, which differs
 from their own (their hepatic multipliers move IGF-1 by up to ~20%): every arm therefore
@@ -32,13 +37,15 @@ which the liver states relax to the person's own (IGF-1 turnover ~1 day, ALS and
 a few days; 21 days leave under 0.1%, a test says so).
 
 The error of the surrogate against each person's own day-resolution run is measured in
-``tests/cohort/test_grid.py`` and stated in docs/cohorts.md.
+``tests/cohort/test_cohort.py`` (body size, pituitary capacity) and
+``tests/cohort/test_exposure.py`` (exposure) and stated in docs/cohorts.md.
 """
 
 from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -49,8 +56,10 @@ from igfaxis.protocol import Person, Protocol
 
 __all__ = [
     "CohortConfig",
+    "ExposureAxes",
     "GridJob",
     "NodeStack",
+    "exposure_axes",
     "node_jobs",
     "run_job",
     "solve_persons",
@@ -77,6 +86,10 @@ class CohortConfig:
         BMI nodes at 75 kg [kg/m^2] (must contain 25).
     weight_nodes_kg
         Weight nodes at BMI 25 [kg] (must contain 75).
+    exposure_nodes_z
+        Nodes of each dosed drug's exposure multiplier, in prior z-scores of its log SD
+        (:data:`~igfaxis.cohort.EXPOSURE`; must contain 0; the outer ones widen to cover the
+        population's multipliers).
     burn_in_days
         Habitual days in front of every arm, dropped from the output.
     substeps
@@ -91,6 +104,7 @@ class CohortConfig:
     pit_nodes_z: tuple[float, ...] = (-2.0, -1.0, 0.0, 1.0, 2.0)
     bmi_nodes: tuple[float, ...] = (19.0, 25.0, 33.0)
     weight_nodes_kg: tuple[float, ...] = (55.0, 75.0, 100.0)
+    exposure_nodes_z: tuple[float, ...] = (-3.0, -1.5, 0.0, 1.5, 3.0)
     burn_in_days: int = 21
     substeps: int = 48
     chunk_size: int = 500
@@ -116,6 +130,14 @@ class GridJob:
     key: tuple
 
 
+def _node_protocol(protocol: Protocol, member: tuple) -> Protocol:
+    """The arm's protocol of a node schedule: doses scaled by the member's multipliers."""
+    from igfaxis.cohort._exposure import scale_protocol
+
+    return scale_protocol(protocol, {d: math.exp(u) for d, u in member[3]}) if member[3] else (
+        protocol)  # fmt: skip
+
+
 def _node_person(sex: str, condition: str, age: float, u_pit: float, u_bmi: float,
                  u_kg: float) -> Person:
     """The node person at log pituitary capacity, log BMI and log weight."""
@@ -125,13 +147,41 @@ def _node_person(sex: str, condition: str, age: float, u_pit: float, u_bmi: floa
                   height_m=math.sqrt(kg / bmi), personal=personal)  # fmt: skip
 
 
-def _members(cfg: CohortConfig) -> list[tuple[float, float, float]]:
-    """The schedules of one age node, ``(u_pit, u_bmi, u_kg)``, in order: the pituitary x BMI
-    tensor grid at 75 kg (the centre first), then the other weight nodes at the centre."""
+#: the exposure axes of an arm: ``((drug, log nodes), ...)``, sorted by drug
+ExposureAxes = tuple[tuple[str, tuple[float, ...]], ...]
+
+
+def _members(cfg: CohortConfig, exposure: ExposureAxes = ()) -> list[tuple]:
+    """The schedules of one age node, ``(u_pit, u_bmi, u_kg, ((drug, u_exp),))``, in order:
+    the pituitary x BMI tensor grid at 75 kg (the centre first), then the other weight nodes
+    at the centre, then each exposure axis's nodes other than 1 at the centre."""
     (_, pit, _), (_, bmi, bmi_c), (_, kg, kg_c) = cfg.axes()
-    grid = [(float(a), float(b), kg_c) for a in pit for b in bmi]
+    grid: list[tuple] = [(float(a), float(b), kg_c, ()) for a in pit for b in bmi]
     grid.sort(key=lambda m: (m[0] != 0.0 or not math.isclose(m[1], bmi_c)))
-    return grid + [(0.0, bmi_c, float(w)) for w in kg if not math.isclose(w, kg_c)]
+    grid += [(0.0, bmi_c, float(w), ()) for w in kg if not math.isclose(w, kg_c)]
+    return grid + [(0.0, bmi_c, kg_c, ((drug, float(u)),)) for drug, nodes in exposure
+                   for u in nodes if u != 0.0]  # fmt: skip
+
+
+def exposure_axes(protocol: Protocol, table: Any, cfg: CohortConfig) -> ExposureAxes:
+    """The exposure axes of an arm: each drug of :data:`~igfaxis.cohort.EXPOSURE` that the
+    arm doses and whose multipliers in ``table`` are not all 1, with log nodes at
+    ``exposure_nodes_z`` x its log SD, the outer ones widened to the table's extremes."""
+    from igfaxis.cohort._exposure import EXPOSURE, dosed_drugs, exposure_column
+
+    axes = []
+    for drug in sorted(dosed_drugs(protocol) & set(EXPOSURE)):
+        col = exposure_column(drug)
+        if col not in table.columns:
+            continue
+        u = np.log(table[col].to_numpy(dtype=float))
+        if not np.any(u != 0.0):
+            continue
+        nodes = EXPOSURE[drug] * np.asarray(cfg.exposure_nodes_z, dtype=float)
+        if nodes.size > 1:
+            nodes[0], nodes[-1] = min(nodes[0], float(u.min())), max(nodes[-1], float(u.max()))
+        axes.append((drug, tuple(float(x) for x in nodes)))
+    return tuple(axes)
 
 
 #: extra age nodes for women [y]: premenopausal oestrogen falls as a logistic of scale 2.5 y
@@ -161,25 +211,43 @@ def habitual_of(protocol: Protocol) -> Protocol:
 
 
 def node_jobs(groups: dict[tuple[str, str], np.ndarray], protocols: list[Protocol], days: int,
-              cfg: CohortConfig) -> list[GridJob]:  # fmt: skip
+              cfg: CohortConfig, exposure: Sequence[ExposureAxes] | None = None,
+              ) -> list[GridJob]:  # fmt: skip
     """Every node schedule a cohort needs: for each arm, (sex, condition) group and age node,
-    the members of :func:`_members`."""
+    the members of :func:`_members` (with the arm's exposure axes, :func:`exposure_axes`)."""
     jobs = []
     for arm, protocol in enumerate(protocols):
+        members = _members(cfg, exposure[arm] if exposure is not None else ())
         for (sex, cond), ages in sorted(groups.items()):
             for a in age_nodes(ages, cfg.age_step_years, sex):
-                for m in _members(cfg):
-                    person = _node_person(sex, cond, float(a), *m)
-                    jobs.append(GridJob(arm, protocol, person, days, (arm, sex, cond, float(a), m)))
+                for m in members:
+                    person = _node_person(sex, cond, float(a), *m[:3])
+                    jobs.append(GridJob(arm, _node_protocol(protocol, m), person, days,
+                                        (arm, sex, cond, float(a), m)))  # fmt: skip
     return jobs
 
 
+#: Protocol fields that do not enter a simulation (labels, the default horizon)
+_LABELS = {"name", "description", "days"}
+
+
+def is_habitual(protocol: Protocol) -> bool:
+    """Whether a protocol is its own habitual lifestyle (:func:`habitual_of`): nothing but
+    its diet and sleep."""
+    return protocol.model_dump(exclude=_LABELS) == habitual_of(protocol).model_dump(
+        exclude=_LABELS)  # fmt: skip
+
+
 def run_job(job: GridJob, cfg: CohortConfig) -> Any:
-    """Tabulate one node schedule: ``burn_in_days`` habitual, then the arm."""
+    """Tabulate one node schedule: ``burn_in_days`` habitual, then the arm; one segment
+    when the arm is its own habitual lifestyle (the same days, without a second set of node
+    tables and habitual state for the person 21 days older: 40% fewer pulse-resolved table
+    days)."""
     from igfaxis.simulate import day_schedule
 
     b = cfg.burn_in_days
-    segments = [(0, habitual_of(job.protocol)), (b, job.protocol)] if b > 0 else [
+    two = b > 0 and not is_habitual(job.protocol)
+    segments = [(0, habitual_of(job.protocol)), (b, job.protocol)] if two else [
         (0, job.protocol)]  # fmt: skip
     s = day_schedule(job.person, segments, days=b + job.days, seed=cfg.table_seed)
     return replace(s, substeps=cfg.substeps)
@@ -196,12 +264,13 @@ class NodeStack:
     gh: np.ndarray  # (2, K, D, L)
     y0: np.ndarray  # (2, K, 7): DaySchedule.y0 of each node
     modulation: np.ndarray  # (2, D, 24)
+    exposure: ExposureAxes = ()  # the arm's exposure axes (:func:`exposure_axes`)
 
 
-def stack_nodes(jobs: list[GridJob], schedules: list[Any], cfg: CohortConfig) -> dict:
+def stack_nodes(jobs: list[GridJob], schedules: list[Any], cfg: CohortConfig,
+                exposure: Sequence[ExposureAxes] | None = None) -> dict:  # fmt: skip
     """Group tabulated schedules into :class:`NodeStack` by (arm, sex, condition)."""
     by_key = {j.key: s for j, s in zip(jobs, schedules, strict=True)}
-    members = _members(cfg)
     groups: dict[tuple, list[float]] = {}
     for arm, sex, cond, age, _ in by_key:
         groups.setdefault((arm, sex, cond), [])
@@ -210,6 +279,8 @@ def stack_nodes(jobs: list[GridJob], schedules: list[Any], cfg: CohortConfig) ->
     out: dict[tuple, list[NodeStack]] = {}
     for g, ages in groups.items():
         ages = sorted(ages)
+        axes = exposure[g[0]] if exposure is not None else ()
+        members = _members(cfg, axes)
         nodes = []
         for i, a in enumerate(ages):
             nxt = ages[min(i + 1, len(ages) - 1)]
@@ -224,7 +295,7 @@ def stack_nodes(jobs: list[GridJob], schedules: list[Any], cfg: CohortConfig) ->
             gh = np.stack([np.stack([s.gh for s in p]) for p in parts])
             y0 = np.stack([np.stack([s.y0 for s in p]) for p in parts])
             mod = np.stack([parts[0][0].modulation, by_key[(*g, nxt, members[0])].modulation])
-            nodes.append(NodeStack(a, centre, log_e, gh, y0, mod))
+            nodes.append(NodeStack(a, centre, log_e, gh, y0, mod, axes))
         out[g] = nodes
     return out
 
@@ -249,20 +320,24 @@ def spline_weights(nodes: np.ndarray, u: float) -> np.ndarray:
     return basis(u)
 
 
-def member_weights(cfg: CohortConfig, u: dict[str, float]) -> np.ndarray:
+def member_weights(cfg: CohortConfig, u: dict[str, float], exposure: ExposureAxes = (),
+                   ) -> np.ndarray:  # fmt: skip
     """Weights of the members of an age node (:func:`_members`) for a person at log
-    covariates ``u``: the tensor spline in pituitary capacity and BMI plus the additive
-    weight axis, ``S_pb(u) + (S_w(u_w) - T_c)``, as one weighted sum."""
+    covariates ``u`` (``"pit"``, ``"bmi"``, ``"weight"`` and each exposure axis's drug): the
+    tensor spline in pituitary capacity and BMI plus the additive axes (weight, exposure),
+    ``S_pb(u) + sum_a (S_a(u_a) - T_c)``, as one weighted sum."""
     (_, pit, _), (_, bmi, _), (_, kg, kg_c) = cfg.axes()
-    a_pit, a_bmi, a_kg = (spline_weights(n, u[k]) for n, k in ((pit, "pit"), (bmi, "bmi"),
-                                                                 (kg, "weight")))  # fmt: skip
+    a_pit, a_bmi = (spline_weights(n, u[k]) for n, k in ((pit, "pit"), (bmi, "bmi")))
     tensor = {(float(x), float(y)): float(wx * wy) for x, wx in zip(pit, a_pit, strict=True)
               for y, wy in zip(bmi, a_bmi, strict=True)}  # fmt: skip
-    members = _members(cfg)
-    w = [tensor[(m[0], m[1])] for m in members if math.isclose(m[2], kg_c)]
-    c = int(np.argmin(np.abs(kg - kg_c)))
-    w[0] += float(a_kg[c]) - 1.0
-    w.extend(float(a_kg[j]) for j in range(kg.size) if j != c)
+    w = [tensor[(m[0], m[1])] for m in _members(cfg) if math.isclose(m[2], kg_c)]
+    additive = [(kg, int(np.argmin(np.abs(kg - kg_c))), u["weight"])]
+    additive += [(np.asarray(nodes), nodes.index(0.0), u.get(drug, 0.0))
+                 for drug, nodes in exposure]  # fmt: skip
+    for nodes, c, x in additive:
+        a = spline_weights(nodes, x)
+        w[0] += float(a[c]) - 1.0
+        w.extend(float(a[j]) for j in range(nodes.size) if j != c)
     return np.asarray(w)
 
 
@@ -277,6 +352,7 @@ def _locate(nodes: list[NodeStack], age: float) -> tuple[NodeStack, float]:
 def solve_persons(stacks: dict, rows: Any, arm: int, cfg: CohortConfig) -> dict[str, np.ndarray]:
     """Daily outputs of the persons ``rows`` (a population table) under arm ``arm``:
     ``{name: (n, days)}`` after the burn-in."""
+    from igfaxis.cohort._exposure import exposure_column
     from igfaxis.simulate import DaySchedule, solve_schedule
 
     b = cfg.burn_in_days
@@ -291,11 +367,16 @@ def solve_persons(stacks: dict, rows: Any, arm: int, cfg: CohortConfig) -> dict[
              "bmi": math.log(bmi), "weight": math.log(float(r.weight_kg))}  # fmt: skip
         if not math.isfinite(u["pit"]) or abs(u["pit"]) > 6 * pit_sd:
             u["pit"] = float(np.clip(u["pit"], -6 * pit_sd, 6 * pit_sd))
-        w = member_weights(cfg, u)
+        for drug, _ in node.exposure:  # inside the nodes: they cover the population's range
+            u[drug] = math.log(float(getattr(r, exposure_column(drug))))
+        w = member_weights(cfg, u, node.exposure)
         wa = np.array([1.0 - t, t])
-        log_e = np.einsum("a,k,akdlh->dlh", wa, w, node.log_e)
-        gh = np.einsum("a,k,akdl->dl", wa, w, node.gh)
-        y0 = np.einsum("a,k,akx->x", wa, w, node.y0)
+        # one weight per (age node, member): a single contraction (three-operand einsum
+        # was 3x slower, a quarter of the per-person time)
+        wk = np.outer(wa, w)
+        log_e = np.einsum("ak,akdlh->dlh", wk, node.log_e)
+        gh = np.einsum("ak,akdl->dl", wk, node.gh)
+        y0 = np.einsum("ak,akx->x", wk, node.y0)
         mod = np.einsum("a,adh->dh", wa, node.modulation)
         c = node.centre
         s = DaySchedule(c.log_i, log_e, gh, mod, c.iv, c.params, y0, cfg.substeps)

@@ -188,7 +188,7 @@ def sample_population(
         Seed of the draws: the same seed gives the same population.
     exposure
         Add each person's drug-exposure multipliers (module docstring; they apply at
-        ``simulate_cohort(..., resolution="pulse")``); ``False`` (default): none (all 1).
+        either resolution of ``simulate_cohort``); ``False`` (default): none (all 1).
 
     Returns
     -------

@@ -10,9 +10,10 @@ Two resolutions, both through the engine's public API:
   dose scaled by the person's ``exposure_<drug>`` multiplier, :mod:`igfaxis.cohort._exposure`;
   persons whose doses differ run one by one).
 
-Drug exposure at day resolution: the day tables are tabulated at node persons, which take
-every dose as written; a warning says so when a dosed arm meets persons whose exposure
-multipliers differ from 1 (use ``resolution="pulse"`` for the exposure spread).
+Drug exposure at day resolution: the exposure multiplier of each drug an arm doses is one
+more axis of the node grid (:func:`igfaxis.cohort._grid.exposure_axes`: node schedules with
+the doses scaled, read by the same spline scheme), so each person's multipliers apply at
+either resolution.
 
 Where it runs: in this process (``client=None``; ``workers=N`` spreads the chunks of persons
 over ``N`` processes of a :class:`concurrent.futures.ProcessPoolExecutor`), or on a
@@ -25,7 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -38,6 +38,7 @@ from igfaxis.cohort._exposure import EXPOSURE_COLUMNS, multipliers, scale_protoc
 from igfaxis.cohort._grid import (
     _OUTPUTS,
     CohortConfig,
+    exposure_axes,
     node_jobs,
     run_job,
     solve_persons,
@@ -302,15 +303,12 @@ def simulate_cohort(
             f"got resolution={resolution!r} and {n} persons. Drop `traces` or sample fewer."
         )
     chunks = [table.iloc[s] for s in _chunks(n, config.chunk_size)]
-    if resolution == "day" and any(varies(p, table) for p in prots):
-        warnings.warn("day resolution gives every person the doses as written: the persons' "
-                      "drug-exposure multipliers (exposure_<drug>) apply at resolution='pulse' "
-                      "only", UserWarning, stacklevel=2)  # fmt: skip
     if resolution == "day":
-        jobs = node_jobs(_groups(table), prots, days, config)
+        axes = [exposure_axes(p, table, config) for p in prots]
+        jobs = node_jobs(_groups(table), prots, days, config, axes)
         total = len(jobs) + len(chunks)
         schedules = _schedules(jobs, config, client, progress, total)
-        stacks = stack_nodes(jobs, schedules, config)
+        stacks = stack_nodes(jobs, schedules, config, axes)
         parts = _run_chunks(_day_chunk, chunks, (stacks, None, len(prots), config), client,
                             workers, progress, len(jobs), total)  # fmt: skip
     else:

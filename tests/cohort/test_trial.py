@@ -77,8 +77,7 @@ def test_cohort_command_end_to_end(tmp_path):
      (["--n", "3", "--out", "r.csv"], "--out` must end in .zarr or .nc"),
      (["--n", "3", "--band", "x"], "--band` must be LOW,HIGH"),
      (["--n", "0"], "`n` must be a whole number"),
-     (["--n", "3", "--exposure"], "`--exposure` needs `--resolution pulse`"),
-     (["--population", "p.csv", "--exposure", "--resolution", "pulse"],
+      (["--population", "p.csv", "--exposure", "--resolution", "pulse"],
       "`--exposure` draws exposure for sampled persons")],
 )  # fmt: skip
 def test_cohort_command_refuses_bad_input_with_exit_2(args, match):
