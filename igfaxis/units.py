@@ -11,6 +11,8 @@ IGFBP-3 molar mass: 28 717 g/mol, the non-glycosylated core (UniProt P17936, mat
 264 aa). Glycosylated serum IGFBP-3 runs at 40-45 kDa on SDS-PAGE, but ELISA calibrators
 are mass-based on the recombinant core, so the core mass is the right one for converting
 assay values. ALS molar mass: 66 035 g/mol core (UniProt P35858, mature chain).
+IGFBP-1 molar mass: 25 300 g/mol (UniProt P08833, mature chain of 234 residues, about
+25.3 kDa [UNVERIFIED to the dalton]), non-glycosylated, as for IGFBP-3.
 """
 
 from __future__ import annotations
@@ -25,11 +27,13 @@ from igfaxis.errors import UnitError
 IGF1_MOLAR_MASS_G_MOL: Final = 7649.0
 IGFBP3_MOLAR_MASS_G_MOL: Final = 28717.0
 ALS_MOLAR_MASS_G_MOL: Final = 66035.0
+IGFBP1_MOLAR_MASS_G_MOL: Final = 25300.0
 
 #: nmol/L per ng/mL of IGF-1 (= 1000 / 7649)
 IGF1_NMOL_PER_NG: Final = 1000.0 / IGF1_MOLAR_MASS_G_MOL
 IGFBP3_NMOL_PER_NG: Final = 1000.0 / IGFBP3_MOLAR_MASS_G_MOL
 ALS_NMOL_PER_NG: Final = 1000.0 / ALS_MOLAR_MASS_G_MOL
+IGFBP1_NMOL_PER_NG: Final = 1000.0 / IGFBP1_MOLAR_MASS_G_MOL
 
 #: accepted spellings of IGF-1 concentration units, mapped to a canonical name
 _IGF1_UNITS: Final = {

@@ -28,7 +28,12 @@ from igfaxis.model.drugs import (
     pegvisomant,
     somatostatin_analogues,
 )
-from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
+from igfaxis.units import (
+    ALS_NMOL_PER_NG,
+    IGF1_NMOL_PER_NG,
+    IGFBP1_NMOL_PER_NG,
+    IGFBP3_NMOL_PER_NG,
+)
 
 __all__ = [
     "BASELINE_INPUTS",
@@ -122,7 +127,9 @@ def vector_field(y: Any, u: Any, p: Any) -> Any:
         igf_ternary=liver.ternary_rate(y.igf_ternary, r_t, p),
         bp3=liver.bp3_rate(y.bp3, effect, r_b, p),
         als=liver.als_rate(y.als, y.liver_signal, r_t, p),
-        liver_signal=liver.hepatic_signal_rate(y.liver_signal, effect, p),
+        liver_signal=liver.hepatic_signal_rate(y.liver_signal, y.liver_signal_2, p),
+        liver_signal_1=liver.hepatic_signal_rate(y.liver_signal_1, effect, p),
+        liver_signal_2=liver.hepatic_signal_rate(y.liver_signal_2, y.liver_signal_1, p),
         energy_status=nutrition.energy_rate(y.energy_status, u.intake_energy, p),
         protein_status=nutrition.protein_rate(y.protein_status, u.intake_protein, p),
         liver_nutrition=nutrition.nutrition_rate(y.liver_nutrition, y.energy_status,
@@ -150,12 +157,14 @@ def observables(y: Any, u: Any, p: Any) -> Any:
     """Observables at one time point."""
     igf_total_ng = igf1_total_nmol(y) / IGF1_NMOL_PER_NG
     secretion = _secretion(y, u, p)
+    free = liver.free_igf1_unbound(y.igf_free, y.igfbp1 * IGFBP1_NMOL_PER_NG, p)
     return Observables(
         **drugs.concentrations(y, p),
         gh_ng_ml=y.gh,
         gh_secretion_ng_ml_h=secretion,
         igf1_total_ng_ml=igf_total_ng,
-        igf1_free_ng_ml=y.igf_free / IGF1_NMOL_PER_NG,
+        igf1_free_ng_ml=free / IGF1_NMOL_PER_NG,
+        igf1_igfbp1_ng_ml=(y.igf_free - free) / IGF1_NMOL_PER_NG,
         igf1_binary_ng_ml=y.igf_binary / IGF1_NMOL_PER_NG,
         igf1_ternary_ng_ml=y.igf_ternary / IGF1_NMOL_PER_NG,
         igfbp3_total_ng_ml=(y.bp3 + y.igf_binary + y.igf_ternary) / IGFBP3_NMOL_PER_NG,

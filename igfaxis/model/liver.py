@@ -11,19 +11,22 @@ Guler HP et al. 1989 Acta Endocrinol 121:753 (pools and tracer half-lives),
 IGFBP-3 Kd from a solid-phase assay;
 derivation of the rate constants in docs/model.md.
 
-IGF-1 and ALS synthesis read the hepatic signal S, E lagged by a first-order delay of time
-constant igf_signal_tau (GH receptor -> STAT5 -> transcription, translation and secretion
-in the hepatocyte, whose GH/STAT5 target genes both are): they do not follow each GH
-burst within minutes but the GH exposure of the past hours (calibration and sources:
-parameter table, docs/model.md). IGFBP-3 synthesis reads E itself: the liver's IGFBP-3 is
-made mostly by non-parenchymal (sinusoidal endothelial and Kupffer) cells, not
-hepatocytes [UNVERIFIED], and with the delay the women's lowest IGFBP-3-raising GH dose
-fell to the men's (V-PHY-15, Am J Physiol 1999: 5 vs 10 ug/kg/day).
+IGF-1 and ALS synthesis read the hepatic signal S, E passed through a chain of three
+first-order stages S1 -> S2 -> S of time constant igf_signal_tau / 3 each (mean delay
+igf_signal_tau: GH receptor -> STAT5 -> transcription, translation and secretion in the
+hepatocyte, whose GH/STAT5 target genes both are): they do not follow each GH burst within
+minutes, nor jump with it as a single first-order lag does, but the GH exposure of the past
+hours, peaking hours after it (calibration and sources: parameter table, docs/model.md).
+IGFBP-3 synthesis reads E itself: the liver's IGFBP-3 is made mostly by non-parenchymal
+(sinusoidal endothelial and Kupffer) cells, not hepatocytes [UNVERIFIED], and with the
+delay the women's lowest IGFBP-3-raising GH dose fell to the men's (V-PHY-15, Am J
+Physiol 1999: 5 vs 10 ug/kg/day).
 
 Equations (nmol/L, h)::
 
     E      = ghr_function GH / (EC50 + GH)
-    dS/dt  = (E - S) / igf_signal_tau
+    dS1/dt = 3 (E - S1) / igf_signal_tau,  dS2/dt = 3 (S1 - S2) / igf_signal_tau,
+    dS/dt  = 3 (S2 - S) / igf_signal_tau
     s_igf  = M liver_sens igf_syn_max (kin0_frac + S)     M: nutrition x training
     s_bp3  = liver_sens bp3_syn_max (bp3_basal_frac + E)
     s_als  = liver_sens als_syn_max (als_basal_frac + S)
@@ -37,6 +40,20 @@ Equations (nmol/L, h)::
 
 BP3 is IGFBP-3 not carrying IGF-I (free or carrying IGF-II, which is not modelled; the
 share occ_II of it is taken as occupied).
+
+F is the small, rapidly exchanging pool: IGF-1 not in IGFBP-3 complexes, truly free or
+carried by IGFBP-1 (a ~30-kDa complex that, like free IGF-1, crosses the capillary wall),
+which leaves and exchanges as one pool (its tracer half-life is V-PHY-08's). Within it
+IGF-1 and IGFBP-1 (B1, total, nmol/L) are taken in rapid equilibrium with the apparent
+dissociation constant K1 (``igfbp1_kd``; IGF-II competing for IGFBP-1 is folded into it),
+so that free IGF-1 is the root of F_u + B1 F_u / (K1 + F_u) = F::
+
+    F_u = 2 K1 F / (b + sqrt(b^2 + 4 K1 F)),   b = B1 + K1 - F
+
+(Westwood M, Gibson JM, White A 1997 Endocrinology 138:1130 for the affinity; Frystyk J et
+al. 1997 Am J Physiol 273:E507: IGFBP-1 lowered by insulin doubles ultrafiltrable free
+IGF-1 at unchanged total IGF-1). Free IGF-1 does not feed back on the pituitary (total
+IGF-1 does) and does not enter the rates of the pools.
 """
 
 from __future__ import annotations
@@ -48,6 +65,7 @@ __all__ = [
     "binary_rate",
     "bp3_rate",
     "free_igf1_rate",
+    "free_igf1_unbound",
     "gh_liver_effect",
     "hepatic_signal_rate",
     "igf1_binding",
@@ -68,15 +86,28 @@ def gh_liver_effect(gh: Any, p: Any, antagonist: Any = 0.0) -> Any:
     return p.ghr_function * gh / (ec50 + gh)
 
 
-def hepatic_signal_rate(signal: Any, effect: Any, p: Any) -> Any:
-    """dS/dt [1/h]: the hepatic synthesis signal S follows the GH-receptor signal E with
-    the first-order delay ``igf_signal_tau`` [h]."""
-    return (effect - signal) / p.igf_signal_tau
+def hepatic_signal_rate(signal: Any, upstream: Any, p: Any) -> Any:
+    """d(stage)/dt [1/h] of one of the three stages S1, S2, S of the hepatic transduction
+    chain: each follows the one before it (``upstream``: E for S1) with the time constant
+    ``igf_signal_tau`` / 3 [h], so that the chain's mean delay is ``igf_signal_tau``."""
+    return 3.0 * (upstream - signal) / p.igf_signal_tau
 
 
 def igf1_binding(free: Any, binary: Any, bp3: Any, p: Any) -> Any:
     """Net binding of free IGF-1 to IGFBP-3, r_b [nmol/L/h]."""
     return p.igf_kon3 * (1.0 - p.igf2_occupancy) * bp3 * free - p.igf_kon3 * p.igf_kd3 * binary
+
+
+def free_igf1_unbound(pool: Any, igfbp1: Any, p: Any) -> Any:
+    """Free IGF-1 [nmol/L] in the small pool ``pool`` [nmol/L] (IGF-1 not in IGFBP-3
+    complexes) at rapid equilibrium with IGFBP-1 ``igfbp1`` [nmol/L, total], apparent Kd
+    ``igfbp1_kd`` [nmol/L]; the rest of the pool is carried by IGFBP-1.
+
+    The root of a quadratic, written without the cancellation of the textbook form
+    (``b`` > 0 in health; ``pool`` >= 0).
+    """
+    b = igfbp1 + p.igfbp1_kd - pool
+    return 2.0 * p.igfbp1_kd * pool / (b + (b * b + 4.0 * p.igfbp1_kd * pool) ** 0.5)
 
 
 def ternary_formation(binary: Any, ternary: Any, als: Any, p: Any) -> Any:

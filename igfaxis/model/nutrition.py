@@ -41,8 +41,9 @@ overnight fast, 144 after 32 h). The model has no insulin state: energy status `
 in for the fed state (it jumps at each meal and decays over the fast, ``energy_tau``), and
 hepatic IGFBP-1 production is a falling Hill function of it (``igfbp1_energy_k``,
 ``igfbp1_energy_n`` calibrated to Holden's nocturnal rise and Cotterill's 32-h level,
-``igfbp1_k`` from Lee's t1/2). IGFBP-1 is reported as an output and does not bind IGF-1 in
-the model (docs/model.md, "The day's IGF-1 curve").
+``igfbp1_k`` from Lee's t1/2). IGFBP-1 binds IGF-1 in the small exchanging pool, which sets
+free IGF-1 (:func:`igfaxis.model.liver.free_igf1_unbound`; docs/model.md, "The day's IGF-1
+curve").
 """
 
 from __future__ import annotations

@@ -82,18 +82,25 @@ from igfaxis._files import staged_outputs
 from igfaxis._version import __version__
 from igfaxis.model import default_params, param_hash, personalise
 from igfaxis.model.drugs import resolve
+from igfaxis.model.liver import free_igf1_unbound
 from igfaxis.protocol import Person, Protocol, compile_protocol
 from igfaxis.protocol._lifestyle_compile import lifestyle_events
 from igfaxis.simulate._config import SolverConfig
 from igfaxis.simulate._steady import habitual_state, solve_any
 from igfaxis.simulate._trajectory import Trajectory
-from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
+from igfaxis.units import (
+    ALS_NMOL_PER_NG,
+    IGF1_NMOL_PER_NG,
+    IGFBP1_NMOL_PER_NG,
+    IGFBP3_NMOL_PER_NG,
+)
 
 __all__ = ["LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution", "day_schedule",
            "simulate_days", "solve_schedule"]
 
 _FAST = ("ghrh", "srif_pev", "srif_arc", "gh_pool", "gh", "gh_periph")
-_LIVER = ("igf_free", "igf_binary", "igf_ternary", "bp3", "als", "liver_signal")
+_LIVER = ("igf_free", "igf_binary", "igf_ternary", "bp3", "als", "liver_signal",
+          "liver_signal_1", "liver_signal_2")  # fmt: skip
 _REPORTED = ("energy_status", "protein_status", "liver_nutrition", "ghrelin", "training",
              "igfbp1")  # fmt: skip
 _CLAMP = dict.fromkeys(("igf_syn_max", "igf_k_free", "igf_kon3", "igf_kon_als",
@@ -469,7 +476,7 @@ bp3_r, als_r, signal_r = jit(bp3_rate), jit(als_rate), jit(hepatic_signal_rate)
 @jit
 def rhs(p, y, li, le, hour, top, m, r_iv, tau, out):
     total = (y[0] + y[1] + y[2]) / TO_NMOL
-    x = math.log(y[6])  # the feedback level the GH now in the blood was secreted under
+    x = math.log(y[8])  # the feedback level the GH now in the blood was secreted under
     n = li.size
     j = 0
     while j < n - 2 and x > li[j + 1]:
@@ -484,8 +491,10 @@ def rhs(p, y, li, le, hour, top, m, r_iv, tau, out):
     out[2] = ternary_r(y[2], r_t, p)
     out[3] = bp3_r(y[3], e, r_b, p)
     out[4] = als_r(y[4], y[5], r_t, p)
-    out[5] = signal_r(y[5], e, p)
-    out[6] = (total - y[6]) / tau
+    out[5] = signal_r(y[5], y[7], p)
+    out[6] = signal_r(y[6], e, p)
+    out[7] = signal_r(y[7], y[6], p)
+    out[8] = (total - y[8]) / tau
 
 
 @jit
@@ -493,9 +502,9 @@ def run(p, y0, log_i, log_e, mod, iv, substeps, top, tau, means, ends, hours):
     dt = 24.0 / substeps
     per_hour = substeps // 24
     y = y0.copy()
-    k1, k2, k3, k4, tmp = np.empty(7), np.empty(7), np.empty(7), np.empty(7), np.empty(7)
+    k1, k2, k3, k4, tmp = np.empty(9), np.empty(9), np.empty(9), np.empty(9), np.empty(9)
     for d in range(log_e.shape[0]):
-        acc = np.zeros(7)
+        acc = np.zeros(9)
         for k in range(substeps):
             hour = min(int(k * dt), 23)
             if k % per_hour == 0:
@@ -566,13 +575,13 @@ def _stacked(seq: list[_Day]) -> dict[str, np.ndarray]:
 
 
 def _run_arrays(p: Any, y0: np.ndarray, arrays: dict[str, np.ndarray], substeps: int) -> tuple:
-    """Run the liver kernel over stacked tables: daily means (n, 7) of the liver states
-    (:data:`_LIVER`) and the lagged IGF-1, the states at the start of each hour (n, 24, 7)
+    """Run the liver kernel over stacked tables: daily means (n, 9) of the liver states
+    (:data:`_LIVER`) and the lagged IGF-1, the states at the start of each hour (n, 24, 9)
     and at the end."""
     n = arrays["log_e"].shape[0]
     if substeps % 24:
         raise ValueError(f"DayConfig.substeps must be a multiple of 24, got {substeps}")
-    means, ends, hours = np.empty((n, 7)), np.empty((n, 7)), np.empty((n, 24, 7))
+    means, ends, hours = np.empty((n, 9)), np.empty((n, 9)), np.empty((n, 24, 9))
     pf = type(p)(*(float(v) for v in p))
     _liver_kernel()(pf, np.asarray(y0, dtype=float), arrays["log_i"], arrays["log_e"],
                     arrays["modulation"], arrays["iv"], int(substeps),
@@ -582,7 +591,7 @@ def _run_arrays(p: Any, y0: np.ndarray, arrays: dict[str, np.ndarray], substeps:
 
 
 def _run_liver(p: Any, y0: np.ndarray, seq: list[_Day], substeps: int) -> tuple:
-    """Daily means (n, 7) of the liver states and the lagged IGF-1, and the state at the end
+    """Daily means (n, 9) of the liver states and the lagged IGF-1, and the state at the end
     of the last day."""
     means, _, end = _run_arrays(p, y0, _stacked(seq), substeps)
     return means, end
@@ -756,9 +765,12 @@ def simulate_days(
         # every year; a change of parameters starts a new scan from the last state
         p = type(p)(*pt)
         means, y_liver = _run_liver(p, y_liver, seq, config.substeps)
-        f, b, t, bp3, als, _, _ = means.T
+        f, b, t, bp3, als = means.T[:5]
+        # free IGF-1 at the day's mean IGFBP-1 (an approximation: the equilibrium is not
+        # linear, and IGFBP-1 swings within the day)
+        bp1 = np.array([e.means[_REPORTED.index("igfbp1")] for e in seq]) * IGFBP1_NMOL_PER_NG
         out["igf1_total_ng_ml"].append((f + b + t) / IGF1_NMOL_PER_NG)
-        out["igf1_free_ng_ml"].append(f / IGF1_NMOL_PER_NG)
+        out["igf1_free_ng_ml"].append(free_igf1_unbound(f, bp1, p) / IGF1_NMOL_PER_NG)
         out["igfbp3_total_ng_ml"].append((bp3 + b + t) / IGFBP3_NMOL_PER_NG)
         out["als_free_ng_ml"].append(als / ALS_NMOL_PER_NG)
         log_total = np.log((f + b + t) / IGF1_NMOL_PER_NG)

@@ -46,6 +46,7 @@ FLOORS = State(
     ghrh=1e-3, srif_pev=1e-3, srif_arc=1e-3, gh_pool=1e-4, gh=1e-3, gh_periph=1e-3,
     gh_depot1=1e-3, gh_transit1=1e-3, gh_depot2=1e-3, gh_transit2=1e-3,
     igf_free=1e-4, igf_binary=1e-3, igf_ternary=1e-3, bp3=1e-3, als=1e-3, liver_signal=1e-4,
+    liver_signal_1=1e-4, liver_signal_2=1e-4,
     energy_status=1e-4, protein_status=1e-4, liver_nutrition=1e-4, ghrelin=1e-4, training=1e-4,
     exercise_stimulus=1e-4,
     igfbp1=1e-3, protein_reserve=1e-4,
