@@ -7,9 +7,15 @@ under the person's history (day resolution, :mod:`igfaxis.calibrate._forward`) a
 ``sigma = sqrt(CV_I**2 + CV_A**2)``, the within-person biological and the assay's analytical
 variation (:data:`igfaxis.risk.IGF1_CV_I`; CV_A the lab's platform's,
 :func:`igfaxis.risk.assay_cv`, :data:`igfaxis.risk.IGF1_CV_A` = 0.06 when not stated or not
-known; IGFBP-3: :data:`IGFBP3_CV_I` and 0.06). A lab that carries its own reference interval
-is fitted on the model's reference scale (:func:`igfaxis.risk.harmonise_lab`: the same SDS
-in LIFE); ``CalibrationResult.labs`` holds the labs so read.
+known; IGFBP-3: :data:`IGFBP3_CV_I` and 0.06). A GH value is a blood draw from a pulsatile
+secretion: ``log y ~ N(mu_h(z), sqrt(s_h(z)**2 + GH_CV_A**2))`` with ``mu_h`` and ``s_h`` the
+mean and SD of log serum GH over the 5-min samples of the tabulated burst trains in the
+draw's clock hour, read at the modelled IGF-1 feedback (:meth:`ScheduleSolution.gh_at`).
+``s_h`` is taken at the prior median for the first fit, then at its mode for a second (one
+fixed-point step: a least-squares objective needs fixed SDs). A lab that carries its own
+reference interval is fitted on the model's reference scale
+(:func:`igfaxis.risk.harmonise_lab`: the same SDS in LIFE); ``CalibrationResult.labs`` holds
+the labs so read.
 
 - ``method="laplace"``: the posterior mode by trust-region least squares on the stacked
   residuals (labs / sigma, then z: the prior), covariance ``(J^T J)^-1`` from its final
@@ -39,13 +45,18 @@ from igfaxis.errors import ProtocolError
 from igfaxis.protocol import History, Person, Protocol
 from igfaxis.risk import IGF1_CV_A, IGF1_CV_I
 
-__all__ = ["IGFBP3_CV_I", "CalibrationConfig", "Timeline", "calibrate", "lab_sigma", "model_labs",
-           "timeline"]
+__all__ = ["GH_CV_A", "IGFBP3_CV_I", "CalibrationConfig", "Timeline", "calibrate", "lab_sigma",
+           "model_labs", "timeline"]
 
 #: within-person biological variation of IGFBP-3 [CV, log scale]: 0.10 [UNVERIFIED: Nguyen TV
 #: et al. 2008 Clin Chem 54:1268 give 11-21% for the IGF-axis markers together, read in
 #: abstract; the same value sets the spread of igfbp3_als_production]
 IGFBP3_CV_I = 0.10
+#: analytical CV of a serum GH immunoassay: 0.07, the upper inter-assay CV (5-7% at GH
+#: 1.7-27.5 ug/L) of the automated 22-kD-specific IDS-iSYS hGH assay [Manolopoulou J et al.
+#: 2012 Clin Chem 58:1446, read in abstract]; beside the pulsatile spread of a single draw
+#: (log SD 0.4-1.0 in the model's tables) it hardly counts
+GH_CV_A = 0.07
 
 
 @dataclass(frozen=True)
@@ -191,7 +202,8 @@ def model_labs(person: Person, days: Sequence[float], *, history: History | None
 
 def _observations(labs: Sequence[Any], tl: Timeline) -> tuple[list[Observation], np.ndarray,
                                                                 np.ndarray]:  # fmt: skip
-    """Observations, log values and sigmas of the IGF-1 and IGFBP-3 labs."""
+    """Observations, log values and sigmas of the IGF-1, IGFBP-3 and GH labs (GH: the
+    analytical part only; :func:`_total_sd` adds the pulsatile spread)."""
     obs, y, sd = [], [], []
     for lab in labs:
         h, m = (int(v) for v in lab.time.split(":"))
@@ -203,17 +215,29 @@ def _observations(labs: Sequence[Any], tl: Timeline) -> tuple[list[Observation],
             obs.append(Observation(t, "igfbp3"))
             y.append(math.log(lab.igfbp3_ng_ml))
             sd.append(_sigma("igfbp3"))
+        if lab.gh_ng_ml is not None:
+            obs.append(Observation(t, "gh"))
+            y.append(math.log(lab.gh_ng_ml))
+            sd.append(GH_CV_A)
     return obs, np.array(y), np.array(sd)
 
 
-def _laplace(forward: Forward, y: np.ndarray, sd: np.ndarray) -> tuple:
+def _total_sd(forward: Forward, sd: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """The observations' SDs at ``z``: ``sd`` with the model's pulsatile spread of GH
+    draws added in quadrature."""
+    return np.sqrt(sd**2 + forward.spread(z) ** 2)
+
+
+def _laplace(forward: Forward, y: np.ndarray, sd: np.ndarray,
+             start: np.ndarray | None = None) -> tuple:  # fmt: skip
     """Posterior mode and Gauss-Newton covariance of z."""
     from scipy.optimize import least_squares
 
     def residuals(z: np.ndarray) -> np.ndarray:
         return np.concatenate([(forward(z) - y) / sd, z])
 
-    fit = least_squares(residuals, np.zeros(len(NAMES)), method="trf", x_scale=1.0,
+    x0 = np.zeros(len(NAMES)) if start is None else np.asarray(start, dtype=float)
+    fit = least_squares(residuals, x0, method="trf", x_scale=1.0,
                         diff_step=1e-4, xtol=1e-8, ftol=1e-10, max_nfev=400)  # fmt: skip
     jac = np.asarray(fit.jac)
     try:
@@ -309,8 +333,9 @@ def calibrate(
         ``personal`` is ignored: it is what is fitted.
     labs
         :class:`~igfaxis.io.labs.LabValue` records (:func:`igfaxis.io.read_labs`): IGF-1,
-        and IGFBP-3 where measured (GH values are not used: one random GH sample says
-        little about a pulsatile secretion).
+        and IGFBP-3 and GH where measured (a GH value is weighed with the pulsatile spread
+        of a single draw at its clock hour: it says little, but not nothing, about
+        pituitary capacity).
 
     Other Parameters
     ----------------
@@ -341,18 +366,30 @@ def calibrate(
         raise ProtocolError("calibrate needs at least one lab value.")
     until = max(lab.day for lab in labs)
     tl = timeline(labs, history, protocol, config.warmup_days, until)
-    obs, y, sd = _observations(labs, tl)
+    obs, y, sd_a = _observations(labs, tl)
     days = math.ceil(until - tl.origin_day) + 1
     fwd = Forward(person.model_copy(update={"age_y": person.age_y + tl.origin_day / 365.25}),
                   list(tl.segments), days, obs, seed=config.table_seed)  # fmt: skip
+    sd = _total_sd(fwd, sd_a, np.zeros(len(NAMES)))
     z_map, cov, fit = _laplace(fwd, y, sd)
+    if fwd.has_gh:  # the GH draws' spread at the mode, then the mode again
+        sd = _total_sd(fwd, sd_a, z_map)
+        z_map, cov, fit = _laplace(fwd, y, sd, z_map)
     rng = np.random.default_rng(config.seed)
     diagnostics: dict[str, Any] = {"method": method, "labs": len(labs),
                                    "observations": len(obs),
                                    "optimizer_status": int(fit.status),
                                    "optimizer_message": str(fit.message)}  # fmt: skip
-    resid = (fwd(z_map) - y) / sd
+    at_map = fwd(z_map)
+    resid = (at_map - y) / sd
     diagnostics["standardised_residuals"] = [float(r) for r in resid]
+    diagnostics["observed"] = [
+        {"analyte": o.analyte, "day": float(tl.origin_day + o.t_h // 24.0),
+         "clock_h": float(o.t_h % 24.0), "value_ng_ml": float(math.exp(v)),
+         "model_median_ng_ml": float(math.exp(m)), "sigma_log": float(s),
+         "standardised_residual": float(r)}
+        for o, v, m, s, r in zip(obs, y, at_map, sd, resid, strict=True)]  # fmt: skip
+    diagnostics["gh_observations"] = int(np.sum(fwd.is_gh))
     converged = bool(fit.success) and bool(np.all(np.isfinite(cov)))
     message = "converged" if converged else (
         f"the posterior mode was not found ({fit.message}); check the labs' units and dates, "

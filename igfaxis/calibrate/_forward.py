@@ -40,7 +40,8 @@ class Observation:
     """One modelled quantity at one time: what a lab measured, or a time to predict.
 
     ``t_h`` is on the schedule's time line (hours from its first day); ``analyte`` is
-    ``"igf1"`` or ``"igfbp3"``.
+    ``"igf1"``, ``"igfbp3"`` or ``"gh"`` (serum GH of a blood draw: the model value is the
+    mean of log GH in that hour, :meth:`Forward.spread` its pulsatile SD).
     """
 
     t_h: float
@@ -132,6 +133,8 @@ class Forward:
         self.observations = tuple(observations)
         self.t_h = np.array([o.t_h for o in observations], dtype=float)
         self.is_bp3 = np.array([o.analyte == "igfbp3" for o in observations])
+        self.is_gh = np.array([o.analyte == "gh" for o in observations], dtype=bool)
+        self.has_gh = bool(np.any(self.is_gh))
         self._grid = _node_schedules(person, tuple(segments), int(days), int(seed),
                                      int(substeps))  # fmt: skip
         self.evaluations = 0
@@ -142,9 +145,13 @@ class Forward:
         the nodes a smooth posterior cannot follow), linear beyond the outer nodes."""
         w = _spline_weights(z_pit)
         g = self._grid
-        return replace(g[0], log_e=sum(wi * s.log_e for wi, s in zip(w, g, strict=True)),
-                       gh=sum(wi * s.gh for wi, s in zip(w, g, strict=True)),
-                       y0=sum(wi * s.y0 for wi, s in zip(w, g, strict=True)))  # fmt: skip
+
+        def blend(field: str) -> Any:
+            return sum(wi * getattr(s, field) for wi, s in zip(w, g, strict=True))
+
+        pulses = {"gh_log": blend("gh_log"), "gh_log_sd": np.maximum(blend("gh_log_sd"), 0.0)}
+        return replace(g[0], log_e=blend("log_e"), gh=blend("gh"), y0=blend("y0"),
+                       **(pulses if self.has_gh else {}))  # fmt: skip
 
     def solution(self, z: np.ndarray) -> Any:
         """The day-resolution solution of the liver system at ``z``."""
@@ -157,8 +164,21 @@ class Forward:
         return solve_schedule(self._schedule(float(z[1])), scale)
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
-        """Log model values [log ng/mL] at the observations."""
+        """Log model values [log ng/mL] at the observations (GH: the mean of log GH in
+        the draw's hour)."""
         sol = self.solution(z)
         igf = sol.at(self.t_h, "igf1_total_ng_ml")
         bp3 = sol.at(self.t_h, "igfbp3_total_ng_ml")
-        return np.log(np.where(self.is_bp3, bp3, igf))
+        out = np.log(np.where(self.is_bp3, bp3, igf))
+        if self.has_gh:
+            out = np.where(self.is_gh, sol.gh_at(np.where(self.is_gh, self.t_h, 0.0))[0], out)
+        return out
+
+    def spread(self, z: np.ndarray) -> np.ndarray:
+        """The model's own between-draw SD of each observation's log value at ``z``: the
+        pulsatile SD of log GH in a GH draw's hour (5-min samples of the tabulated burst
+        trains), 0 for IGF-1 and IGFBP-3 (their day-to-day scatter is in CV_I)."""
+        if not self.has_gh:
+            return np.zeros(self.t_h.size)
+        sd = self.solution(z).gh_at(np.where(self.is_gh, self.t_h, 0.0))[1]
+        return np.where(self.is_gh, sd, 0.0)
