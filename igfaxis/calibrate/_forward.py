@@ -41,7 +41,7 @@ class Observation:
 
     ``t_h`` is on the schedule's time line (hours from its first day); ``analyte`` is
     ``"igf1"``, ``"igfbp3"`` or ``"gh"`` (serum GH of a blood draw: the model value is the
-    mean of log GH in that hour, :meth:`Forward.spread` its pulsatile SD).
+    mean of log GH in that hour; :meth:`Forward.evaluate` gives its distribution).
     """
 
     t_h: float
@@ -149,9 +149,8 @@ class Forward:
         def blend(field: str) -> Any:
             return sum(wi * getattr(s, field) for wi, s in zip(w, g, strict=True))
 
-        pulses = {"gh_log": blend("gh_log"), "gh_log_sd": np.maximum(blend("gh_log_sd"), 0.0)}
-        return replace(g[0], log_e=blend("log_e"), gh=blend("gh"), y0=blend("y0"),
-                       **(pulses if self.has_gh else {}))  # fmt: skip
+        pulses = {"gh_hist": blend("gh_hist")} if self.has_gh else {}
+        return replace(g[0], log_e=blend("log_e"), gh=blend("gh"), y0=blend("y0"), **pulses)
 
     def solution(self, z: np.ndarray) -> Any:
         """The day-resolution solution of the liver system at ``z``."""
@@ -163,22 +162,23 @@ class Forward:
         self.evaluations += 1
         return solve_schedule(self._schedule(float(z[1])), scale)
 
-    def __call__(self, z: np.ndarray) -> np.ndarray:
-        """Log model values [log ng/mL] at the observations (GH: the mean of log GH in
-        the draw's hour)."""
+    def evaluate(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Log model values [log ng/mL] at the observations (GH: the mean of log GH over
+        the draw's hour) and, when there are GH observations, each one's distribution of
+        a draw (``(n, B)`` shares in the bins of :data:`igfaxis.simulate.GH_LOG_EDGES`;
+        rows of other analytes meaningless)."""
         sol = self.solution(z)
         igf = sol.at(self.t_h, "igf1_total_ng_ml")
         bp3 = sol.at(self.t_h, "igfbp3_total_ng_ml")
         out = np.log(np.where(self.is_bp3, bp3, igf))
-        if self.has_gh:
-            out = np.where(self.is_gh, sol.gh_at(np.where(self.is_gh, self.t_h, 0.0))[0], out)
-        return out
-
-    def spread(self, z: np.ndarray) -> np.ndarray:
-        """The model's own between-draw SD of each observation's log value at ``z``: the
-        pulsatile SD of log GH in a GH draw's hour (5-min samples of the tabulated burst
-        trains), 0 for IGF-1 and IGFBP-3 (their day-to-day scatter is in CV_I)."""
         if not self.has_gh:
-            return np.zeros(self.t_h.size)
-        sd = self.solution(z).gh_at(np.where(self.is_gh, self.t_h, 0.0))[1]
-        return np.where(self.is_gh, sd, 0.0)
+            return out, None
+        from igfaxis.simulate import GH_LOG_EDGES
+
+        shares = sol.gh_at(np.where(self.is_gh, self.t_h, 0.0))
+        centres = 0.5 * (GH_LOG_EDGES[1:] + GH_LOG_EDGES[:-1])
+        return np.where(self.is_gh, shares @ centres, out), shares
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        """Log model values [log ng/mL] at the observations (:meth:`evaluate`)."""
+        return self.evaluate(z)[0]

@@ -89,8 +89,8 @@ from igfaxis.simulate._steady import habitual_state, solve_any
 from igfaxis.simulate._trajectory import Trajectory
 from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 
-__all__ = ["LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution", "day_schedule",
-           "simulate_days", "solve_schedule"]
+__all__ = ["GH_LOG_EDGES", "LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution",
+           "day_schedule", "simulate_days", "solve_schedule"]
 
 _FAST = ("ghrh", "srif_pev", "srif_arc", "gh_pool", "gh", "gh_periph")
 _LIVER = ("igf_free", "igf_binary", "igf_ternary", "bp3", "als", "liver_signal")
@@ -98,9 +98,11 @@ _REPORTED = ("energy_status", "protein_status", "liver_nutrition", "ghrelin", "t
              "igfbp1")  # fmt: skip
 #: 5-min samples of serum GH in an hour of a table run
 _GH_SAMPLES_PER_HOUR = 12
-#: GH below this [ng/mL] counts as this in log-GH moments (a numerical floor, well under the
-#: 0.01-0.05 ug/L analytical sensitivity of current GH immunoassays)
-_GH_FLOOR_NG_ML = 1e-3
+#: bin edges [log ng/mL] of the tables' hourly distributions of serum GH: 0.2 wide (a factor
+#: 1.22; 0.4-wide bins, linear within, put the 5th centile 0.1-0.3 lower) from 0.0017 to
+#: 600 ng/mL; samples beyond fall into the outer bins (current GH immunoassays read down to
+#: 0.01-0.05 ug/L)
+GH_LOG_EDGES = np.linspace(-6.4, 6.4, 65)
 _CLAMP = dict.fromkeys(("igf_syn_max", "igf_k_free", "igf_kon3", "igf_kon_als",
                         "igf_koff_als", "igf_k_binary", "igf_k_ternary", "bp3_k"), 0.0)  # fmt: skip
 _UNITS = {"igf1_total_ng_ml": "ng/mL", "igf1_free_ng_ml": "ng/mL",
@@ -160,8 +162,9 @@ class _Day:
     means: np.ndarray  # daily means of _REPORTED
     modulation: np.ndarray  # (24,) hourly hepatic modulation
     iv: np.ndarray  # (24,) hourly IV IGF-1 [nmol/L/h]
-    gh_log: np.ndarray  # (L, 24) mean of log serum GH [log ng/mL] over each hour's samples
-    gh_log_sd: np.ndarray  # (L, 24) their SD (5-min samples and burst trains together)
+    # (L, 24, B) share of each hour's 5-min samples of serum GH over the burst trains in each
+    # bin of GH_LOG_EDGES (what a blood draw in that hour meets)
+    gh_hist: np.ndarray
 
 
 def _window(b: np.ndarray, v: np.ndarray, a: float, z: float) -> tuple[np.ndarray, np.ndarray]:
@@ -270,7 +273,7 @@ class _Node:
         self.exo = [n for n in habit._fields if n not in _FAST and n not in _LIVER]
         self.i_ref = (habit.igf_free + habit.igf_binary + habit.igf_ternary) / IGF1_NMOL_PER_NG
         self.table: dict[tuple[str, int], _Day] = {}
-        # key -> (day, x, {n: (hourly sum, gh sum, hourly sums of log GH and its square)
+        # key -> (day, x, {n: (hourly sum, gh sum, hourly counts of GH samples by bin)
         # over the first n burst trains}, rest)
         self.raw: dict[str, tuple] = {}
         self.full: tuple[np.ndarray, np.ndarray] | None = None
@@ -373,16 +376,14 @@ class _Node:
 
     def _entry(self, key: str, n: int) -> _Day:
         _, _, sums, rest, _ = self.raw[key]
-        hourly, gh, s1, s2 = sums[n]
+        hourly, gh, counts = sums[n]
         top = max(float(self.p.ghr_function), 1e-12)
         effect = np.clip(hourly / n, 1e-12 * top, top * (1.0 - 1e-9))
         # E = top s / (1 + s): the GH-receptor saturation taken out, so that what is
         # interpolated in log IGF-1 is nearly linear
         logit = np.log(effect / (top - effect))
-        m = _GH_SAMPLES_PER_HOUR * n
-        mean = s1 / m
-        sd = np.sqrt(np.maximum(s2 / m - mean**2, 0.0) * m / max(m - 1, 1))
-        return _Day(rest[0], logit, gh / n, *rest[1:], mean, sd)
+        return _Day(rest[0], logit, gh / n, *rest[1:],
+                    counts.astype(float) / (_GH_SAMPLES_PER_HOUR * n))  # fmt: skip
 
     def _moving(self) -> list[int]:
         """Exogenous states that can change: the lifestyle states and the protocol's drugs."""
@@ -455,9 +456,11 @@ class _Node:
         sum_e = hourly.reshape(n_lev, k, 24).sum(axis=1)
         gh = np.trapezoid(np.asarray(obs.gh_ng_ml), ts, axis=1) / 24.0
         # the 5-min samples of serum GH in each hour, as a blood draw would meet them
-        lg = np.log(np.maximum(np.asarray(obs.gh_ng_ml)[:, :24 * 12], _GH_FLOOR_NG_ML))
-        lg = lg.reshape(n_lev, k, 24, _GH_SAMPLES_PER_HOUR)
-        s1, s2 = lg.sum(axis=(1, 3)), (lg**2).sum(axis=(1, 3))
+        lg = np.log(np.maximum(np.asarray(obs.gh_ng_ml)[:, :24 * 12], 1e-300))
+        nb = GH_LOG_EDGES.size - 1
+        b_ix = np.clip(np.searchsorted(GH_LOG_EDGES, lg, side="right") - 1, 0, nb - 1)
+        b_ix = b_ix.reshape(n_lev, k, 24, _GH_SAMPLES_PER_HOUR)
+        counts = (b_ix[..., None] == np.arange(nb)).sum(axis=(1, 3)).astype(np.float32)
         means = np.array([np.trapezoid(np.asarray(getattr(ys, n))[0], ts) / 24.0
                           for n in _REPORTED])  # fmt: skip
         mod = np.asarray(ys.liver_nutrition)[0] * (1.0 + p.train_igf_gain
@@ -467,7 +470,7 @@ class _Node:
         b, v = forcings[0]
         iv = _hourly(b, v[:, col_iv], a) * IGF1_NMOL_PER_NG / (p.plasma_volume * p.body_weight)
         rest = (np.log(levels), x_end, jac, means, hourly_mod, iv)
-        return sum_e, gh.reshape(n_lev, k).sum(axis=1), s1, s2, rest, k
+        return sum_e, gh.reshape(n_lev, k).sum(axis=1), counts, rest, k
 
 
 _LIVER_RATES = ("igf1_binding", "ternary_formation", "free_igf1_rate", "binary_rate",
@@ -577,8 +580,7 @@ def _stacked(seq: list[_Day]) -> dict[str, np.ndarray]:
     stack = lambda f: np.ascontiguousarray(np.stack([f(d) for d in seq]), dtype=float)  # noqa: E731
     return {"log_i": stack(lambda d: d.log_i), "log_e": stack(lambda d: d.log_e),
             "gh": stack(lambda d: d.gh), "modulation": stack(lambda d: d.modulation),
-            "iv": stack(lambda d: d.iv), "gh_log": stack(lambda d: d.gh_log),
-            "gh_log_sd": stack(lambda d: d.gh_log_sd)}  # fmt: skip
+            "iv": stack(lambda d: d.iv), "gh_hist": stack(lambda d: d.gh_hist)}  # fmt: skip
 
 
 def _run_arrays(p: Any, y0: np.ndarray, arrays: dict[str, np.ndarray], substeps: int) -> tuple:
@@ -647,11 +649,10 @@ def _blend(a: _Day, b: _Day | None, w: float) -> _Day:
         return a
     log_e = _regrid(b.log_i, b.log_e, a.log_i)
     gh = _regrid(b.log_i, b.gh, a.log_i)
-    gh_log = _regrid(b.log_i, b.gh_log, a.log_i)
-    gh_log_sd = _regrid(b.log_i, b.gh_log_sd, a.log_i)
+    gh_hist = _regrid(b.log_i, b.gh_hist, a.log_i)
     return _Day(a.log_i, (1.0 - w) * a.log_e + w * log_e, (1.0 - w) * a.gh + w * gh,
                 a.x_end, a.jac, a.means, a.modulation, a.iv,
-                (1.0 - w) * a.gh_log + w * gh_log, (1.0 - w) * a.gh_log_sd + w * gh_log_sd)
+                (1.0 - w) * a.gh_hist + w * gh_hist)
 
 
 def _interval(person, protocol, base, config, solver, seed, active, habit, start, end,
@@ -826,10 +827,11 @@ class DaySchedule:
         state of the first protocol.
     substeps
         RK4 steps a day.
-    gh_log, gh_log_sd
-        ``(D, L, 24)`` mean and SD of log serum GH [log ng/mL] over each hour's 5-min
-        samples and burst trains (the distribution a blood draw in that hour meets);
-        ``None`` when not tabulated (a cohort grid's schedules).
+    gh_hist
+        ``(D, L, 24, B)`` distribution of serum GH in each hour: the share of the hour's
+        5-min samples over the burst trains in each bin of :data:`GH_LOG_EDGES` (what a
+        blood draw in that hour meets); ``None`` when not tabulated (a cohort grid's
+        schedules).
     """
 
     log_i: np.ndarray
@@ -840,8 +842,7 @@ class DaySchedule:
     params: Any
     y0: np.ndarray
     substeps: int
-    gh_log: np.ndarray | None = None
-    gh_log_sd: np.ndarray | None = None
+    gh_hist: np.ndarray | None = None
 
     @property
     def days(self) -> int:
@@ -859,9 +860,8 @@ class DaySchedule:
         log_e = np.zeros_like(first.log_e)
         gh = np.zeros_like(first.gh)
         y0 = np.zeros_like(first.y0)
-        pulses = all(s.gh_log is not None and s.gh_log_sd is not None for s in schedules)
-        gh_log = np.zeros_like(first.log_e) if pulses else None
-        gh_log_sd = np.zeros_like(first.log_e) if pulses else None
+        pulses = all(s.gh_hist is not None for s in schedules)
+        gh_hist = np.zeros_like(first.gh_hist) if pulses else None
         for s, w in zip(schedules, weights, strict=True):
             if s.log_e.shape != first.log_e.shape:
                 raise ValueError("combine needs schedules over the same days and levels")
@@ -870,11 +870,10 @@ class DaySchedule:
             log_e += w * _regrid(s.log_i, s.log_e, first.log_i)
             gh += w * _regrid(s.log_i, s.gh, first.log_i)
             y0 += w * s.y0
-            if gh_log is not None and gh_log_sd is not None:
-                gh_log += w * _regrid(s.log_i, s.gh_log, first.log_i)
-                gh_log_sd += w * _regrid(s.log_i, s.gh_log_sd, first.log_i)
+            if gh_hist is not None:
+                gh_hist += w * _regrid(s.log_i, s.gh_hist, first.log_i)
         return cls(first.log_i, log_e, gh, first.modulation, first.iv, first.params, y0,
-                   first.substeps, gh_log, gh_log_sd)  # fmt: skip
+                   first.substeps, gh_hist)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -887,31 +886,30 @@ class ScheduleSolution:
         ``(D, 24)`` at the start of each hour of each day [ng/mL].
     igf1_daily_mean_ng_ml
         ``(D,)`` daily means [ng/mL].
-    gh_log_ng_ml, gh_log_sd
-        ``(D, 24)`` mean and SD of log serum GH [log ng/mL] of a blood draw in each hour:
-        the schedule's tables read at the hour's lagged total IGF-1 (the feedback level the
-        liver system reads them at); ``None`` when the schedule has no GH tables.
+    gh_hist
+        ``(D, 24, B)`` distribution of serum GH of a blood draw in each hour (shares in the
+        bins of :data:`GH_LOG_EDGES`, summing to 1): the schedule's tables read at the
+        hour's lagged total IGF-1 (the feedback level the liver system reads them at);
+        ``None`` when the schedule has no GH tables.
     """
 
     igf1_total_ng_ml: np.ndarray
     igfbp3_total_ng_ml: np.ndarray
     igf1_daily_mean_ng_ml: np.ndarray
-    gh_log_ng_ml: np.ndarray | None = None
-    gh_log_sd: np.ndarray | None = None
+    gh_hist: np.ndarray | None = None
 
-    def gh_at(self, t_h: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
-        """Mean and SD of log serum GH [log ng/mL] of a blood draw at times ``t_h`` [h from
-        the schedule's start]: the values of the hour the time falls in (GH is tabulated as
-        hourly distributions, not as a curve)."""
-        if self.gh_log_ng_ml is None or self.gh_log_sd is None:
+    def gh_at(self, t_h: np.ndarray | float) -> np.ndarray:
+        """Distribution (..., B) of serum GH of a blood draw at times ``t_h`` [h from the
+        schedule's start] over the bins of :data:`GH_LOG_EDGES`: that of the hour the time
+        falls in (GH is tabulated as hourly distributions, not as a curve)."""
+        if self.gh_hist is None:
             raise ValueError("this schedule carries no GH tables (made by day_schedule, "
                              "they are; a cohort grid's schedules are not)")  # fmt: skip
-        mean, sd = self.gh_log_ng_ml.reshape(-1), self.gh_log_sd.reshape(-1)
+        flat = self.gh_hist.reshape(-1, self.gh_hist.shape[-1])
         t = np.asarray(t_h, dtype=float)
-        if np.any(t < 0.0) or np.any(t >= mean.size):
-            raise ValueError(f"times must lie within the schedule's {mean.size // 24} days")
-        i = np.minimum(np.floor(t).astype(np.int64), mean.size - 1)
-        return mean[i], sd[i]
+        if np.any(t < 0.0) or np.any(t >= flat.shape[0]):
+            raise ValueError(f"times must lie within the schedule's {flat.shape[0] // 24} days")
+        return flat[np.minimum(np.floor(t).astype(np.int64), flat.shape[0] - 1)]
 
     def at(self, t_h: np.ndarray | float, name: str = "igf1_total_ng_ml") -> np.ndarray:
         """Values at times ``t_h`` [h from the schedule's start], linear between hours."""
@@ -988,8 +986,7 @@ def day_schedule(
         before = (protocol, who, z - a - 1)
     arrays = _stacked(seq)
     return DaySchedule(arrays["log_i"], arrays["log_e"], arrays["gh"], arrays["modulation"],
-                       arrays["iv"], p0, y0, config.substeps, arrays["gh_log"],
-                       arrays["gh_log_sd"])  # fmt: skip
+                       arrays["iv"], p0, y0, config.substeps, arrays["gh_hist"])  # fmt: skip
 
 
 def solve_schedule(schedule: DaySchedule, scale: Any = None) -> ScheduleSolution:
@@ -1010,14 +1007,13 @@ def solve_schedule(schedule: DaySchedule, scale: Any = None) -> ScheduleSolution
               "modulation": schedule.modulation, "iv": schedule.iv}  # fmt: skip
     means, hours, _ = _run_arrays(p, schedule.y0, arrays, schedule.substeps)
     f, b, t, bp3 = (hours[..., i] for i in range(4))
-    gh_log = gh_log_sd = None
-    if schedule.gh_log is not None and schedule.gh_log_sd is not None:
-        # (D, 24, L) tables read at each hour's lagged IGF-1, as the kernel reads E
+    gh_hist = None
+    if schedule.gh_hist is not None:
+        # (D, 24, L, B) tables read at each hour's lagged IGF-1, as the kernel reads E;
+        # extrapolated or blended shares can dip below 0: clipped, then renormalised
         lag = np.log(hours[..., 6])[..., None]
         li = np.broadcast_to(schedule.log_i[:, None, :], (*lag.shape[:2], schedule.log_i.shape[1]))
-        gh_log = _regrid(li, np.swapaxes(schedule.gh_log, 1, 2), lag)[..., 0]
-        gh_log_sd = np.maximum(
-            _regrid(li, np.swapaxes(schedule.gh_log_sd, 1, 2), lag)[..., 0], 0.0)
+        gh_hist = np.maximum(_regrid(li, np.swapaxes(schedule.gh_hist, 1, 2), lag)[:, :, 0], 0.0)
+        gh_hist /= np.maximum(gh_hist.sum(axis=-1, keepdims=True), 1e-300)
     return ScheduleSolution((f + b + t) / IGF1_NMOL_PER_NG, (bp3 + b + t) / IGFBP3_NMOL_PER_NG,
-                            means[:, :3].sum(axis=1) / IGF1_NMOL_PER_NG, gh_log,
-                            gh_log_sd)  # fmt: skip
+                            means[:, :3].sum(axis=1) / IGF1_NMOL_PER_NG, gh_hist)  # fmt: skip
