@@ -441,8 +441,9 @@ def calibrate(
 
     if method not in ("laplace", "nuts"):
         raise ProtocolError(f"method must be 'laplace' or 'nuts', got {method!r}.")
-    from igfaxis.risk import harmonise_lab
+    from igfaxis.risk import harmonise_lab, lab_reference
 
+    readings = [lab_reference(lab) for lab in labs]
     labs = tuple(harmonise_lab(lab, person.age_y, person.sex) for lab in labs)
     if not labs:
         raise ProtocolError("calibrate needs at least one lab value.")
@@ -464,6 +465,8 @@ def calibrate(
     diagnostics["standardised_residuals"] = [float(r) for r in resid]
     diagnostics["observed"] = _observed(raw, z_map, obs, y_lab, sd_lab, resid, tl)
     diagnostics["gh_observations"] = int(np.sum(raw.is_gh))
+    # what each IGF-1 value was read against: its assay's table, its lab's interval, LIFE
+    diagnostics["lab_reference"] = readings
     converged = bool(fit.success) and bool(np.all(np.isfinite(cov)))
     message = "converged" if converged else (
         f"the posterior mode was not found ({fit.message}); check the labs' units and dates, "

@@ -98,3 +98,29 @@ def test_gh_predictive_interval_covers_pulse_resolved_draws() -> None:
           f"below the median {np.mean(pit < 0.5):.3f}")
     assert 0.84 <= inside <= 0.96, inside
     assert 0.40 <= float(np.mean(pit < 0.5)) <= 0.60
+
+
+def test_cli_fits_the_example_gh_labs() -> None:
+    """``igfaxis calibrate --labs examples/labs/woman-52-gh.csv --json`` lists the GH values
+    among the observations (2.1 mIU/L read as 0.7 ng/mL at 3 mIU per ug), each beside the
+    model's 90% range of one draw; the text output names them."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from igfaxis.cli import app
+
+    args = ["calibrate", "--person", "examples/persons/woman-52.yaml",
+            "--labs", "examples/labs/woman-52-gh.csv"]  # fmt: skip
+    result = CliRunner().invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    diag = json.loads(result.stdout)["diagnostics"]
+    gh = [o for o in diag["observed"] if o["analyte"] == "gh"]
+    assert diag["gh_observations"] == 2
+    assert [o["value_ng_ml"] for o in gh] == pytest.approx([0.9, 0.7], rel=1e-12)
+    assert [o["clock_h"] for o in gh] == [8.5, 7.75]
+    for o in gh:
+        assert o["model_q05_ng_ml"] < o["model_median_ng_ml"] < o["model_q95_ng_ml"]
+    text = CliRunner().invoke(app, args)
+    assert text.exit_code == 0, text.output
+    assert "GH values [ng/mL]" in text.stdout
