@@ -10,7 +10,7 @@ variation (:data:`igfaxis.risk.IGF1_CV_I`; CV_A the lab's platform's,
 known; IGFBP-3: :data:`IGFBP3_CV_I` and 0.06). A GH value is a blood draw from a pulsatile
 secretion: its distribution is the model's own, the 5-min samples of serum GH of the
 tabulated burst trains in the draw's clock hour, read at the modelled IGF-1 feedback
-(:meth:`igfaxis.simulate.ScheduleSolution.gh_at`: shares in 0.2-wide bins of log GH). Log GH
+(:meth:`igfaxis.simulate.DaySchedule.gh_at`: shares in 0.2-wide bins of log GH). Log GH
 is right-skewed there (mostly troughs, sometimes a burst: its median 0.2-0.5 SD below its
 mean), so no log-normal about the mean fits; its median and 5th and 95th centiles are
 joined by a two-piece normal in log GH, each half widened by the assay's log-normal error

@@ -137,6 +137,13 @@ class Forward:
         self.has_gh = bool(np.any(self.is_gh))
         self._grid = _node_schedules(person, tuple(segments), int(days), int(seed),
                                      int(substeps))  # fmt: skip
+        if self.has_gh:
+            # each node's GH table of each GH draw's day and hour, (nodes, n_gh, L, B): an
+            # evaluation blends these few, not every day's
+            t = self.t_h[self.is_gh]
+            d, h = (t // 24.0).astype(np.int64), (np.floor(t) % 24).astype(np.int64)
+            self._gh_levels = self._grid[0].log_i[d]
+            self._gh_tables = np.stack([g.gh_hist[d, :, h, :] for g in self._grid])
         self.evaluations = 0
 
     def _schedule(self, z_pit: float) -> Any:
@@ -149,8 +156,7 @@ class Forward:
         def blend(field: str) -> Any:
             return sum(wi * getattr(s, field) for wi, s in zip(w, g, strict=True))
 
-        pulses = {"gh_hist": blend("gh_hist")} if self.has_gh else {}
-        return replace(g[0], log_e=blend("log_e"), gh=blend("gh"), y0=blend("y0"), **pulses)
+        return replace(g[0], log_e=blend("log_e"), gh=blend("gh"), y0=blend("y0"))
 
     def solution(self, z: np.ndarray) -> Any:
         """The day-resolution solution of the liver system at ``z``."""
@@ -173,9 +179,15 @@ class Forward:
         out = np.log(np.where(self.is_bp3, bp3, igf))
         if not self.has_gh:
             return out, None
-        from igfaxis.simulate import GH_LOG_EDGES
+        from igfaxis.simulate import GH_LOG_EDGES, gh_draw_shares
 
-        shares = sol.gh_at(np.where(self.is_gh, self.t_h, 0.0))
+        w = _spline_weights(float(z[1]))
+        t = self.t_h[self.is_gh]
+        d, h = (t // 24.0).astype(np.int64), (np.floor(t) % 24).astype(np.int64)
+        tables = np.tensordot(w, self._gh_tables, axes=1)
+        shares = np.zeros((self.t_h.size, tables.shape[-1]))
+        shares[self.is_gh] = gh_draw_shares(self._gh_levels, tables,
+                                            sol.igf1_lagged_ng_ml[d, h])  # fmt: skip
         centres = 0.5 * (GH_LOG_EDGES[1:] + GH_LOG_EDGES[:-1])
         return np.where(self.is_gh, shares @ centres, out), shares
 

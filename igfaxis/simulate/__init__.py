@@ -33,7 +33,7 @@ _CELL = ("autophagy_hours_above", "cell_daily_metrics", "simulate_cell")
 _SENS = ("DoseResponse", "dose_elasticity")
 # Day resolution, and its tables of a history that calibration and cohorts re-run cheaply
 _DAY = ("GH_LOG_EDGES", "LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution",
-        "day_schedule", "simulate_days", "solve_schedule")
+        "day_schedule", "gh_draw_shares", "simulate_days", "solve_schedule")
 
 
 def __getattr__(name: str):

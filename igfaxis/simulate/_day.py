@@ -90,7 +90,7 @@ from igfaxis.simulate._trajectory import Trajectory
 from igfaxis.units import ALS_NMOL_PER_NG, IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 
 __all__ = ["GH_LOG_EDGES", "LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution",
-           "day_schedule", "simulate_days", "solve_schedule"]
+           "day_schedule", "gh_draw_shares", "simulate_days", "solve_schedule"]
 
 _FAST = ("ghrh", "srif_pev", "srif_arc", "gh_pool", "gh", "gh_periph")
 _LIVER = ("igf_free", "igf_binary", "igf_ternary", "bp3", "als", "liver_signal")
@@ -849,6 +849,21 @@ class DaySchedule:
         """Number of days."""
         return int(self.log_e.shape[0])
 
+    def gh_at(self, t_h: np.ndarray | float, solution: ScheduleSolution) -> np.ndarray:
+        """Distribution ``(n, B)`` of serum GH of a blood draw at times ``t_h`` [h from the
+        schedule's start] over the bins of :data:`GH_LOG_EDGES`: the table of the hour the
+        time falls in (GH is tabulated as hourly distributions, not as a curve), read at that
+        hour's lagged IGF-1 in ``solution`` (:func:`solve_schedule` of this schedule)."""
+        if self.gh_hist is None or solution.igf1_lagged_ng_ml is None:
+            raise ValueError("this schedule carries no GH tables (made by day_schedule, "
+                             "they are; a cohort grid's schedules are not)")  # fmt: skip
+        t = np.atleast_1d(np.asarray(t_h, dtype=float))
+        if np.any(t < 0.0) or np.any(t >= 24 * self.days):
+            raise ValueError(f"times must lie within the schedule's {self.days} days")
+        d, h = (t // 24.0).astype(np.int64), (np.floor(t) % 24).astype(np.int64)
+        return gh_draw_shares(self.log_i[d], self.gh_hist[d, :, h, :],
+                              solution.igf1_lagged_ng_ml[d, h])  # fmt: skip
+
     @classmethod
     def combine(cls, schedules: Any, weights: Any) -> DaySchedule:
         """``sum(w_i s_i)`` of the GH effect (logit), GH and start state of schedules of
@@ -886,30 +901,15 @@ class ScheduleSolution:
         ``(D, 24)`` at the start of each hour of each day [ng/mL].
     igf1_daily_mean_ng_ml
         ``(D,)`` daily means [ng/mL].
-    gh_hist
-        ``(D, 24, B)`` distribution of serum GH of a blood draw in each hour (shares in the
-        bins of :data:`GH_LOG_EDGES`, summing to 1): the schedule's tables read at the
-        hour's lagged total IGF-1 (the feedback level the liver system reads them at);
-        ``None`` when the schedule has no GH tables.
+    igf1_lagged_ng_ml
+        ``(D, 24)`` the lagged total IGF-1 at the start of each hour [ng/mL]: the feedback
+        level at which the GH tables are read (:meth:`DaySchedule.gh_at`).
     """
 
     igf1_total_ng_ml: np.ndarray
     igfbp3_total_ng_ml: np.ndarray
     igf1_daily_mean_ng_ml: np.ndarray
-    gh_hist: np.ndarray | None = None
-
-    def gh_at(self, t_h: np.ndarray | float) -> np.ndarray:
-        """Distribution (..., B) of serum GH of a blood draw at times ``t_h`` [h from the
-        schedule's start] over the bins of :data:`GH_LOG_EDGES`: that of the hour the time
-        falls in (GH is tabulated as hourly distributions, not as a curve)."""
-        if self.gh_hist is None:
-            raise ValueError("this schedule carries no GH tables (made by day_schedule, "
-                             "they are; a cohort grid's schedules are not)")  # fmt: skip
-        flat = self.gh_hist.reshape(-1, self.gh_hist.shape[-1])
-        t = np.asarray(t_h, dtype=float)
-        if np.any(t < 0.0) or np.any(t >= flat.shape[0]):
-            raise ValueError(f"times must lie within the schedule's {flat.shape[0] // 24} days")
-        return flat[np.minimum(np.floor(t).astype(np.int64), flat.shape[0] - 1)]
+    igf1_lagged_ng_ml: np.ndarray | None = None
 
     def at(self, t_h: np.ndarray | float, name: str = "igf1_total_ng_ml") -> np.ndarray:
         """Values at times ``t_h`` [h from the schedule's start], linear between hours."""
@@ -1007,13 +1007,18 @@ def solve_schedule(schedule: DaySchedule, scale: Any = None) -> ScheduleSolution
               "modulation": schedule.modulation, "iv": schedule.iv}  # fmt: skip
     means, hours, _ = _run_arrays(p, schedule.y0, arrays, schedule.substeps)
     f, b, t, bp3 = (hours[..., i] for i in range(4))
-    gh_hist = None
-    if schedule.gh_hist is not None:
-        # (D, 24, L, B) tables read at each hour's lagged IGF-1, as the kernel reads E;
-        # extrapolated or blended shares can dip below 0: clipped, then renormalised
-        lag = np.log(hours[..., 6])[..., None]
-        li = np.broadcast_to(schedule.log_i[:, None, :], (*lag.shape[:2], schedule.log_i.shape[1]))
-        gh_hist = np.maximum(_regrid(li, np.swapaxes(schedule.gh_hist, 1, 2), lag)[:, :, 0], 0.0)
-        gh_hist /= np.maximum(gh_hist.sum(axis=-1, keepdims=True), 1e-300)
     return ScheduleSolution((f + b + t) / IGF1_NMOL_PER_NG, (bp3 + b + t) / IGFBP3_NMOL_PER_NG,
-                            means[:, :3].sum(axis=1) / IGF1_NMOL_PER_NG, gh_hist)  # fmt: skip
+                            means[:, :3].sum(axis=1) / IGF1_NMOL_PER_NG,
+                            hours[..., 6].copy())  # fmt: skip
+
+
+def gh_draw_shares(log_i: np.ndarray, tables: np.ndarray, lagged_ng_ml: np.ndarray) -> np.ndarray:
+    """GH tables ``(n, L, B)`` tabulated at clamped levels ``log_i`` ``(n, L)`` [log
+    ng/mL], read at lagged total IGF-1 ``lagged_ng_ml`` ``(n,)`` as the liver kernel reads the
+    GH effect (linear in log IGF-1 between levels, extrapolated at the ends): ``(n, B)``
+    shares of a draw in the bins of :data:`GH_LOG_EDGES`, clipped at 0 (extrapolated or
+    blended shares can dip below) and renormalised."""
+    lag = np.log(np.asarray(lagged_ng_ml, dtype=float))[:, None]
+    out = np.maximum(_regrid(np.asarray(log_i, dtype=float), np.asarray(tables, dtype=float),
+                             lag)[:, 0], 0.0)  # fmt: skip
+    return out / np.maximum(out.sum(axis=-1, keepdims=True), 1e-300)

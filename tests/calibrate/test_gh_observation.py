@@ -2,7 +2,7 @@
 
 A single GH draw meets a pulsatile secretion: its observation model is the model's own
 distribution of serum GH in the draw's clock hour (the day tables' 5-min samples over their
-burst trains, :meth:`igfaxis.simulate.ScheduleSolution.gh_at`) with the GH assay's
+burst trains, :meth:`igfaxis.simulate.DaySchedule.gh_at`) with the GH assay's
 analytical CV. Checked here: that distribution against draws from independent
 pulse-resolved runs (other burst trains than the tables'), the direction in which a GH value
 moves the posterior, and that fits without GH take the IGF-1-only path unchanged.
@@ -82,17 +82,18 @@ def test_gh_predictive_interval_covers_pulse_resolved_draws() -> None:
     fraction below the predictive median (0.40-0.60; a log-normal about the tables' mean
     log GH put 68% of these draws below its median, a moment-matched skew-normal 61%)."""
     who, usual, days = Person(age_y=45, sex="male"), Protocol(name="usual day"), 60
-    sol = solve_schedule(day_schedule(who, [(0, usual)], days=days))
+    schedule = day_schedule(who, [(0, usual)], days=days)
+    sol = solve_schedule(schedule)
     rng = np.random.default_rng(11)
-    draws, moments = [], []  # log GH read; the tables' distribution at that hour
+    draws, times = [], []  # log GH read, and when
     for seed in (1001, 1002, 1003, 1004):
         run = simulate(who, usual, days=days, seed=seed)
         t, gh = run.times_h, run["gh_ng_ml"]
         for d in range(5, days):  # past the start from the habitual state
             when = 24.0 * d + 24.0 * rng.random()
             draws.append(math.log(float(np.interp(when, t, gh))) + rng.normal(0.0, GH_CV_A))
-            moments.append(sol.gh_at(when))
-    pit = gh_draw_cdf(np.array(moments), np.array(draws))
+            times.append(when)
+    pit = gh_draw_cdf(schedule.gh_at(np.array(times), sol), np.array(draws))
     inside = float(np.mean((pit > 0.05) & (pit < 0.95)))
     print(f"GH draws {pit.size}: inside the 90% interval {inside:.3f}, "
           f"below the median {np.mean(pit < 0.5):.3f}")
