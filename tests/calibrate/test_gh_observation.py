@@ -125,3 +125,24 @@ def test_cli_fits_the_example_gh_labs() -> None:
     text = CliRunner().invoke(app, args)
     assert text.exit_code == 0, text.output
     assert "GH values [ng/mL]" in text.stdout
+
+
+def test_gh_score_of_a_binned_normal_is_its_z() -> None:
+    """Against the closed form: a normal distribution of log GH binned into the tables' bins
+    gives back its 5th, 50th and 95th centiles (within the 0.2-wide bins' linear
+    interpolation) and, with no assay error, the z-score of a value as its score (beyond
+    the tabulated range too: a normal tail)."""
+    from scipy.stats import norm
+
+    from igfaxis.calibrate import gh_draw_quantiles, gh_draw_score
+    from igfaxis.simulate import GH_LOG_EDGES
+
+    mu, sd = -1.2, 0.7
+    shares = np.diff(norm.cdf(GH_LOG_EDGES, mu, sd))
+    q = gh_draw_quantiles(shares, (0.05, 0.5, 0.95))
+    np.testing.assert_allclose(q, mu + sd * norm.ppf([0.05, 0.5, 0.95]), atol=0.01)
+    values = mu + sd * np.array([-3.0, -1.0, 0.0, 0.5, 2.0])
+    # the centiles' 0.01 bounds each half's SD to 0.01 / 1.645 / 0.7 = 0.9%: the score's
+    # error is relative
+    np.testing.assert_allclose(gh_draw_score(shares, values, 0.0), [-3.0, -1.0, 0.0, 0.5, 2.0],
+                               rtol=0.009, atol=1e-9)  # fmt: skip
