@@ -145,7 +145,9 @@ def igfbp3_to_ng_ml(value: float, unit: str) -> float:
 
 
 #: GH: 1 mg of somatropin = 3.0 IU (WHO International Standard 98/574, the GH assay
-#: consensus; cf. facts PHY-067, 1.2 IU = about 0.4 mg), so 1 mIU/L = 1/3 ng/mL
+#: consensus; cf. facts PHY-067, 1.2 IU = about 0.4 mg), so 1 mIU/L = 1/3 ng/mL (GH assays
+#: restandardised to IS 98/574 report mU/L at 3x ug/L: Barth JH, Sibley PE 2008 Ann Clin
+#: Biochem 45:598; the older IS 80/505 had no assigned mass, factors 2-3 were used)
 GH_IU_PER_MG: Final = 3.0
 #: accepted spellings of GH concentration units -> (canonical name, ng/mL per unit)
 _GH_UNITS: Final = {

@@ -9,9 +9,13 @@ Model predictions and published associations, not medical advice.
 """
 
 from igfaxis.calibrate._fit import (
+    GH_CV_A as GH_CV_A,
     IGFBP3_CV_I as IGFBP3_CV_I,
     CalibrationConfig as CalibrationConfig,
     calibrate as calibrate,
+    gh_draw_cdf as gh_draw_cdf,
+    gh_draw_quantiles as gh_draw_quantiles,
+    gh_draw_score as gh_draw_score,
     lab_sigma as lab_sigma,
     model_labs as model_labs,
 )
@@ -21,5 +25,6 @@ from igfaxis.calibrate._result import (
     LabPrediction as LabPrediction,
 )
 
-__all__ = ["IGFBP3_CV_I", "NAMES", "CalibrationConfig", "CalibrationResult", "LabPrediction",
-           "calibrate", "lab_sigma", "model_labs"]  # fmt: skip
+__all__ = ["GH_CV_A", "IGFBP3_CV_I", "NAMES", "CalibrationConfig", "CalibrationResult",
+           "LabPrediction", "calibrate", "gh_draw_cdf", "gh_draw_quantiles", "gh_draw_score",
+           "lab_sigma", "model_labs"]  # fmt: skip

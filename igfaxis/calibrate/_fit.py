@@ -7,9 +7,19 @@ under the person's history (day resolution, :mod:`igfaxis.calibrate._forward`) a
 ``sigma = sqrt(CV_I**2 + CV_A**2)``, the within-person biological and the assay's analytical
 variation (:data:`igfaxis.risk.IGF1_CV_I`; CV_A the lab's platform's,
 :func:`igfaxis.risk.assay_cv`, :data:`igfaxis.risk.IGF1_CV_A` = 0.06 when not stated or not
-known; IGFBP-3: :data:`IGFBP3_CV_I` and 0.06). A lab that carries its own reference interval
-is fitted on the model's reference scale (:func:`igfaxis.risk.harmonise_lab`: the same SDS
-in LIFE); ``CalibrationResult.labs`` holds the labs so read.
+known; IGFBP-3: :data:`IGFBP3_CV_I` and 0.06). A GH value is a blood draw from a pulsatile
+secretion: its distribution is the model's own, the 5-min samples of serum GH of the
+tabulated burst trains in the draw's clock hour, read at the modelled IGF-1 feedback
+(:meth:`igfaxis.simulate.DaySchedule.gh_at`: shares in 0.2-wide bins of log GH). Log GH
+is right-skewed there (mostly troughs, sometimes a burst: its median 0.2-0.5 SD below its
+mean), so no log-normal about the mean fits; its median and 5th and 95th centiles are
+joined by a two-piece normal in log GH, each half widened by the assay's log-normal error
+:data:`GH_CV_A` (:func:`gh_draw_score`; 8-32 tabulated burst trains do not show the far
+tails). The value enters the fit as its normal score under that distribution, a standard
+normal residual (the density's Jacobian, a constant on each side, is left out). A lab that
+carries its own reference interval is fitted on the model's reference scale
+(:func:`igfaxis.risk.harmonise_lab`: the same SDS in LIFE); ``CalibrationResult.labs`` holds
+the labs so read.
 
 - ``method="laplace"``: the posterior mode by trust-region least squares on the stacked
   residuals (labs / sigma, then z: the prior), covariance ``(J^T J)^-1`` from its final
@@ -39,13 +49,18 @@ from igfaxis.errors import ProtocolError
 from igfaxis.protocol import History, Person, Protocol
 from igfaxis.risk import IGF1_CV_A, IGF1_CV_I
 
-__all__ = ["IGFBP3_CV_I", "CalibrationConfig", "Timeline", "calibrate", "lab_sigma", "model_labs",
-           "timeline"]
+__all__ = ["GH_CV_A", "IGFBP3_CV_I", "CalibrationConfig", "Timeline", "calibrate", "gh_draw_cdf",
+           "gh_draw_quantiles", "gh_draw_score", "lab_sigma", "model_labs", "timeline"]
 
 #: within-person biological variation of IGFBP-3 [CV, log scale]: 0.10 [UNVERIFIED: Nguyen TV
 #: et al. 2008 Clin Chem 54:1268 give 11-21% for the IGF-axis markers together, read in
 #: abstract; the same value sets the spread of igfbp3_als_production]
 IGFBP3_CV_I = 0.10
+#: analytical CV of a serum GH immunoassay: 0.07, the upper inter-assay CV (5-7% at GH
+#: 1.7-27.5 ug/L) of the automated 22-kD-specific IDS-iSYS hGH assay [Manolopoulou J et al.
+#: 2012 Clin Chem 58:1446, read in abstract]; beside the pulsatile spread of a single draw
+#: (log SD 0.4-1.0 in the model's tables) it hardly counts
+GH_CV_A = 0.07
 
 
 @dataclass(frozen=True)
@@ -205,7 +220,8 @@ def model_labs(person: Person, days: Sequence[float], *, history: History | None
 
 def _observations(labs: Sequence[Any], tl: Timeline) -> tuple[list[Observation], np.ndarray,
                                                                 np.ndarray]:  # fmt: skip
-    """Observations, log values and sigmas of the IGF-1 and IGFBP-3 labs."""
+    """Observations, log values and sigmas of the IGF-1, IGFBP-3 and GH labs (GH: the
+    assay's; :class:`_Scored` turns a GH value into its normal score)."""
     obs, y, sd = [], [], []
     for lab in labs:
         h, m = (int(v) for v in lab.time.split(":"))
@@ -217,10 +233,77 @@ def _observations(labs: Sequence[Any], tl: Timeline) -> tuple[list[Observation],
             obs.append(Observation(t, "igfbp3"))
             y.append(math.log(lab.igfbp3_ng_ml))
             sd.append(_sigma("igfbp3"))
+        if lab.gh_ng_ml is not None:
+            obs.append(Observation(t, "gh"))
+            y.append(math.log(lab.gh_ng_ml))
+            sd.append(GH_CV_A)
     return obs, np.array(y), np.array(sd)
 
 
-def _laplace(forward: Forward, y: np.ndarray, sd: np.ndarray) -> tuple:
+def gh_draw_quantiles(shares: np.ndarray, qs: Sequence[float],
+                      edges: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Quantiles (..., len(qs)) [log ng/mL] of hourly distributions ``shares`` (..., B) over
+    the bins ``edges`` (default :data:`igfaxis.simulate.GH_LOG_EDGES`), the distribution
+    function linear within a bin."""
+    from igfaxis.simulate import GH_LOG_EDGES
+
+    e = np.asarray(GH_LOG_EDGES if edges is None else edges, dtype=float)
+    p = np.asarray(shares, dtype=float)
+    p = p / np.sum(p, axis=-1, keepdims=True)
+    cum = np.concatenate([np.zeros((*p.shape[:-1], 1)), np.cumsum(p, axis=-1)], axis=-1)
+    out = []
+    for q in qs:
+        j = np.clip(np.sum(cum[..., 1:] < q, axis=-1), 0, p.shape[-1] - 1)[..., None]
+        below = np.take_along_axis(cum, j, axis=-1)[..., 0]
+        mass = np.maximum(np.take_along_axis(p, j, axis=-1)[..., 0], 1e-300)
+        out.append(e[j[..., 0]] + np.clip((q - below) / mass, 0.0, 1.0) * np.diff(e)[j[..., 0]])
+    return np.stack(out, axis=-1)
+
+
+def gh_draw_score(shares: np.ndarray, log_y: np.ndarray, sd: float | np.ndarray = GH_CV_A,
+                  edges: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """Normal score of GH values ``exp(log_y)`` under hourly distributions ``shares``
+    (..., B) over the bins ``edges`` [log ng/mL] (:func:`gh_draw_quantiles`): a two-piece
+    normal in log GH through the distribution's median and its 5th and 95th centiles, each
+    half's SD widened by the assay's error ``sd`` (log scale). Exact at those centiles, it
+    gives a value beyond the tabulated samples (a draw rarer than 8-32 burst trains show)
+    a finite score that moves smoothly and monotonically with the model."""
+    lo, mid, hi = np.moveaxis(gh_draw_quantiles(shares, (0.05, 0.5, 0.95), edges), -1, 0)
+    z95, a = 1.6448536269514722, np.asarray(sd, dtype=float) ** 2
+    below = np.sqrt(((mid - lo) / z95) ** 2 + a)
+    above = np.sqrt(((hi - mid) / z95) ** 2 + a)
+    d = np.asarray(log_y, dtype=float) - mid
+    return d / np.where(d < 0.0, below, above)
+
+
+def gh_draw_cdf(shares: np.ndarray, log_y: np.ndarray, sd: float | np.ndarray = GH_CV_A,
+                edges: np.ndarray | None = None) -> np.ndarray:  # fmt: skip
+    """``P(draw < y)``: :func:`gh_draw_score` on the probability scale."""
+    from scipy.special import ndtr
+
+    return ndtr(gh_draw_score(shares, log_y, sd, edges))
+
+
+class _Scored:
+    """The forward model with each GH value replaced by its normal score: a callable of
+    ``z`` whose GH entries are ``-Phi^-1(F_z(y))`` (positive where the model lies above the
+    value, as ``model - y`` is), against targets 0 with SD 1 (:attr:`y`, :attr:`sd`)."""
+
+    def __init__(self, forward: Forward, y: np.ndarray, sd: np.ndarray) -> None:
+        self.forward, self.is_gh = forward, forward.is_gh
+        self.y_gh, self.sd_gh = y[self.is_gh], sd[self.is_gh]
+        self.y = np.where(self.is_gh, 0.0, y)
+        self.sd = np.where(self.is_gh, 1.0, sd)
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        if not self.forward.has_gh:
+            return self.forward(z)
+        values, shares = self.forward.evaluate(z)
+        values[self.is_gh] = -gh_draw_score(shares[self.is_gh], self.y_gh, self.sd_gh)
+        return values
+
+
+def _laplace(forward: Any, y: np.ndarray, sd: np.ndarray) -> tuple:
     """Posterior mode and Gauss-Newton covariance of z."""
     from scipy.optimize import least_squares
 
@@ -250,7 +333,7 @@ def _features(z: np.ndarray, degree: int = 3) -> Any:
     return xp.stack(cols, axis=-1)
 
 
-def _emulator(forward: Forward, centre: np.ndarray, cov: np.ndarray, seed: int) -> tuple:
+def _emulator(forward: Any, centre: np.ndarray, cov: np.ndarray, seed: int) -> tuple:
     """A cubic polynomial of the forward model over the Laplace region: coefficients, the
     region's centre and scale, and the largest error on held-out points [log units]."""
     from scipy.stats import qmc
@@ -305,6 +388,29 @@ def _nuts(coef: np.ndarray, mid: np.ndarray, half: np.ndarray, y: np.ndarray, sd
                    "ess": dict(zip(NAMES, ess, strict=True)), "divergences": diverging}
 
 
+def _observed(forward: Forward, z: np.ndarray, obs: list[Observation], y: np.ndarray,
+              sd: np.ndarray, resid: np.ndarray, tl: Timeline) -> list[dict[str, Any]]:  # fmt: skip
+    """Each observation at the posterior mode: the value, the model's median and 90%
+    interval of what a lab then reads, and the standardised residual (diagnostics)."""
+    from scipy.optimize import brentq
+    from scipy.special import ndtri
+
+    values, shares = forward.evaluate(z)
+    out = []
+    for j, o in enumerate(obs):
+        if o.analyte == "gh":
+            cdf = lambda v, q, j=j: float(gh_draw_cdf(shares[j], v, sd[j])) - q  # noqa: E731
+            q = [math.exp(brentq(cdf, -10.0, 10.0, args=(p,), xtol=1e-9))
+                 for p in (0.05, 0.5, 0.95)]  # fmt: skip
+        else:
+            q = [math.exp(values[j] + sd[j] * float(ndtri(p))) for p in (0.05, 0.5, 0.95)]
+        out.append({"analyte": o.analyte, "day": float(tl.origin_day + o.t_h // 24.0),
+                    "clock_h": float(o.t_h % 24.0), "value_ng_ml": float(math.exp(y[j])),
+                    "model_q05_ng_ml": q[0], "model_median_ng_ml": q[1], "model_q95_ng_ml": q[2],
+                    "standardised_residual": float(resid[j])})  # fmt: skip
+    return out
+
+
 def calibrate(
     person: Person,
     labs: Sequence[Any],
@@ -323,8 +429,9 @@ def calibrate(
         ``personal`` is ignored: it is what is fitted.
     labs
         :class:`~igfaxis.io.labs.LabValue` records (:func:`igfaxis.io.read_labs`): IGF-1,
-        and IGFBP-3 where measured (GH values are not used: one random GH sample says
-        little about a pulsatile secretion).
+        and IGFBP-3 and GH where measured (a GH value is weighed by the model's own
+        distribution of a single draw at its clock hour: it says little, but not nothing,
+        about pituitary capacity).
 
     Other Parameters
     ----------------
@@ -348,17 +455,20 @@ def calibrate(
 
     if method not in ("laplace", "nuts"):
         raise ProtocolError(f"method must be 'laplace' or 'nuts', got {method!r}.")
-    from igfaxis.risk import harmonise_lab
+    from igfaxis.risk import harmonise_lab, lab_reference
 
+    readings = [lab_reference(lab) for lab in labs]
     labs = tuple(harmonise_lab(lab, person.age_y, person.sex) for lab in labs)
     if not labs:
         raise ProtocolError("calibrate needs at least one lab value.")
     until = max(lab.day for lab in labs)
     tl = timeline(labs, history, protocol, config.warmup_days, until)
-    obs, y, sd = _observations(labs, tl)
+    obs, y_lab, sd_lab = _observations(labs, tl)
     days = math.ceil(until - tl.origin_day) + 1
-    fwd = Forward(person.model_copy(update={"age_y": person.age_y + tl.origin_day / 365.25}),
+    raw = Forward(person.model_copy(update={"age_y": person.age_y + tl.origin_day / 365.25}),
                   list(tl.segments), days, obs, seed=config.table_seed)  # fmt: skip
+    fwd = _Scored(raw, y_lab, sd_lab)
+    y, sd = fwd.y, fwd.sd
     z_map, cov, fit = _laplace(fwd, y, sd)
     rng = np.random.default_rng(config.seed)
     diagnostics: dict[str, Any] = {"method": method, "labs": len(labs),
@@ -367,6 +477,10 @@ def calibrate(
                                    "optimizer_message": str(fit.message)}  # fmt: skip
     resid = (fwd(z_map) - y) / sd
     diagnostics["standardised_residuals"] = [float(r) for r in resid]
+    diagnostics["observed"] = _observed(raw, z_map, obs, y_lab, sd_lab, resid, tl)
+    diagnostics["gh_observations"] = int(np.sum(raw.is_gh))
+    # what each IGF-1 value was read against: its assay's table, its lab's interval, LIFE
+    diagnostics["lab_reference"] = readings
     converged = bool(fit.success) and bool(np.all(np.isfinite(cov)))
     message = "converged" if converged else (
         f"the posterior mode was not found ({fit.message}); check the labs' units and dates, "

@@ -42,7 +42,8 @@ class Observation:
     """One modelled quantity at one time: what a lab measured, or a time to predict.
 
     ``t_h`` is on the schedule's time line (hours from its first day); ``analyte`` is
-    ``"igf1"`` or ``"igfbp3"``.
+    ``"igf1"``, ``"igfbp3"`` or ``"gh"`` (serum GH of a blood draw: the model value is the
+    mean of log GH in that hour; :meth:`Forward.evaluate` gives its distribution).
     """
 
     t_h: float
@@ -146,8 +147,17 @@ class Forward:
         self.observations = tuple(observations)
         self.t_h = np.array([o.t_h for o in observations], dtype=float)
         self.is_bp3 = np.array([o.analyte == "igfbp3" for o in observations])
+        self.is_gh = np.array([o.analyte == "gh" for o in observations], dtype=bool)
+        self.has_gh = bool(np.any(self.is_gh))
         self._grid = _node_schedules(person, tuple(segments), int(days), int(seed),
                                      int(substeps))  # fmt: skip
+        if self.has_gh:
+            # each node's GH table of each GH draw's day and hour, (nodes, n_gh, L, B): an
+            # evaluation blends these few, not every day's
+            t = self.t_h[self.is_gh]
+            d, h = (t // 24.0).astype(np.int64), (np.floor(t) % 24).astype(np.int64)
+            self._gh_levels = self._grid[0].log_i[d]
+            self._gh_tables = np.stack([g.gh_hist[d, :, h, :] for g in self._grid])
         self.evaluations = 0
 
     def _schedule(self, z_pit: float) -> Any:
@@ -156,18 +166,40 @@ class Forward:
         the nodes a smooth posterior cannot follow), linear beyond the outer nodes."""
         w = _spline_weights(z_pit)
         g = self._grid
-        return replace(g[0], log_e=sum(wi * s.log_e for wi, s in zip(w, g, strict=True)),
-                       gh=sum(wi * s.gh for wi, s in zip(w, g, strict=True)),
-                       y0=sum(wi * s.y0 for wi, s in zip(w, g, strict=True)))  # fmt: skip
+
+        def blend(field: str) -> Any:
+            return sum(wi * getattr(s, field) for wi, s in zip(w, g, strict=True))
+
+        return replace(g[0], log_e=blend("log_e"), gh=blend("gh"), y0=blend("y0"))
 
     def solution(self, z: np.ndarray) -> Any:
         """The day-resolution solution of the liver system at ``z``."""
         self.evaluations += 1
         return solve_schedule(self._schedule(float(z[1])), liver_scale(z))
 
-    def __call__(self, z: np.ndarray) -> np.ndarray:
-        """Log model values [log ng/mL] at the observations."""
+    def evaluate(self, z: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Log model values [log ng/mL] at the observations (GH: the mean of log GH over
+        the draw's hour) and, when there are GH observations, each one's distribution of
+        a draw (``(n, B)`` shares in the bins of :data:`igfaxis.simulate.GH_LOG_EDGES`;
+        rows of other analytes meaningless)."""
         sol = self.solution(z)
         igf = sol.at(self.t_h, "igf1_total_ng_ml")
         bp3 = sol.at(self.t_h, "igfbp3_total_ng_ml")
-        return np.log(np.where(self.is_bp3, bp3, igf))
+        out = np.log(np.where(self.is_bp3, bp3, igf))
+        if not self.has_gh:
+            return out, None
+        from igfaxis.simulate import GH_LOG_EDGES, gh_draw_shares
+
+        w = _spline_weights(float(z[1]))
+        t = self.t_h[self.is_gh]
+        d, h = (t // 24.0).astype(np.int64), (np.floor(t) % 24).astype(np.int64)
+        tables = np.tensordot(w, self._gh_tables, axes=1)
+        shares = np.zeros((self.t_h.size, tables.shape[-1]))
+        shares[self.is_gh] = gh_draw_shares(self._gh_levels, tables,
+                                            sol.igf1_lagged_ng_ml[d, h])  # fmt: skip
+        centres = 0.5 * (GH_LOG_EDGES[1:] + GH_LOG_EDGES[:-1])
+        return np.where(self.is_gh, shares @ centres, out), shares
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        """Log model values [log ng/mL] at the observations (:meth:`evaluate`)."""
+        return self.evaluate(z)[0]

@@ -67,6 +67,7 @@ from igfaxis.cli._render import (
     band_line,
     compare_table,
     err_console,
+    gh_note,
     next_lab_line,
     out_console,
     pareto_table,
@@ -760,6 +761,9 @@ def calibrate_cmd(
     note = posterior_note(data["posterior"], run.result.config.prior_dominated)
     if note is not None:
         console.print(note)
+    gh = gh_note(data["diagnostics"].get("observed", []))
+    if gh is not None:
+        console.print(gh)
     if data["predictions"]:
         console.print(prediction_table(data["predictions"]))
     console.print(next_lab_line(data["most_informative"]))

@@ -282,6 +282,19 @@ def posterior_note(posterior: Mapping[str, Mapping[str, Any]], threshold: float)
             "parameters learnable (docs/labs.md).")  # fmt: skip
 
 
+def gh_note(observed: Sequence[Mapping[str, Any]]) -> str | None:
+    """The GH values of a fit beside the model's 90% range of a single draw at that clock
+    hour (``diagnostics["observed"]``), when there are any."""
+    rows = [o for o in observed if o["analyte"] == "gh"]
+    if not rows:
+        return None
+    parts = [f"day {o['day']:g} {int(o['clock_h']):02d}:{round(60 * (o['clock_h'] % 1)):02d} "
+             f"{_num(o['value_ng_ml'], 2)} (model {_num(o['model_q05_ng_ml'], 2)}-"
+             f"{_num(o['model_q95_ng_ml'], 2)})" for o in rows]  # fmt: skip
+    return ("GH values [ng/mL] beside the model's 90% range of one draw at that hour (GH "
+            "comes in bursts, so one value says little): " + "; ".join(parts) + ".")
+
+
 def prediction_table(predictions: Sequence[Mapping[str, Any]]) -> Table:
     """One row per predicted lab (:meth:`igfaxis.calibrate.LabPrediction.to_dict`)."""
     table = Table(title="Predicted next labs, total IGF-1 [ng/mL] at 08:00 (measurement "

@@ -16,9 +16,11 @@ Model predictions and published associations; not medical advice.
 from igfaxis.risk._assays import (
     Assay as Assay,
     assay_cv as assay_cv,
+    assay_reference as assay_reference,
     assays as assays,
     find_assay as find_assay,
     harmonise_lab as harmonise_lab,
+    lab_reference as lab_reference,
     reference_scale_ng_ml as reference_scale_ng_ml,
 )
 from igfaxis.risk._assess import (
@@ -98,6 +100,7 @@ __all__ = [
     "StepSdsHazard",
     "TrajectoryScore",
     "assay_cv",
+    "assay_reference",
     "assays",
     "assess",
     "bcpe_cdf",
@@ -111,6 +114,7 @@ __all__ = [
     "hazard_curve",
     "hazard_curves",
     "hazard_ratio",
+    "lab_reference",
     "load_reference_table",
     "percentile",
     "population_mean_hr",

@@ -18,6 +18,14 @@ Sabbah N et al. 2021 Endocr Connect 10(9), two more). Two things follow for a pe
   to which the model is calibrated. This is the SDS harmonisation that method-comparison
   studies recommend over raw values across assays; its assumption (a log-normal
   distribution within the interval) is the usual one for IGF-1 reference intervals.
+- **The assay's own reference table.** Where a lab names a platform for which an IGF-1
+  reference table measured on that platform is available (:func:`assay_reference`: a
+  packaged table of :func:`~igfaxis.risk.reference_tables` whose ``assay`` names the same
+  platform, or one passed in, e.g. from :func:`~igfaxis.risk.load_reference_table`), the
+  value's SDS in that table is placed at the same SDS in LIFE; this comes before the lab's
+  own interval. Only the LIFE tables are packaged so far (their assay is not stated), so
+  with packaged data a lab is read against its own interval or taken as LIFE.
+  :func:`lab_reference` says which reading a lab gets.
 
 Model predictions and published associations, not medical advice.
 """
@@ -35,9 +43,13 @@ from typing import TYPE_CHECKING, Final
 from igfaxis.risk._observation import IGF1_CV_A
 
 if TYPE_CHECKING:
-    from igfaxis.protocol import LabValue
+    from collections.abc import Sequence
 
-__all__ = ["Assay", "assay_cv", "assays", "find_assay", "harmonise_lab", "reference_scale_ng_ml"]
+    from igfaxis.protocol import LabValue
+    from igfaxis.risk._tables import ReferenceTable
+
+__all__ = ["Assay", "assay_cv", "assay_reference", "assays", "find_assay", "harmonise_lab",
+           "lab_reference", "reference_scale_ng_ml"]
 
 #: the centiles a printed reference interval spans (2.5th to 97.5th): +-1.96 SDS
 _Z_INTERVAL: Final = 1.959963984540054
@@ -139,11 +151,53 @@ def reference_scale_ng_ml(value_ng_ml: float, ref_low_ng_ml: float, ref_high_ng_
     return float(centile_value(z, age_y, sex))
 
 
-def harmonise_lab(lab: LabValue, age_at_day0_y: float, sex: str) -> LabValue:
-    """``lab`` with ``igf1_ng_ml`` on the model's reference scale when it carries its lab's
-    reference interval (:func:`reference_scale_ng_ml`); unchanged otherwise or when done
-    already. ``value``/``unit`` keep what the report printed."""
-    if lab.ref_low_ng_ml is None or lab.ref_high_ng_ml is None or lab.harmonised:
+def assay_reference(assay: str | None,
+                    tables: Sequence[ReferenceTable] | None = None) -> ReferenceTable | None:
+    """The IGF-1 reference table measured on the platform that ``assay`` (a lab's free
+    text) names: the first of ``tables`` (default: the packaged IGF-1 tables) whose own
+    ``assay`` names the same platform of ``igfaxis/data/assays.csv``; ``None`` when the
+    platform is not known or has no table."""
+    found = find_assay(assay)
+    if found is None:
+        return None
+    if tables is None:
+        from igfaxis.risk._tables import reference_table, reference_tables
+
+        tables = [reference_table(a, n) for a, n in reference_tables() if a == "igf1"]
+    return next((t for t in tables if t.analyte == "igf1" and find_assay(t.assay) == found),
+                None)  # fmt: skip
+
+
+def lab_reference(lab: LabValue, tables: Sequence[ReferenceTable] | None = None) -> str:
+    """Which reading :func:`harmonise_lab` gives ``lab``: ``"assay table NAME"`` (its
+    platform's reference table, :func:`assay_reference`), ``"lab interval"`` (its own
+    ``ref_low``/``ref_high``) or ``"LIFE"`` (the value as it is, on the model's scale)."""
+    table = assay_reference(lab.assay, tables)
+    if table is not None:
+        return f"assay table {table.name}"
+    if lab.ref_low_ng_ml is not None and lab.ref_high_ng_ml is not None:
+        return "lab interval"
+    return "LIFE"
+
+
+def harmonise_lab(lab: LabValue, age_at_day0_y: float, sex: str, *,
+                  tables: Sequence[ReferenceTable] | None = None) -> LabValue:  # fmt: skip
+    """``lab`` with ``igf1_ng_ml`` on the model's reference scale: through its platform's
+    reference table when one is available (:func:`assay_reference`; ``tables``: default
+    the packaged ones), else through its lab's own reference interval
+    (:func:`reference_scale_ng_ml`); unchanged otherwise or when done already
+    (:func:`lab_reference` names the reading). ``value``/``unit`` keep what the report
+    printed."""
+    if lab.harmonised:
+        return lab
+    table = assay_reference(lab.assay, tables)
+    if table is not None:
+        from igfaxis.risk._reference import centile_value, sds
+
+        age = lab.age_y(age_at_day0_y)
+        z = sds(lab.igf1_ng_ml, age, sex, reference=table)
+        return replace(lab, igf1_ng_ml=float(centile_value(z, age, sex)), harmonised=True)
+    if lab.ref_low_ng_ml is None or lab.ref_high_ng_ml is None:
         return lab
     v = reference_scale_ng_ml(lab.igf1_ng_ml, lab.ref_low_ng_ml, lab.ref_high_ng_ml,
                               lab.age_y(age_at_day0_y), sex)  # fmt: skip

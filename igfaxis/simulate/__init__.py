@@ -32,8 +32,8 @@ _CELL = ("autophagy_hours_above", "cell_daily_metrics", "simulate_cell")
 # A dose's elasticity of IGF-1, by forward-mode differentiation through the JAX engine
 _SENS = ("DoseResponse", "dose_elasticity")
 # Day resolution, and its tables of a history that calibration and cohorts re-run cheaply
-_DAY = ("LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution", "day_schedule",
-        "simulate_days", "solve_schedule")
+_DAY = ("GH_LOG_EDGES", "LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution",
+        "day_schedule", "gh_draw_shares", "simulate_days", "solve_schedule")
 
 
 def __getattr__(name: str):

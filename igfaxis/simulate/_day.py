@@ -95,14 +95,21 @@ from igfaxis.units import (
     IGFBP3_NMOL_PER_NG,
 )
 
-__all__ = ["LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution", "day_schedule",
-           "simulate_days", "solve_schedule"]
+__all__ = ["GH_LOG_EDGES", "LIVER_FIELDS", "DayConfig", "DaySchedule", "ScheduleSolution",
+           "day_schedule", "gh_draw_shares", "simulate_days", "solve_schedule"]
 
 _FAST = ("ghrh", "srif_pev", "srif_arc", "gh_pool", "gh", "gh_periph")
 _LIVER = ("igf_free", "igf_binary", "igf_ternary", "bp3", "als", "liver_signal",
           "liver_signal_1", "liver_signal_2")  # fmt: skip
 _REPORTED = ("energy_status", "protein_status", "liver_nutrition", "ghrelin", "training",
              "igfbp1")  # fmt: skip
+#: 5-min samples of serum GH in an hour of a table run
+_GH_SAMPLES_PER_HOUR = 12
+#: bin edges [log ng/mL] of the tables' hourly distributions of serum GH: 0.2 wide (a factor
+#: 1.22; 0.4-wide bins, linear within, put the 5th centile 0.1-0.3 lower) from 0.0017 to
+#: 600 ng/mL; samples beyond fall into the outer bins (current GH immunoassays read down to
+#: 0.01-0.05 ug/L)
+GH_LOG_EDGES = np.linspace(-6.4, 6.4, 65)
 _CLAMP = dict.fromkeys(("igf_syn_max", "igf_k_free", "igf_kon3", "igf_kon_als",
                         "igf_koff_als", "igf_k_binary", "igf_k_ternary", "bp3_k"), 0.0)  # fmt: skip
 _UNITS = {"igf1_total_ng_ml": "ng/mL", "igf1_free_ng_ml": "ng/mL",
@@ -162,6 +169,9 @@ class _Day:
     means: np.ndarray  # daily means of _REPORTED
     modulation: np.ndarray  # (24,) hourly hepatic modulation
     iv: np.ndarray  # (24,) hourly IV IGF-1 [nmol/L/h]
+    # (L, 24, B) share of each hour's 5-min samples of serum GH over the burst trains in each
+    # bin of GH_LOG_EDGES (what a blood draw in that hour meets)
+    gh_hist: np.ndarray
 
 
 def _window(b: np.ndarray, v: np.ndarray, a: float, z: float) -> tuple[np.ndarray, np.ndarray]:
@@ -270,7 +280,8 @@ class _Node:
         self.exo = [n for n in habit._fields if n not in _FAST and n not in _LIVER]
         self.i_ref = (habit.igf_free + habit.igf_binary + habit.igf_ternary) / IGF1_NMOL_PER_NG
         self.table: dict[tuple[str, int], _Day] = {}
-        # key -> (day, x, {n: (hourly sum, gh sum) over the first n burst trains}, rest)
+        # key -> (day, x, {n: (hourly sum, gh sum, hourly counts of GH samples by bin)
+        # over the first n burst trains}, rest)
         self.raw: dict[str, tuple] = {}
         self.full: tuple[np.ndarray, np.ndarray] | None = None
         self.path, self.saved = path, 0  # on-disk copy of ``raw``; entries it holds
@@ -338,8 +349,8 @@ class _Node:
         """The table of ``key`` over ``cfg.seeds`` burst trains, tabulated from ``x`` on
         ``day`` if the key is new (``before``: :meth:`_spliced`)."""
         if key not in self.raw:
-            hourly, gh, rest, k = self._tabulate(day, x, horizon, 0, self.cfg.seeds, before)
-            self.raw[key] = (day, x, {k: (hourly, gh)}, rest, before)
+            *sums, rest, k = self._tabulate(day, x, horizon, 0, self.cfg.seeds, before)
+            self.raw[key] = (day, x, {k: tuple(sums)}, rest, before)
         return self.entry(key, None)
 
     def entry(self, key: str, n: int | None) -> _Day:
@@ -366,19 +377,20 @@ class _Node:
         day, x, sums, _, before = self.raw[key]
         n = max(sums)
         while n < target:
-            h2, g2, _, _ = self._tabulate(day, x, None, n, 2 * n, before)
-            sums[2 * n] = (sums[n][0] + h2, sums[n][1] + g2)
+            *more, _, _ = self._tabulate(day, x, None, n, 2 * n, before)
+            sums[2 * n] = tuple(a + b for a, b in zip(sums[n], more, strict=True))
             n *= 2
 
     def _entry(self, key: str, n: int) -> _Day:
         _, _, sums, rest, _ = self.raw[key]
-        hourly, gh = sums[n]
+        hourly, gh, counts = sums[n]
         top = max(float(self.p.ghr_function), 1e-12)
         effect = np.clip(hourly / n, 1e-12 * top, top * (1.0 - 1e-9))
         # E = top s / (1 + s): the GH-receptor saturation taken out, so that what is
         # interpolated in log IGF-1 is nearly linear
         logit = np.log(effect / (top - effect))
-        return _Day(rest[0], logit, gh / n, *rest[1:])
+        return _Day(rest[0], logit, gh / n, *rest[1:],
+                    counts.astype(float) / (_GH_SAMPLES_PER_HOUR * n))  # fmt: skip
 
     def _moving(self) -> list[int]:
         """Exogenous states that can change: the lifestyle states and the protocol's drugs."""
@@ -450,6 +462,12 @@ class _Node:
         hourly *= (exact / np.maximum(hourly.sum(axis=1) / 24.0, 1e-300))[:, None]
         sum_e = hourly.reshape(n_lev, k, 24).sum(axis=1)
         gh = np.trapezoid(np.asarray(obs.gh_ng_ml), ts, axis=1) / 24.0
+        # the 5-min samples of serum GH in each hour, as a blood draw would meet them
+        lg = np.log(np.maximum(np.asarray(obs.gh_ng_ml)[:, :24 * 12], 1e-300))
+        nb = GH_LOG_EDGES.size - 1
+        b_ix = np.clip(np.searchsorted(GH_LOG_EDGES, lg, side="right") - 1, 0, nb - 1)
+        b_ix = b_ix.reshape(n_lev, k, 24, _GH_SAMPLES_PER_HOUR)
+        counts = (b_ix[..., None] == np.arange(nb)).sum(axis=(1, 3)).astype(np.float32)
         means = np.array([np.trapezoid(np.asarray(getattr(ys, n))[0], ts) / 24.0
                           for n in _REPORTED])  # fmt: skip
         mod = np.asarray(ys.liver_nutrition)[0] * (1.0 + p.train_igf_gain
@@ -459,7 +477,7 @@ class _Node:
         b, v = forcings[0]
         iv = _hourly(b, v[:, col_iv], a) * IGF1_NMOL_PER_NG / (p.plasma_volume * p.body_weight)
         rest = (np.log(levels), x_end, jac, means, hourly_mod, iv)
-        return sum_e, gh.reshape(n_lev, k).sum(axis=1), rest, k
+        return sum_e, gh.reshape(n_lev, k).sum(axis=1), counts, rest, k
 
 
 _LIVER_RATES = ("igf1_binding", "ternary_formation", "free_igf1_rate", "binary_rate",
@@ -571,7 +589,7 @@ def _stacked(seq: list[_Day]) -> dict[str, np.ndarray]:
     stack = lambda f: np.ascontiguousarray(np.stack([f(d) for d in seq]), dtype=float)  # noqa: E731
     return {"log_i": stack(lambda d: d.log_i), "log_e": stack(lambda d: d.log_e),
             "gh": stack(lambda d: d.gh), "modulation": stack(lambda d: d.modulation),
-            "iv": stack(lambda d: d.iv)}  # fmt: skip
+            "iv": stack(lambda d: d.iv), "gh_hist": stack(lambda d: d.gh_hist)}  # fmt: skip
 
 
 def _run_arrays(p: Any, y0: np.ndarray, arrays: dict[str, np.ndarray], substeps: int) -> tuple:
@@ -640,8 +658,10 @@ def _blend(a: _Day, b: _Day | None, w: float) -> _Day:
         return a
     log_e = _regrid(b.log_i, b.log_e, a.log_i)
     gh = _regrid(b.log_i, b.gh, a.log_i)
+    gh_hist = _regrid(b.log_i, b.gh_hist, a.log_i)
     return _Day(a.log_i, (1.0 - w) * a.log_e + w * log_e, (1.0 - w) * a.gh + w * gh,
-                a.x_end, a.jac, a.means, a.modulation, a.iv)  # fmt: skip
+                a.x_end, a.jac, a.means, a.modulation, a.iv,
+                (1.0 - w) * a.gh_hist + w * gh_hist)
 
 
 def _interval(person, protocol, base, config, solver, seed, active, habit, start, end,
@@ -819,6 +839,11 @@ class DaySchedule:
         state of the first protocol.
     substeps
         RK4 steps a day.
+    gh_hist
+        ``(D, L, 24, B)`` distribution of serum GH in each hour: the share of the hour's
+        5-min samples over the burst trains in each bin of :data:`GH_LOG_EDGES` (what a
+        blood draw in that hour meets); ``None`` when not tabulated (a cohort grid's
+        schedules).
     """
 
     log_i: np.ndarray
@@ -829,11 +854,27 @@ class DaySchedule:
     params: Any
     y0: np.ndarray
     substeps: int
+    gh_hist: np.ndarray | None = None
 
     @property
     def days(self) -> int:
         """Number of days."""
         return int(self.log_e.shape[0])
+
+    def gh_at(self, t_h: np.ndarray | float, solution: ScheduleSolution) -> np.ndarray:
+        """Distribution ``(n, B)`` of serum GH of a blood draw at times ``t_h`` [h from the
+        schedule's start] over the bins of :data:`GH_LOG_EDGES`: the table of the hour the
+        time falls in (GH is tabulated as hourly distributions, not as a curve), read at that
+        hour's lagged IGF-1 in ``solution`` (:func:`solve_schedule` of this schedule)."""
+        if self.gh_hist is None or solution.igf1_lagged_ng_ml is None:
+            raise ValueError("this schedule carries no GH tables (made by day_schedule, "
+                             "they are; a cohort grid's schedules are not)")  # fmt: skip
+        t = np.atleast_1d(np.asarray(t_h, dtype=float))
+        if np.any(t < 0.0) or np.any(t >= 24 * self.days):
+            raise ValueError(f"times must lie within the schedule's {self.days} days")
+        d, h = (t // 24.0).astype(np.int64), (np.floor(t) % 24).astype(np.int64)
+        return gh_draw_shares(self.log_i[d], self.gh_hist[d, :, h, :],
+                              solution.igf1_lagged_ng_ml[d, h])  # fmt: skip
 
     @classmethod
     def combine(cls, schedules: Any, weights: Any) -> DaySchedule:
@@ -846,6 +887,8 @@ class DaySchedule:
         log_e = np.zeros_like(first.log_e)
         gh = np.zeros_like(first.gh)
         y0 = np.zeros_like(first.y0)
+        pulses = all(s.gh_hist is not None for s in schedules)
+        gh_hist = np.zeros_like(first.gh_hist) if pulses else None
         for s, w in zip(schedules, weights, strict=True):
             if s.log_e.shape != first.log_e.shape:
                 raise ValueError("combine needs schedules over the same days and levels")
@@ -854,8 +897,10 @@ class DaySchedule:
             log_e += w * _regrid(s.log_i, s.log_e, first.log_i)
             gh += w * _regrid(s.log_i, s.gh, first.log_i)
             y0 += w * s.y0
+            if gh_hist is not None:
+                gh_hist += w * _regrid(s.log_i, s.gh_hist, first.log_i)
         return cls(first.log_i, log_e, gh, first.modulation, first.iv, first.params, y0,
-                   first.substeps)  # fmt: skip
+                   first.substeps, gh_hist)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -868,11 +913,15 @@ class ScheduleSolution:
         ``(D, 24)`` at the start of each hour of each day [ng/mL].
     igf1_daily_mean_ng_ml
         ``(D,)`` daily means [ng/mL].
+    igf1_lagged_ng_ml
+        ``(D, 24)`` the lagged total IGF-1 at the start of each hour [ng/mL]: the feedback
+        level at which the GH tables are read (:meth:`DaySchedule.gh_at`).
     """
 
     igf1_total_ng_ml: np.ndarray
     igfbp3_total_ng_ml: np.ndarray
     igf1_daily_mean_ng_ml: np.ndarray
+    igf1_lagged_ng_ml: np.ndarray | None = None
 
     def at(self, t_h: np.ndarray | float, name: str = "igf1_total_ng_ml") -> np.ndarray:
         """Values at times ``t_h`` [h from the schedule's start], linear between hours."""
@@ -949,7 +998,7 @@ def day_schedule(
         before = (protocol, who, z - a - 1)
     arrays = _stacked(seq)
     return DaySchedule(arrays["log_i"], arrays["log_e"], arrays["gh"], arrays["modulation"],
-                       arrays["iv"], p0, y0, config.substeps)  # fmt: skip
+                       arrays["iv"], p0, y0, config.substeps, arrays["gh_hist"])  # fmt: skip
 
 
 def solve_schedule(schedule: DaySchedule, scale: Any = None) -> ScheduleSolution:
@@ -971,4 +1020,17 @@ def solve_schedule(schedule: DaySchedule, scale: Any = None) -> ScheduleSolution
     means, hours, _ = _run_arrays(p, schedule.y0, arrays, schedule.substeps)
     f, b, t, bp3 = (hours[..., i] for i in range(4))
     return ScheduleSolution((f + b + t) / IGF1_NMOL_PER_NG, (bp3 + b + t) / IGFBP3_NMOL_PER_NG,
-                            means[:, :3].sum(axis=1) / IGF1_NMOL_PER_NG)  # fmt: skip
+                            means[:, :3].sum(axis=1) / IGF1_NMOL_PER_NG,
+                            hours[..., 6].copy())  # fmt: skip
+
+
+def gh_draw_shares(log_i: np.ndarray, tables: np.ndarray, lagged_ng_ml: np.ndarray) -> np.ndarray:
+    """GH tables ``(n, L, B)`` tabulated at clamped levels ``log_i`` ``(n, L)`` [log
+    ng/mL], read at lagged total IGF-1 ``lagged_ng_ml`` ``(n,)`` as the liver kernel reads the
+    GH effect (linear in log IGF-1 between levels, extrapolated at the ends): ``(n, B)``
+    shares of a draw in the bins of :data:`GH_LOG_EDGES`, clipped at 0 (extrapolated or
+    blended shares can dip below) and renormalised."""
+    lag = np.log(np.asarray(lagged_ng_ml, dtype=float))[:, None]
+    out = np.maximum(_regrid(np.asarray(log_i, dtype=float), np.asarray(tables, dtype=float),
+                             lag)[:, 0], 0.0)  # fmt: skip
+    return out / np.maximum(out.sum(axis=-1, keepdims=True), 1e-300)

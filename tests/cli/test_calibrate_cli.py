@@ -232,6 +232,10 @@ BAD = {
     "fit not json": ("labs.csv", LABS, ["--out", "{folder}/out.txt"],
                      r"the fit file must end in .json"),
     "plot suffix": ("labs.csv", LABS, ["--plot", "{folder}/out.xyz"], r"must end in one of"),
+    "GH of zero": ("labs.csv", "date,igf1,unit,gh,gh_unit\n2024-03-04,98,ng/mL,0,ng/mL\n", [],
+                   r"labs.csv, line 2: `gh`"),
+    "GH unit unknown": ("labs.csv", "date,igf1,unit,gh,gh_unit\n2024-03-04,98,ng/mL,2,pmol/L\n",
+                        [], r"labs.csv, line 2: `gh_unit` must be one of ng/mL"),
 }  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -170,3 +171,54 @@ def test_an_imprecise_assay_informs_less() -> None:
         interval[platform] = nxt.q95 / nxt.q05
     assert width["DiaSorin LIAISON XL"] > width["IDS-iSYS"]
     assert interval["DiaSorin LIAISON XL"] > interval["IDS-iSYS"]
+
+
+def _scaled_life_table(tmp_path, factor: float, assay: str):
+    """LIFE's IGF-1 BCPE table with ``mu`` times ``factor``: a platform that reads
+    ``factor`` x LIFE for every serum (BCPE is a scale family in ``mu``)."""
+    from importlib import resources
+
+    from igfaxis.risk import load_reference_table
+
+    rows = (resources.files("igfaxis.data") / "igf1_reference_life.csv").read_text().splitlines()
+    out = [rows[0]]
+    for line in rows[1:]:
+        sex, age, mu, *rest = line.split(",")
+        out.append(",".join([sex, age, repr(float(mu) * factor), *rest]))
+    path = tmp_path / "scaled.csv"
+    path.write_text("\n".join(out) + "\n")
+    return load_reference_table(path, analyte="igf1", name="liaison-test", assay=assay,
+                                citation="LIFE scaled by 1.4 (test)")  # fmt: skip
+
+
+def test_assay_table_comes_before_the_lab_interval(tmp_path) -> None:
+    """A lab whose platform has its own reference table is read through it: the value's SDS
+    there, placed at the same SDS in LIFE. A platform reading 1.4x lands on the LIFE value
+    exactly (and before its lab's interval, which would say otherwise); a lab of another
+    platform keeps its interval; with the packaged tables (LIFE only, assay not stated) no
+    platform has a table."""
+    from igfaxis.risk import assay_reference, lab_reference
+
+    table = _scaled_life_table(tmp_path, 1.4, "DiaSorin LIAISON XL (test table)")
+    life = centile_value(0.8, 52.0, "female")
+    lab = LabValue(day=0.0, date=None, value=1.4 * life, unit="ng/mL", igf1_ng_ml=1.4 * life,
+                   line=1, assay="LIAISON XL", ref_low_ng_ml=60.0,
+                   ref_high_ng_ml=200.0)  # fmt: skip
+    assert assay_reference("LIAISON XL", [table]) is table
+    assert lab_reference(lab, [table]) == "assay table liaison-test"
+    read = harmonise_lab(lab, 52.0, "female", tables=[table])
+    assert read.harmonised
+    assert read.igf1_ng_ml == pytest.approx(life, rel=1e-9)
+    other = LabValue(day=0.0, date=None, value=150.0, unit="ng/mL", igf1_ng_ml=150.0, line=1,
+                     assay="IDS-iSYS", ref_low_ng_ml=60.0, ref_high_ng_ml=200.0)  # fmt: skip
+    assert lab_reference(other, [table]) == "lab interval"
+    assert harmonise_lab(other, 52.0, "female", tables=[table]).igf1_ng_ml == pytest.approx(
+        reference_scale_ng_ml(150.0, 60.0, 200.0, 52.0, "female"))
+    assert assay_reference("LIAISON XL") is None  # packaged: LIFE only
+    assert lab_reference(lab) == "lab interval"
+    plain = LabValue(day=0.0, date=None, value=150.0, unit="ng/mL", igf1_ng_ml=150.0, line=1)
+    assert lab_reference(plain) == "LIFE"
+    # the choice is recorded in the fit (the days of docs/calibration.md's example)
+    labs = [replace(plain, day=-365.0), replace(other, day=-180.0), plain]
+    fit = calibrate(Person(age_y=52, sex="female"), labs)
+    assert fit.diagnostics["lab_reference"] == ["LIFE", "lab interval", "LIFE"]
