@@ -262,7 +262,7 @@ class NodeStack:
     centre: Any  # DaySchedule of the centre person
     log_e: np.ndarray  # (2, K, D, L, 24): this node, next node
     gh: np.ndarray  # (2, K, D, L)
-    y0: np.ndarray  # (2, K, 7): DaySchedule.y0 of each node
+    y0: np.ndarray  # (2, K, 9): DaySchedule.y0 of each node
     modulation: np.ndarray  # (2, D, 24)
     exposure: ExposureAxes = ()  # the arm's exposure axes (:func:`exposure_axes`)
 

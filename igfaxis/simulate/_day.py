@@ -1021,7 +1021,7 @@ def solve_schedule(schedule: DaySchedule, scale: Any = None) -> ScheduleSolution
     f, b, t, bp3 = (hours[..., i] for i in range(4))
     return ScheduleSolution((f + b + t) / IGF1_NMOL_PER_NG, (bp3 + b + t) / IGFBP3_NMOL_PER_NG,
                             means[:, :3].sum(axis=1) / IGF1_NMOL_PER_NG,
-                            hours[..., 6].copy())  # fmt: skip
+                            hours[..., len(_LIVER)].copy())  # fmt: skip
 
 
 def gh_draw_shares(log_i: np.ndarray, tables: np.ndarray, lagged_ng_ml: np.ndarray) -> np.ndarray:
