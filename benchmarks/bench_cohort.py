@@ -55,6 +55,7 @@ import os
 import platform
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import jax
@@ -106,10 +107,12 @@ def _stack(compiled: list[tuple[Any, Any]]) -> tuple[Any, ...]:
 def run_direct(persons: list[igfaxis.Person], days: float) -> dict[str, Any]:
     """Forcing compile + kernel for the cohort, timed per part."""
     protocol, base = igfaxis.Protocol(name="usual life"), default_params()
-    forcing_s, compiled = _timed(lambda: [
-        compile_protocol(protocol, x, base, days=days, seed=i, warmup_h=24.0 * WARMUP_DAYS)
-        for i, x in enumerate(persons)
-    ])  # fmt: skip
+    # one thread per core, as simulate_batch and daily_summaries compile their forcings
+    with ThreadPoolExecutor(max_workers=len(os.sched_getaffinity(0))) as pool:
+        forcing_s, compiled = _timed(lambda: list(pool.map(
+            lambda ix: compile_protocol(protocol, ix[1], base, days=days, seed=ix[0],
+                                        warmup_h=24.0 * WARMUP_DAYS),
+            enumerate(persons))))  # fmt: skip
     stack_s, (ps, y0, b, v, t0, t1) = _timed(lambda: _stack(compiled))
     save = np.arange(0.0, 24.0 * days + 1e-9, SAVE_EVERY_H)
     kw = {"rtol": TOL["rtol"], "atol": TOL["atol"], "max_steps": 10**8, "active": ACTIVE}
