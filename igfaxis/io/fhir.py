@@ -4,17 +4,19 @@ Each resource is parsed and validated by the ``fhir.resources`` models (R4B,
 ``fhir.resources.R4B``), never by hand; this is the only module that imports them. Read:
 
 - ``code``: a LOINC coding (system ``http://loinc.org``) **2484-4** (IGF-1, total, serum or
-  plasma) or **2483-6** (IGFBP-3);
+  plasma), **2483-6** (IGFBP-3) or **2963-7** (somatotropin, GH, serum or plasma);
 - ``valueQuantity``: ``value`` > 0 and a UCUM ``code`` (or ``unit``): IGF-1 ``ng/mL``,
   ``ug/L`` or ``nmol/L``; IGFBP-3 ``ng/mL``, ``ug/L``, ``mg/L``, ``ug/mL`` or ``nmol/L``;
+  GH ``ng/mL``, ``ug/L`` or ``m[IU]/L`` (3 mIU per ug, the CSV reader's conversion);
 - ``effectiveDateTime`` (or ``effectivePeriod.start``): the date, and the clock time as
   written (08:00 when only a date is given);
 - ``method`` (text or first coding's display/code): the assay, when stated;
 - ``referenceRange`` (IGF-1; the first with ``low`` and ``high``): the lab's own interval,
   read as the CSV's ``ref_low``/``ref_high`` (:func:`igfaxis.risk.harmonise_lab`).
 
-An IGFBP-3 Observation is attached to the IGF-1 Observation of the same date and time; one
-without such an IGF-1 is refused, as is a resource of another kind, an Observation of
+An IGFBP-3 or GH Observation is attached to the IGF-1 Observation of the same date and time
+(as the CSV's ``igfbp3`` and ``gh`` columns sit in the IGF-1 row); one without such an IGF-1
+is refused, as is a resource of another kind, an Observation of
 another code, a unit that does not fit, a missing value or date, and a status
 ``entered-in-error``/``cancelled``. Every message names the resource (its ``id`` or its
 place in the file). Afterwards the labs are checked as a CSV's are
@@ -44,8 +46,10 @@ from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError, UnitError
 from igfaxis.io.labs import MAX_LAB_ROWS, LabValue, assemble_labs
 from igfaxis.units import (
+    canonical_gh_unit,
     canonical_igf1_unit,
     canonical_igfbp3_unit,
+    gh_to_ng_ml,
     igf1_to_ng_ml,
     igfbp3_to_ng_ml,
 )
@@ -54,7 +58,9 @@ __all__ = ["LOINC_CODES", "parse_fhir_labs", "read_fhir_labs"]
 
 LOINC: Final = "http://loinc.org"
 #: LOINC code -> what igfaxis reads it as
-LOINC_CODES: Final = {"2484-4": "igf1", "2483-6": "igfbp3"}
+LOINC_CODES: Final = {"2484-4": "igf1", "2483-6": "igfbp3", "2963-7": "gh"}
+#: what an Observation of a kind that rides on its sample's IGF-1 is: (name, LabValue field)
+_PAIRED: Final = {"igfbp3": ("IGFBP-3", "igfbp3_ng_ml"), "gh": ("GH", "gh_ng_ml")}
 _REFUSED_STATUS: Final = frozenset({"entered-in-error", "cancelled"})
 
 
@@ -112,7 +118,7 @@ def _resources(name: str, data: Any) -> list[tuple[str, Any]]:
             raise ProtocolError(
                 f"{_name(name, res, i)}: a FHIR resource of kind "
                 f"{short_repr(res.get('resourceType'))} is not labs; the Bundle may hold "
-                "Observations only (LOINC 2484-4 IGF-1, 2483-6 IGFBP-3)."
+                "Observations only (LOINC 2484-4 IGF-1, 2483-6 IGFBP-3, 2963-7 GH)."
             )
         out.append((_name(name, res, i), res))
     return out
@@ -136,8 +142,8 @@ def _kind(where: str, obs: Any) -> str:
             return LOINC_CODES[c.code]
     got = [f"{c.system or '?'}|{c.code}" for c in codings] or [str(obs.code.text or "none")]
     raise ProtocolError(
-        f"{where}: code {short_repr(got)} is not IGF-1 (LOINC 2484-4) or IGFBP-3 (LOINC "
-        "2483-6); remove the Observation or fix its code."
+        f"{where}: code {short_repr(got)} is not IGF-1 (LOINC 2484-4), IGFBP-3 (LOINC "
+        "2483-6) or GH (LOINC 2963-7); remove the Observation or fix its code."
     )
 
 
@@ -178,6 +184,9 @@ def _quantity(where: str, obs: Any, kind: str) -> tuple[float, str, float]:
         if kind == "igf1":
             canonical_igf1_unit(unit)
             return value, unit, igf1_to_ng_ml(value, unit)
+        if kind == "gh":
+            canonical_gh_unit(unit)
+            return value, unit, gh_to_ng_ml(value, unit)
         canonical_igfbp3_unit(unit)
         return value, unit, igfbp3_to_ng_ml(value, unit)
     except UnitError as exc:
@@ -270,7 +279,7 @@ def parse_fhir_labs(
     file (a web upload); ``name`` names it in messages."""
     _, Observation = _models()
     igf1: list[tuple[str, LabValue]] = []
-    bp3: list[tuple[str, tuple[str, str], float]] = []
+    paired: list[tuple[str, str, tuple[str, str], float]] = []
     for where, raw in _resources(name, data):
         try:
             obs = Observation.model_validate(raw)
@@ -285,8 +294,8 @@ def parse_fhir_labs(
         kind = _kind(where, obs)
         date, clock = _when(where, obs)
         value, unit, ng_ml = _quantity(where, obs, kind)
-        if kind == "igfbp3":
-            bp3.append((where, (date, clock), ng_ml))
+        if kind in _PAIRED:
+            paired.append((where, kind, (date, clock), ng_ml))
             continue
         low, high = _reference_range(where, obs)
         lab = LabValue(day=0.0, date=date, value=value, unit=unit, igf1_ng_ml=ng_ml,
@@ -299,12 +308,18 @@ def parse_fhir_labs(
         )
     at = {(lab.date, lab.time): i for i, (_, lab) in enumerate(igf1)}
     labs = [lab for _, lab in igf1]
-    for where, key, ng_ml in bp3:
+    for where, kind, key, ng_ml in paired:
+        what, field = _PAIRED[kind]
         if key not in at:
             raise ProtocolError(
-                f"{where}: IGFBP-3 at {key[0]} {key[1]} has no IGF-1 Observation at the same "
-                "date and time; igfaxis reads IGFBP-3 with the IGF-1 of its sample."
+                f"{where}: {what} at {key[0]} {key[1]} has no IGF-1 Observation at the same "
+                f"date and time; igfaxis reads {what} with the IGF-1 of its sample."
             )
-        labs[at[key]] = LabValue(**{**vars(labs[at[key]]), "igfbp3_ng_ml": ng_ml})
+        if getattr(labs[at[key]], field) is not None:
+            raise ProtocolError(
+                f"{where}: a second {what} at {key[0]} {key[1]}; keep one {what} Observation "
+                "per blood draw."
+            )
+        labs[at[key]] = LabValue(**{**vars(labs[at[key]]), field: ng_ml})
     places = [where for where, _ in igf1]
     return assemble_labs(name, labs, age_y=age_y, today=today, places=places)

@@ -121,3 +121,34 @@ def test_two_values_at_the_same_time_warn(tmp_path):
     data = _bundle(_obs("a", value=100), _obs("b", value=120))
     with pytest.warns(LabWarning, match=r"Observation 'b'.*differs from 100 ng/mL"):
         assert len(read_labs(_write(tmp_path, data), today=TODAY)) == 2
+
+
+def test_gh_rides_on_its_sample_as_in_the_csv(tmp_path):
+    # LOINC 2963-7, somatotropin; 3 mIU per ug (WHO IS 98/574): 2.1 mIU/L = 0.7 ug/L
+    data = _bundle(
+        _obs("a", value=98, when="2024-03-04T08:30:00+01:00"),
+        _obs("g1", code="2963-7", value=0.9, unit="ug/L", when="2024-03-04T08:30:00+01:00"),
+        _obs("b", value=11.9, unit="nmol/L", when="2025-03-03T07:45:00+01:00"),
+        _obs("g2", code="2963-7", value=2.1, unit="m[IU]/L", when="2025-03-03T07:45:00+01:00"),
+        _obs("c", value=104, when="2024-09-10"),
+    )
+    fhir = read_labs(_write(tmp_path, data), age_y=52, today=dt.date(2026, 1, 1))
+    csv = tmp_path / "labs.csv"
+    csv.write_text("date,time,igf1,unit,gh,gh_unit\n2024-03-04,08:30,98,ng/mL,0.9,ng/mL\n"
+                   "2024-09-10,,104,ng/mL,,\n2025-03-03,07:45,11.9,nmol/L,2.1,mIU/L\n",
+                   encoding="utf-8")  # fmt: skip
+    table = read_labs(csv, age_y=52, today=dt.date(2026, 1, 1))
+    assert [lab.gh_ng_ml for lab in fhir] == pytest.approx([0.9, None, 0.7])
+    assert [(x.date, x.time, x.gh_ng_ml) for x in fhir] == \
+        [(x.date, x.time, x.gh_ng_ml) for x in table]  # fmt: skip
+
+
+def test_gh_refused_without_its_igf1_twice_or_in_a_mass_unit_of_igf1(tmp_path):
+    _refused(tmp_path, _bundle(_obs("a"), _obs("g", code="2963-7", value=1.0, unit="ng/mL",
+                                               when="2024-01-01")),
+             r"Observation 'g': GH at 2024-01-01 08:00 has no IGF-1 Observation")
+    _refused(tmp_path, _bundle(_obs("a"), _obs("g", code="2963-7", value=1.0, unit="ng/mL"),
+                               _obs("h", code="2963-7", value=2.0, unit="ng/mL")),
+             r"Observation 'h': a second GH at 2024-03-04 08:30")
+    _refused(tmp_path, _bundle(_obs("a"), _obs("g", code="2963-7", value=1.0, unit="nmol/L")),
+             r"Observation 'g': `valueQuantity` unit does not fit.*mIU/L", UnitError)
