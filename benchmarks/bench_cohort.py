@@ -70,6 +70,7 @@ from igfaxis.model import Params, State, default_params, initial_state  # noqa: 
 from igfaxis.protocol import compile_protocol  # noqa: E402
 from igfaxis.simulate import SolverConfig  # noqa: E402
 from igfaxis.simulate._native import solve_native_batch  # noqa: E402
+from igfaxis.simulate._run import _cores  # noqa: E402
 
 RTOL, ATOL, WARMUP_DAYS, SAVE_EVERY_H = 1e-6, 1e-8, 21.0, 24.0  # defaults of SolverConfig
 ACTIVE: tuple[str, ...] = ()  # no drugs dosed: body states only
@@ -108,7 +109,7 @@ def run_direct(persons: list[igfaxis.Person], days: float) -> dict[str, Any]:
     """Forcing compile + kernel for the cohort, timed per part."""
     protocol, base = igfaxis.Protocol(name="usual life"), default_params()
     # one thread per core, as simulate_batch and daily_summaries compile their forcings
-    with ThreadPoolExecutor(max_workers=len(os.sched_getaffinity(0))) as pool:
+    with ThreadPoolExecutor(max_workers=_cores()) as pool:
         forcing_s, compiled = _timed(lambda: list(pool.map(
             lambda ix: compile_protocol(protocol, ix[1], base, days=days, seed=ix[0],
                                         warmup_h=24.0 * WARMUP_DAYS),
