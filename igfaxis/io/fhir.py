@@ -45,14 +45,7 @@ from igfaxis._files import MAX_CSV_BYTES, load_json, read_text
 from igfaxis._messages import short_repr
 from igfaxis.errors import ProtocolError, UnitError
 from igfaxis.io.labs import MAX_LAB_ROWS, LabValue, assemble_labs
-from igfaxis.units import (
-    canonical_gh_unit,
-    canonical_igf1_unit,
-    canonical_igfbp3_unit,
-    gh_to_ng_ml,
-    igf1_to_ng_ml,
-    igfbp3_to_ng_ml,
-)
+from igfaxis.units import canonical_igf1_unit, gh_to_ng_ml, igf1_to_ng_ml, igfbp3_to_ng_ml
 
 __all__ = ["LOINC_CODES", "parse_fhir_labs", "read_fhir_labs"]
 
@@ -61,6 +54,8 @@ LOINC: Final = "http://loinc.org"
 LOINC_CODES: Final = {"2484-4": "igf1", "2483-6": "igfbp3", "2963-7": "gh"}
 #: what an Observation of a kind that rides on its sample's IGF-1 is: (name, LabValue field)
 _PAIRED: Final = {"igfbp3": ("IGFBP-3", "igfbp3_ng_ml"), "gh": ("GH", "gh_ng_ml")}
+#: kind -> its converter to ng/mL (the CSV reader's own; each refuses a unit that does not fit)
+_TO_NG_ML: Final = {"igf1": igf1_to_ng_ml, "igfbp3": igfbp3_to_ng_ml, "gh": gh_to_ng_ml}
 _REFUSED_STATUS: Final = frozenset({"entered-in-error", "cancelled"})
 
 
@@ -181,14 +176,7 @@ def _quantity(where: str, obs: Any, kind: str) -> tuple[float, str, float]:
     if not unit:
         raise UnitError(f"{where}: `valueQuantity` has no UCUM `code` or `unit`.")
     try:
-        if kind == "igf1":
-            canonical_igf1_unit(unit)
-            return value, unit, igf1_to_ng_ml(value, unit)
-        if kind == "gh":
-            canonical_gh_unit(unit)
-            return value, unit, gh_to_ng_ml(value, unit)
-        canonical_igfbp3_unit(unit)
-        return value, unit, igfbp3_to_ng_ml(value, unit)
+        return value, unit, _TO_NG_ML[kind](value, unit)  # each converter checks its unit
     except UnitError as exc:
         raise UnitError(f"{where}: `valueQuantity` unit does not fit: {exc}") from None
 

@@ -143,7 +143,7 @@ def test_gh_rides_on_its_sample_as_in_the_csv(tmp_path):
         [(x.date, x.time, x.gh_ng_ml) for x in table]  # fmt: skip
 
 
-def test_gh_refused_without_its_igf1_twice_or_in_a_mass_unit_of_igf1(tmp_path):
+def test_gh_refused_without_its_igf1_twice_or_in_an_igf1_unit(tmp_path):
     _refused(tmp_path, _bundle(_obs("a"), _obs("g", code="2963-7", value=1.0, unit="ng/mL",
                                                when="2024-01-01")),
              r"Observation 'g': GH at 2024-01-01 08:00 has no IGF-1 Observation")
