@@ -269,8 +269,11 @@ async def require_csrf(request: Request) -> None:
 
 def optional_user(request: Request, session: Session = Depends(get_session)) -> User | None:  # noqa: B008 (FastAPI's dependency idiom)
     """FastAPI dependency: the logged-in user (bearer token or session cookie), or
-    ``None`` (pages redirect to ``/login``)."""
-    return _bearer_user(session, request) or _cookie_user(session, request)
+    ``None`` (pages redirect to ``/login``). Also kept as ``request.state.user``, for the
+    page that the app's error handler renders after the route has raised."""
+    user = _bearer_user(session, request) or _cookie_user(session, request)
+    request.state.user = user
+    return user
 
 
 def current_user(request: Request, session: Session = Depends(get_session)) -> User:  # noqa: B008

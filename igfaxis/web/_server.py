@@ -117,11 +117,16 @@ def _problem(request: Request, status: int, detail: str) -> Response:
     return PlainTextResponse(f"{detail}\n\n{DISCLAIMER}", status_code=status)
 
 
-def _add_error_handlers(app: FastAPI) -> None:
+def _add_error_handlers(app: FastAPI, page_not_found: Callable[..., Response] | None) -> None:
+    """``page_not_found(request, exc)`` renders the 404 page of the HTML pages (``None``
+    without them: plain text)."""
+
     async def igfaxis_error(request: Request, exc: Exception) -> Response:
         return _problem(request, 422, one_line(str(exc)))
 
     async def not_found(request: Request, exc: Exception) -> Response:
+        if page_not_found is not None and not _is_api(request):
+            return page_not_found(request, exc)
         return _problem(request, 404, one_line(str(exc)))
 
     async def invalid_request(request: Request, exc: Exception) -> Response:
@@ -209,7 +214,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.sessionmaker.configure(info={"jobs": jobs})
     app.state.jobs = jobs
-    _add_error_handlers(app)
+    pages = importlib.import_module(_PAGES) if importlib.util.find_spec(_PAGES) else None
+    _add_error_handlers(app, pages.not_found if pages is not None else None)
     app.include_router(api_router)
 
     @app.get("/api/v1/health", tags=["api"])
@@ -218,8 +224,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok", "version": __version__, "note": DISCLAIMER}
 
     _add_api_docs(app)
-    if importlib.util.find_spec(_PAGES) is not None:
-        app.include_router(importlib.import_module(_PAGES).router)
+    if pages is not None:
+        app.include_router(pages.router)
     app.add_middleware(CSRFMiddleware, secure=settings.cookies_secure)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     return app

@@ -155,11 +155,15 @@ def test_another_users_pages_answer_404(app: Any) -> None:
         bobs = _new_person(bob_client, bob_token, "Bob's patient")
     with TestClient(app) as client:
         token = _login(client, "alice")
-        for path in (f"/persons/{bobs}", f"/persons/{bobs}/run", "/runs/999"):
+        for path, what in ((f"/persons/{bobs}", "person"), (f"/persons/{bobs}/run", "person"),
+                           ("/runs/999", "run")):  # fmt: skip
             r = client.get(path)
             assert r.status_code == 404, path
             assert "Bob's patient" not in r.text
+            # the HTML error page (the app's handler), for the user who asked
             assert PAGE_NOTE in r.text
+            assert f"No {what} with this id among yours" in r.text, path
+            assert "Log out (alice)" in r.text, path
         r = client.post(
             f"/persons/{bobs}/labs", data={"igf1": "120", "unit": "ng/mL", "csrf_token": token}
         )

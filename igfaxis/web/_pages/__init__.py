@@ -23,9 +23,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from igfaxis.web._pages import _account, _persons, _protocols, _runs
-from igfaxis.web._pages._common import PAGE_NOTE
+from igfaxis.web._pages._common import PAGE_NOTE, not_found
 
-__all__ = ["PAGE_NOTE", "router"]
+__all__ = ["PAGE_NOTE", "not_found", "router"]
 
 router = APIRouter(include_in_schema=False)
 for _part in (_account, _persons, _protocols, _runs):

@@ -18,6 +18,7 @@ from igfaxis._version import __version__
 from igfaxis.web._auth import csrf_token, optional_user, require_csrf
 from igfaxis.web._db import get_session
 from igfaxis.web._models import User
+from igfaxis.web._service import NotFound
 
 __all__ = [
     "CONDITIONS",
@@ -118,14 +119,17 @@ def to_login(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
-def not_found(request: Request, user: User | None, what: str) -> HTMLResponse:
+def not_found(request: Request, exc: NotFound) -> HTMLResponse:
+    """The page for a :class:`~igfaxis.web._service.NotFound` raised by a page's route (the
+    app's handler calls it for every path outside the API): another user's rows, or ones
+    that do not exist, are "not found" alike."""
     return render(
         request,
         "error.html",
-        user,
+        getattr(request.state, "user", None),  # set by the route's `optional_user`
         404,
         title="Not found",
-        message=f"No {what} with this id among yours; pick one from the list.",
+        message=f"No {exc.what} with this id among yours; pick one from the list.",
     )
 
 

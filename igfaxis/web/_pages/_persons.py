@@ -23,7 +23,6 @@ from igfaxis.web._pages._common import (
     LARGEST_UPLOAD,
     OptionalUser,
     message,
-    not_found,
     render,
     to_login,
 )
@@ -122,10 +121,7 @@ def person_page_response(
     status: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    try:
-        person = service.get_person(session, user, person_id)
-    except service.NotFound:
-        return not_found(request, user, "person")
+    person = service.get_person(session, user, person_id)
     labs = list(service.list_labs(session, user, person_id))
     rows, points = _lab_rows(person, labs)
     figure = None
@@ -167,10 +163,7 @@ def lab_delete(
 ) -> Response:
     if user is None:
         return to_login(request)
-    try:
-        service.delete_lab(session, user, person_id, lab_id)
-    except service.NotFound:
-        return not_found(request, user, "lab")
+    service.delete_lab(session, user, person_id, lab_id)
     return RedirectResponse(f"/persons/{person_id}", status_code=303)
 
 
@@ -179,10 +172,7 @@ def person_delete(request: Request, session: DB, user: OptionalUser, person_id: 
     """Delete the person and their labs (their runs stay, without the person)."""
     if user is None:
         return to_login(request)
-    try:
-        service.delete_person(session, user, person_id)
-    except service.NotFound:
-        return not_found(request, user, "person")
+    service.delete_person(session, user, person_id)
     return RedirectResponse("/persons", status_code=303)
 
 
@@ -191,8 +181,6 @@ def _labs_added(
 ) -> Response:
     try:
         added = service.add_labs(session, user, person_id, **kwargs)
-    except service.NotFound:
-        return not_found(request, user, "person")
     except IgfaxisError as exc:
         form = kwargs.get("rows", [{}])[0] if kwargs.get("rows") else {}
         return person_page_response(

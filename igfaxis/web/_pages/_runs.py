@@ -29,7 +29,6 @@ from igfaxis.web._pages._common import (
     TEMPLATES,
     OptionalUser,
     message,
-    not_found,
     render,
     to_login,
 )
@@ -55,10 +54,7 @@ def _run_form(
     status: int = 200,
     **context: Any,
 ) -> HTMLResponse:
-    try:
-        person = service.get_person(session, user, person_id)
-    except service.NotFound:
-        return not_found(request, user, "person")
+    person = service.get_person(session, user, person_id)
     examples = protocol_choices(session, user)
     first, second = "somatropin-low-dose", "tre-16-8"
     context.setdefault("form", {})
@@ -142,8 +138,6 @@ async def run_submit(request: Request, session: DB, user: OptionalUser, person_i
             run = service.submit_run(session, user, kind, person_id, protocol=texts["a"], **options)
         else:
             run = service.submit_run(session, user, kind, person_id, protocol=texts["a"], **options)
-    except service.NotFound:
-        return not_found(request, user, "person")
     except IgfaxisError as exc:
         return _run_form(request, session, user, person_id, 422, form_error=message(exc), **keep)
     return RedirectResponse(f"/runs/{run.id}", status_code=303)
@@ -155,8 +149,6 @@ def calibrate_submit(request: Request, session: DB, user: OptionalUser, person_i
         return to_login(request)
     try:
         run = service.submit_run(session, user, "calibrate", person_id)
-    except service.NotFound:
-        return not_found(request, user, "person")
     except IgfaxisError as exc:
         return person_page_response(
             request, session, user, person_id, 422, calibrate_error=message(exc)
@@ -175,10 +167,7 @@ def runs_page(request: Request, session: DB, user: OptionalUser) -> Response:
 def run_page(request: Request, session: DB, user: OptionalUser, run_id: int) -> Response:
     if user is None:
         return to_login(request)
-    try:
-        run = service.get_run(session, user, run_id)
-    except service.NotFound:
-        return not_found(request, user, "run")
+    run = service.get_run(session, user, run_id)
     person = None
     if run.person_id is not None:
         try:
@@ -228,8 +217,6 @@ def run_retry(request: Request, session: DB, user: OptionalUser, run_id: int) ->
         return to_login(request)
     try:
         service.retry_run(session, user, run_id)
-    except service.NotFound:
-        return not_found(request, user, "run")
     except IgfaxisError as exc:
         return render(request, "error.html", user, 409, title="Cannot retry", message=message(exc))
     return RedirectResponse(f"/runs/{run_id}", status_code=303)
@@ -278,10 +265,7 @@ async def _report(
 ) -> Response:
     if user is None:
         return to_login(request)
-    try:
-        run = service.get_run(session, user, run_id)
-    except service.NotFound:
-        return not_found(request, user, "run")
+    run = service.get_run(session, user, run_id)
     if run.status != "done" or run.kind not in ("simulate", "compare"):
         return render(
             request,
