@@ -14,7 +14,7 @@ demo: $(STAMP)
 	$(BIN)/igfaxis demo
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 

@@ -22,6 +22,11 @@ from igfaxis.risk import DISCLAIMER
 
 runner = CliRunner()
 
+# One worker runs the module (make test: --dist loadgroup), so the --json run finds the day
+# tables of the fixture's run, with the same knobs, in the cache instead of making its own.
+pytestmark = pytest.mark.xdist_group("demo")
+KNOBS = ("--days", "1", "--horizon-days", "56", "--draws", "6")
+
 ROOT = Path(__file__).resolve().parents[2]
 FILES = ("demo.png", "baseline.csv", "somatropin-low-dose.csv", "fit.json", "fit.png",
          "plan.yaml", "plan.json", "plan.png", "compare.png")  # fmt: skip
@@ -31,8 +36,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> dict:
     out = tmp_path_factory.mktemp("demo")
-    result = runner.invoke(app, ["demo", "--out-dir", str(out), "--days", "1",
-                                 "--horizon-days", "56", "--draws", "6"])  # fmt: skip
+    result = runner.invoke(app, ["demo", "--out-dir", str(out), *KNOBS])
     assert result.exit_code == 0, result.output
     return {"out": out, "stdout": result.stdout}
 
@@ -77,8 +81,7 @@ def test_demo_prints_both_parts_and_the_notes(demo: dict) -> None:
 
 
 def test_demo_json(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--out-dir", str(tmp_path), "--days", "1",
-                                 "--horizon-days", "28", "--draws", "4", "--json"])  # fmt: skip
+    result = runner.invoke(app, ["demo", "--out-dir", str(tmp_path), *KNOBS, "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     keys = {"summary", "plan", "fit", "plan_vs_no_change", "files", "note", "plan_note"}
