@@ -226,8 +226,10 @@ def sample_population(
         "seed": rng.integers(0, 2**31 - 1, n),
     }  # fmt: skip
     for name, prior in PERSONAL_PARAMETERS.items():
-        z = np.clip(rng.standard_normal(n), -4.0, 4.0)  # inside every prior's accepted range
-        data[name] = prior.median * np.exp(prior.log_sd * z)
+        z = np.clip(rng.standard_normal(n), -4.0, 4.0)
+        # and inside the multiplier's accepted range (a Person refuses others): 4 SD of the
+        # pituitary prior (log SD 0.8) reach 0.041, below its lower bound 0.05
+        data[name] = np.clip(prior.median * np.exp(prior.log_sd * z), prior.lower, prior.upper)
     columns = list(COLUMNS)
     if exposure:
         data.update(draw_exposure(n, int(seed)))
