@@ -26,7 +26,8 @@ def test_extreme_draws_stay_inside_the_accepted_ranges():
     pop = sample_population(200_000, seed=0)
     for name, prior in PERSONAL_PARAMETERS.items():
         values = pop.table[name].to_numpy()
-        assert prior.lower <= values.min() and values.max() <= prior.upper, name
+        assert prior.lower <= values.min(), name
+        assert values.max() <= prior.upper, name
     pit = pop.table["pituitary_secretion_capacity"].to_numpy()
     assert pit.min() == PERSONAL_PARAMETERS["pituitary_secretion_capacity"].lower
     lowest = int(np.argmin(pit))

@@ -16,7 +16,8 @@ Sources
   model keeps CL and t1/2 and derives V = 43 L.
 - Tesamorelin: Egrifta label: SC bioavailability < 4 %, tmax 0.15 h, t1/2 26 min (healthy),
   V/F 9.4 L/kg; Gonzalez-Sales M et al. Clin Pharmacokinet 2015;54: CL/F 1060 L/h. With
-  F = 0.04 these give V 26 L and CL 42 L/h (t1/2 26 min).
+  F = 0.04 these give V 26 L and CL 42 L/h (t1/2 26 min). The IV route (the label's
+  absolute-bioavailability reference) feeds the central compartment.
 - CJC-1295 without DAC (modified GRF 1-29): no published human PK; t1/2 about 30 min is a
   design value (tetra-substituted, DPP-4 resistant GRF 1-29), V and F as sermorelin.
 - CJC-1295 with DAC: Teichman SL et al. JCEM 2006;91:799: t1/2 5.8-8.1 days after SC
@@ -72,7 +73,9 @@ TESAMORELIN = DrugInfo(
     drug_class="GHRH analogue",
     site="ghrh_receptor",
     molar_mass_g_mol=5135.9,
-    routes={"sc": Route("tesamorelin_sc", 2.0, "mg", "Egrifta label, daily dose")},
+    routes={"sc": Route("tesamorelin_sc", 2.0, "mg", "Egrifta label, daily dose"),
+            "iv": Route("tesamorelin_iv", 2.0, "mg", "not approved IV; the label's SC dose, "
+                        "as in its absolute-bioavailability comparison")},
     aliases=("egrifta", "th9507"),
     source="Egrifta label; Gonzalez-Sales 2015 Clin Pharmacokinet 54",
     states=("tesamorelin_depot", "tesamorelin_central"),

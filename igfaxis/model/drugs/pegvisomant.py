@@ -13,7 +13,8 @@ exposure rising more than dose-proportionally; steady-state concentrations 6600 
 linear plus saturable (Muto C et al. J Clin Pharmacol 2011;51:1628 describe dose-dependent
 clearance); CL, Vmax and Km were fitted to the three steady-state concentrations and ka to
 tmax (parameter table). Ki is calibrated to the -50% IGF-1 at 15 mg/day of Trainer PJ et al.
-NEJM 2000;342:1171 (V-DRG-11); the 10 and 20 mg arms are predictions.
+NEJM 2000;342:1171 (V-DRG-11); the 10 and 20 mg arms are predictions. The IV route (the
+label's bioavailability study: 20 mg SC against 10 mg IV) feeds the central compartment.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ PEGVISOMANT = DrugInfo(
     site="gh_receptor",
     molar_mass_g_mol=47000.0,
     routes={"sc": Route("pegvisomant_sc", 40.0, "mg",
-                        "Somavert label: 40 mg loading dose; maintenance at most 30 mg/day")},
+                        "Somavert label: 40 mg loading dose; maintenance at most 30 mg/day"),
+            "iv": Route("pegvisomant_iv", 10.0, "mg",
+                        "Somavert label: the IV dose of the bioavailability study")},
     aliases=("somavert",),
     source="Somavert label; Trainer 2000 NEJM 342:1171",
     states=("pegvisomant_depot", "pegvisomant_central"),
@@ -50,6 +53,7 @@ def rates(y: Any, u: Any, p: Any) -> dict[str, Any]:
         "pegvisomant_depot": depot_rate(y.pegvisomant_depot, p.pegvisomant_f,
                                         p.pegvisomant_ka, u.pegvisomant_sc),
         "pegvisomant_central": central_rate(
-            y.pegvisomant_central, p.pegvisomant_ka * y.pegvisomant_depot, p.pegvisomant_v,
+            y.pegvisomant_central, p.pegvisomant_ka * y.pegvisomant_depot + u.pegvisomant_iv,
+            p.pegvisomant_v,
             p.pegvisomant_cl, vmax=p.pegvisomant_vmax, km=p.pegvisomant_km),
     }  # fmt: skip
