@@ -235,8 +235,7 @@ class Protocol(InputModel):
             raise ValueError("only one `tre` schedule is allowed; merge the eating windows.")
         for f in tre:
             lo, hi = f.window_h or (0.0, 24.0)
-            diets = [self.diet, *(ph.diet for ph in self.diet_phases)]
-            for d in diets:
+            for d in self._diets_during(f):
                 for m in d.meals_h:
                     if not (lo <= m and m + d.meal_duration_h <= hi):
                         raise ValueError(
@@ -245,6 +244,18 @@ class Protocol(InputModel):
                             f"[{lo}, {min(lo + 6.0, hi - d.meal_duration_h)}]."
                         )
         return self
+
+    def _diets_during(self, f: Fast) -> list[Diet]:
+        """The diets in force on some day of the schedule ``f``: the phases that overlap its
+        days, and the habitual diet unless phases cover every one of them (whole days, as the
+        forcing compiler reads them). A diet before the schedule starts, or after it ends, may
+        eat outside its window."""
+        end = f.end_day if f.end_day is not None else math.inf
+        phases = [ph for ph in self.diet_phases if ph.start_day < end and ph.end_day > f.start_day]
+        habitual = math.isinf(end) or any(
+            not any(ph.start_day <= d < ph.end_day for ph in phases)
+            for d in range(math.ceil(f.start_day), math.ceil(end)))  # fmt: skip
+        return ([self.diet] if habitual else []) + [ph.diet for ph in phases]
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "protocol") -> Protocol:

@@ -20,6 +20,10 @@ from igfaxis.protocol._lifestyle_compile import energy_status_at, lifestyle_even
         ("diet: {meals_h: [8, 8.5], meal_duration_h: 1}\n", r"meals overlap"),
         ("fasting: [{kind: tre, window_h: [12, 20]}]\n",
          r"meal at 8.0 h lies inside the declared fast"),
+        # a phase in force during the schedule must eat inside its window too
+        ("fasting: [{kind: tre, window_h: [12, 20], start_day: 7}]\ndiet_phases: [{start_day: 7, "
+         "end_day: 30, diet: {meals_h: [12, 15.5, 18.5]}}, {start_day: 30, end_day: 40, diet: {}}]\n",
+         r"meal at 8.0 h lies inside the declared fast"),
         ("fasting: [{kind: tre}]\n", r"needs `window_h`"),
         ("fasting: [{kind: tre, window_h: [20, 12]}]\n", r"0 <= start < end <= 24"),
         ("fasting: [{kind: water, start_h: 0, duration_h: 72}, {kind: water, start_h: 48, "
@@ -42,6 +46,20 @@ from igfaxis.protocol._lifestyle_compile import energy_status_at, lifestyle_even
 def test_bad_lifestyle_input_is_refused(yaml_text, match):
     with pytest.raises(ProtocolError, match=match):
         Protocol.from_yaml(yaml_text)
+
+
+def test_tre_from_a_later_day_leaves_the_usual_days_alone():
+    # a week of the usual diet (meals from 08:00), then 16:8 with the meals moved into the
+    # window: the habitual meals are outside the window only before the schedule starts
+    text = ("fasting: [{kind: tre, window_h: [12, 20], start_day: 7, end_day: 63}]\n"
+            "diet_phases: [{start_day: 7, end_day: 63, diet: {meals_h: [12, 15.5, 18.5]}}]\n")
+    pr = Protocol.from_yaml(text)
+    ev = lifestyle_events(pr, default_params(), 0.0, 24.0 * 70)
+    meals = np.array([a for a, n in zip(ev.start, ev.name, strict=True) if n == "meal"]) % 24.0
+    days = np.array([a for a, n in zip(ev.start, ev.name, strict=True) if n == "meal"]) // 24.0
+    inside = (meals >= 12.0) & (meals < 20.0)
+    assert inside[(days >= 7) & (days < 63)].all()
+    assert not inside[days < 7].all() and not inside[days >= 63].all()
 
 
 def test_daily_intake_matches_the_diet():
