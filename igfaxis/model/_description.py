@@ -96,6 +96,8 @@ _BODY_INPUTS = (
         "exercise load in multiples of the untrained lactate threshold, 0 at rest", 0.0),
     Var("adenoma_activity", "1",
         "secretory activity of a GH-secreting adenoma relative to its mean, 1 when none", 1.0),
+    Var("basal_activity", "1",
+        "basal (nonpulsatile) somatotroph secretory activity relative to its mean", 1.0),
 )
 
 _BODY_OBSERVABLES = (

@@ -80,7 +80,7 @@ def _secretion(y: Any, u: Any, p: Any) -> Any:
     return u.secretion_gate * pituitary.gh_secretion(
         y.ghrh + ghrh_analogues.ghrh_equivalent(y, p), y.srif_pev, _ghs(y, p), igf_total_ng,
         p, ssa=somatostatin_analogues.srif_equivalent(y, p), adenoma_activity=u.adenoma_activity,
-        pool=y.gh_pool,
+        pool=y.gh_pool, basal_activity=u.basal_activity,
     )
 
 

@@ -9,8 +9,10 @@ falls most steeply between young adulthood and midlife, in parallel with slow-wa
 frequency (PHY-016/017, 11.8 vs 10 per day) and burst mass (PHY-038), and lowers hepatic GH
 sensitivity; after menopause (logistic transition centred at 50 y, width 2.5 y [design])
 the female burst factors fade. Adiposity: burst size falls ~6% per BMI unit (Iranmanesh
-1991). GH PK scales allometrically from 70 kg (Thorsted 2016: CL, Q, Vmax ^0.75; Vc, Vp
-^0.9; ka ^-0.25).
+1991); the adiposity and oestrogen factors scale basal somatotroph secretion (``pit_basal``)
+as well, and the somatopause does not (Roelfsema 2016 Neuroendocrinology 103:335: basal
+secretion falls with BMI, not with age). GH PK scales allometrically from 70 kg (Thorsted
+2016: CL, Q, Vmax ^0.75; Vc, Vp ^0.9; ka ^-0.25).
 
 Conditions: adult GH deficiency of pituitary cause (somatotroph loss; the default) lowers
 somatotroph capacity to ``1 - severity``; of hypothalamic cause (GHRH deficiency) it lowers
@@ -140,9 +142,12 @@ def personalise(p: Any, c: Covariates) -> tuple[Any, BurstModulation]:
     young = (xp.clip(c.age_y, 18.0, 30.0) - 25.0) / 10.0
     older = xp.maximum(c.age_y - 30.0, 0.0) / 10.0
     log_size = -p.age_amp_decline_young * young - p.age_amp_decline * older
-    size = xp.exp(log_size - p.bmi_amp_slope * (c.bmi - p.bmi_ref))
-    size = size * (1.0 + (p.female_amp_factor - 1.0) * oestrogen)
+    # adiposity and oestrogen scale basal secretion as they scale bursts; age does not
+    person_size = (xp.exp(-p.bmi_amp_slope * (c.bmi - p.bmi_ref))
+                   * (1.0 + (p.female_amp_factor - 1.0) * oestrogen))  # fmt: skip
+    size = xp.exp(log_size) * person_size
     rate = 1.0 + (p.female_freq_factor - 1.0) * oestrogen
+    new = new._replace(pit_basal=new.pit_basal * person_size)
     # personal multipliers (calibration): applied here, last, and only here
     new = _apply_personal(new, c.personal)
     return new, BurstModulation(rate_factor=rate, size_factor=size)

@@ -12,7 +12,8 @@ Equations::
     Phi  = 1 / (1 + (IGF1_total / IC50)^h)
     r    = kr1 [H(GHRH + GHRH_drug; t1, n1) + g0 H(GHS; tg0, ng0)]
                (1 + F1) / (1 + ((S_PeV + S_drug)/t2)^n2 + F1) Phi
-    Sec  = capacity r R + autonomous A(t) (1 + F1) / (1 + (s_a S_drug/t2)^n2 + F1)
+    b    = basal B(t) (1 + F1) / (1 + ((S_PeV + S_drug)/t2)^n2 + F1) Phi
+    Sec  = capacity (r R + b) + autonomous A(t) (1 + F1) / (1 + (s_a S_drug/t2)^n2 + F1)
     dR/dt = (1 - R) / pool_tau - r R / pool_size
 
 R is the somatotrophs' releasable GH store (1 = full): regulated release empties it and it
@@ -24,6 +25,16 @@ of it, so a second bolus within hours releases less (Losa M et al. Acta Endocrin
 GRF every 2 h; Suri D, Hindmarsh PC et al., two GHRH doses 1-3 h apart), and
 somatotrophs disinhibited by low IGF-1 (pituitary GH deficiency) empty their store sooner
 (calibration: parameter table; docs/model.md "The releasable GH store").
+
+b is the somatotrophs' basal (nonpulsatile) secretion: not driven by GHRH and not drawn from
+the releasable store, under the same somatostatin factor and IGF-1 feedback (IGF-I
+suppresses basal GH release of pituitary cells, Yamashita & Melmed 1986 Endocrinology
+118:176); basal secretion falls with BMI but not with age (Roelfsema 2016 Neuroendocrinology
+103:335), so the person's adiposity and oestrogen factors scale ``pit_basal`` and the
+somatopause does not (:mod:`igfaxis.model.person`). B(t) is its irregular activity relative
+to its mean (forcing input ``basal_activity``, ``pit_basal_cv``, ``pit_basal_step``, its own
+random stream): the sum of secretory events too small to resolve as bursts
+(docs/model.md "Basal (nonpulsatile) secretion").
 
 GHRH_drug and S_drug are the GHRH-analogue and somatostatin-analogue agonism of the drug
 library (:mod:`igfaxis.model.drugs`), in native-hormone equivalents. A(t) is the adenoma's
@@ -42,7 +53,7 @@ from typing import Any
 
 from igfaxis.model._math import hill, inhibit
 
-__all__ = ["gh_secretion", "releasable_pool_rate", "somatotroph_rate"]
+__all__ = ["basal_rate", "gh_secretion", "releasable_pool_rate", "somatotroph_rate"]
 
 
 def somatotroph_rate(
@@ -56,6 +67,20 @@ def somatotroph_rate(
     srif_factor = (1.0 + f1) / (1.0 + ((srif_pev + ssa) / p.pit_t2) ** p.pit_n2 + f1)
     feedback = inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
     return p.pit_kr1 * stimulation * srif_factor * feedback
+
+
+def basal_rate(
+    srif_pev: Any, ghs: Any, igf1_total_ng_ml: Any, p: Any, ssa: Any = 0.0,
+    basal_activity: Any = 1.0,
+) -> Any:
+    """Basal (nonpulsatile) GH release per unit of somatotroph capacity [ng/mL/h]:
+    ``pit_basal`` times the irregular ``basal_activity``, the somatostatin factor and the
+    IGF-1 feedback of regulated release; GHRH does not drive it and it does not draw on
+    the releasable store (arguments as :func:`gh_secretion`)."""
+    f1 = p.ghs_g1 * hill(ghs, p.ghs_tg1, p.ghs_ng1)
+    srif_factor = (1.0 + f1) / (1.0 + ((srif_pev + ssa) / p.pit_t2) ** p.pit_n2 + f1)
+    feedback = inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
+    return p.pit_basal * basal_activity * srif_factor * feedback
 
 
 def releasable_pool_rate(pool: Any, rate: Any, p: Any) -> Any:
@@ -75,6 +100,7 @@ def gh_secretion(
     ssa: Any = 0.0,
     adenoma_activity: Any = 1.0,
     pool: Any = 1.0,
+    basal_activity: Any = 1.0,
 ) -> Any:
     """Pituitary GH secretion rate [ng/mL/h].
 
@@ -90,7 +116,7 @@ def gh_secretion(
         Total serum IGF-1 [ng/mL].
     p
         Uses ``pit_*``, ``ghs_g0``, ``ghs_tg0``, ``ghs_ng0``, ``ghs_g1``, ``ghs_tg1``,
-        ``ghs_ng1``, ``igf_fb_ic50``, ``igf_fb_n``, ``gh_autonomous``.
+        ``ghs_ng1``, ``igf_fb_ic50``, ``igf_fb_n``, ``gh_autonomous``, ``pit_basal``.
     ssa
         Somatostatin-analogue agonism in somatostatin equivalents [pg/mL]; it adds to
         periventricular somatostatin at the normal somatotroph and multiplies autonomous
@@ -104,10 +130,14 @@ def gh_secretion(
     pool
         Releasable GH store of the normal somatotrophs, R [-] (1 = full;
         :func:`releasable_pool_rate`).
+    basal_activity
+        Basal (nonpulsatile) secretory activity of the normal somatotrophs relative to its
+        mean [-] (:func:`basal_rate`); 1 when constant.
     """
     f1 = p.ghs_g1 * hill(ghs, p.ghs_tg1, p.ghs_ng1)
     regulated = somatotroph_rate(ghrh, srif_pev, ghs, igf1_total_ng_ml, p, ssa)
     ssa_adenoma = p.adenoma_ssa_sensitivity * ssa
     adenoma = (p.gh_autonomous * adenoma_activity * (1.0 + f1)
                / (1.0 + (ssa_adenoma / p.pit_t2) ** p.pit_n2 + f1))  # fmt: skip
-    return p.pit_capacity * regulated * pool + adenoma
+    basal = basal_rate(srif_pev, ghs, igf1_total_ng_ml, p, ssa, basal_activity)
+    return p.pit_capacity * (regulated * pool + basal) + adenoma

@@ -69,8 +69,30 @@ def adenoma_activity(
     -------
     Step starts [h], step ends [h] and levels [-].
     """
+    return _lognormal_steps(seed, 1, start_h, end_h, cv, step_h)
+
+
+def basal_activity(
+    seed: int, start_h: float, end_h: float, *, cv: float, step_h: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Irregular basal (nonpulsatile) secretory activity of the normal somatotrophs on
+    [start_h, end_h): log-normal levels with mean 1 and CV ``cv``, each held for ``step_h``
+    hours (:func:`igfaxis.model.pituitary.basal_rate`). Drawn from a stream of its own,
+    ``SeedSequence((seed, 2))``, so that the burst train and the adenoma activity of a seed
+    are unchanged.
+
+    Returns
+    -------
+    Step starts [h], step ends [h] and levels [-].
+    """
+    return _lognormal_steps(seed, 2, start_h, end_h, cv, step_h)
+
+
+def _lognormal_steps(
+    seed: int, stream: int, start_h: float, end_h: float, cv: float, step_h: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     on = np.arange(start_h, end_h, step_h)
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence((seed, 1))))
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence((seed, stream))))
     sigma = np.sqrt(np.log1p(cv**2))
     level = rng.lognormal(-0.5 * sigma**2, sigma, size=on.size)
     return on, np.minimum(on + step_h, end_h), level
@@ -145,6 +167,13 @@ def compile_protocol(
         starts.append(on)
         stops.append(off)
         cols.append(np.full(on.size, _INDEX["adenoma_activity"]))
+        rates.append(level - 1.0)  # the input's baseline is 1
+    if p.pit_basal_cv > 0.0:
+        on, off, level = basal_activity(seed, t0, t1, cv=p.pit_basal_cv,
+                                        step_h=p.pit_basal_step)  # fmt: skip
+        starts.append(on)
+        stops.append(off)
+        cols.append(np.full(on.size, _INDEX["basal_activity"]))
         rates.append(level - 1.0)  # the input's baseline is 1
     for dose in protocol.doses:
         name = dose.input_name()

@@ -16,6 +16,7 @@ _NOT_IN_VECTOR_FIELD = {
     "oral_estrogen_liver_sens",  # personalisation (person.py), like female_liver_sens
     "bmi_amp_slope", "bmi_ref", "fast_freq_gain", "plant_potency",
     "adenoma_cv", "adenoma_step",  # the adenoma's activity is forcing (protocol._compile)
+    "pit_basal_cv", "pit_basal_step",  # so is the basal activity
     "igfbp1_kd",  # an observable: free IGF-1 at equilibrium with IGFBP-1 (liver.py)
 }  # fmt: skip
 

@@ -49,7 +49,7 @@ def test_the_documented_set_is_there():
     fields = {name: p.fields for name, p in PERSONAL_PARAMETERS.items()}
     assert fields == {
         "hepatic_gh_sensitivity": ("liver_sens",),
-        "pituitary_secretion_capacity": ("pit_kr1",),
+        "pituitary_secretion_capacity": ("pit_kr1", "pit_basal"),
         "igfbp3_als_production": ("bp3_syn_max", "als_syn_max"),
     }
 

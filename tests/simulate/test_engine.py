@@ -131,9 +131,9 @@ def test_same_seed_same_run_and_different_seed_different_bursts():
 
 
 def test_steady_state_without_inputs_stays_at_baseline():
-    # no bursts, no meals, no doses: every input is constant and the axis sits at its
-    # fixed point
-    p = default_params()._replace(pulse_drive=0.0)
+    # no bursts, no meals, no doses, a constant basal secretion: every input is constant
+    # and the axis sits at its fixed point
+    p = default_params()._replace(pulse_drive=0.0, pit_basal_cv=0.0)
     no_intake = Protocol.from_yaml("diet: {energy_fraction: 0, protein_g_per_kg: 0}\n")
     tr = simulate(MAN, no_intake, days=3, params=p, solver=SolverConfig(warmup_days=40))
     igf = tr["igf1_total_ng_ml"]
