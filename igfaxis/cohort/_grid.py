@@ -242,9 +242,10 @@ def run_job(job: GridJob, cfg: CohortConfig) -> Any:
     """Tabulate one node schedule: ``burn_in_days`` habitual, then the arm; one segment
     when the arm is its own habitual lifestyle (the same days, without a second set of node
     tables and habitual state for the person 21 days older: 40% fewer pulse-resolved table
-    days). The schedule carries no GH distributions (``gh_hist``; what a blood draw meets,
-    which the cohort's outputs do not read): 15 MB a 201-day schedule, 4.6 GB for the 306 of
-    a default cohort, sent back from each worker."""
+    days). The schedule carries no GH distributions (``gh_hist``, what a blood draw meets;
+    no cohort output reads them): they were 15 MB of a 201-day schedule's 15.2, 4.6 GB for
+    the 306 of a default cohort, held by the run, sent back by the workers and regridded by
+    :func:`stack_nodes`."""
     from igfaxis.simulate import day_schedule
 
     b = cfg.burn_in_days

@@ -173,11 +173,10 @@ def _tick(progress: Callable[[int, int], None] | None, done: int, total: int) ->
 
 
 def _by_person(jobs: list) -> list[list[int]]:
-    """The indices of the jobs of each node person, the largest groups first. One person's
-    jobs (the arms, and an arm's exposure nodes at the centre person) share tables: the
-    habitual burn-in of the same protocol, the person's habitual state. In one task, one
-    process computes and writes each of them, and the others of the task read them from its
-    memory."""
+    """The indices of the jobs of each node person (all arms), the largest groups first.
+    A person's jobs can share table files: an arm's exposure nodes sit at the centre person
+    and open with the centre's habitual burn-in (the same key). In one task, one process
+    computes and writes each such file, and the task's other jobs read it from its memory."""
     groups: dict[str, list[int]] = {}
     for i, j in enumerate(jobs):
         groups.setdefault(j.person.model_dump_json(), []).append(i)
