@@ -15,8 +15,9 @@ more axis of the node grid (:func:`igfaxis.cohort._grid.exposure_axes`: node sch
 the doses scaled, read by the same spline scheme), so each person's multipliers apply at
 either resolution.
 
-Where it runs: in this process (``client=None``; ``workers=N`` spreads the chunks of persons
-over ``N`` processes of a :class:`concurrent.futures.ProcessPoolExecutor`), or on a
+Where it runs: in this process (``client=None``; ``workers=N`` spreads the node schedules,
+one task per node person, then the chunks of persons over ``N`` processes of a
+:class:`concurrent.futures.ProcessPoolExecutor`), or on a
 :class:`dask.distributed.Client` (a ``LocalCluster`` or a scheduler's address): node
 schedules and chunks of persons are Dask tasks. The same functions run either way on the
 same inputs, so the results are identical (a test says so).
@@ -171,21 +172,65 @@ def _tick(progress: Callable[[int, int], None] | None, done: int, total: int) ->
         progress(done, total)
 
 
-def _schedules(jobs: list, cfg: CohortConfig, client: Any, progress: Any, total: int) -> list:
-    if client is None:
-        out = []
-        for i, j in enumerate(jobs):
-            out.append(run_job(j, cfg))
-            _tick(progress, i + 1, total)
-        return out
-    from dask.distributed import as_completed
+def _by_person(jobs: list) -> list[list[int]]:
+    """The indices of the jobs of each node person (all arms), the largest groups first.
+    A person's jobs can share table files: an arm's exposure nodes sit at the centre person
+    and open with the centre's habitual burn-in (the same key). In one task, one process
+    computes and writes each such file, and the task's other jobs read it from its memory."""
+    groups: dict[str, list[int]] = {}
+    for i, j in enumerate(jobs):
+        groups.setdefault(j.person.model_dump_json(), []).append(i)
+    return sorted(groups.values(), key=len, reverse=True)
 
-    futures = client.map(run_job, jobs, cfg=cfg, pure=False)
-    index = {f.key: i for i, f in enumerate(futures)}
-    out = [None] * len(jobs)
-    for k, (f, s) in enumerate(as_completed(futures, with_results=True)):
-        out[index[f.key]] = s
-        _tick(progress, k + 1, total)
+
+def _one_thread() -> None:
+    """Pool initializer: one numba thread a process (``N`` processes on ``N`` cores, not
+    ``N`` x cores threads)."""
+    import numba  # the kernel's thread pool (igfaxis.simulate._native uses numba's count)
+
+    numba.set_num_threads(1)
+
+
+def _run_group(jobs: list, cfg: CohortConfig) -> list:
+    return [run_job(j, cfg) for j in jobs]
+
+
+def _schedules(jobs: list, cfg: CohortConfig, client: Any, workers: int | None, progress: Any,
+               total: int) -> list:  # fmt: skip
+    if client is not None:
+        from dask.distributed import as_completed
+
+        futures = client.map(run_job, jobs, cfg=cfg, pure=False)
+        index = {f.key: i for i, f in enumerate(futures)}
+        out = [None] * len(jobs)
+        for k, (f, s) in enumerate(as_completed(futures, with_results=True)):
+            out[index[f.key]] = s
+            _tick(progress, k + 1, total)
+        return out
+    groups = _by_person(jobs) if workers is not None and workers > 1 else []
+    if len(groups) > 1:
+        import multiprocessing as mp
+        from concurrent.futures import as_completed as finished
+
+        # the tables' Python and numpy part runs on one core, only their kernel on all
+        # (docs/cohorts.md, Speed): a process per core, each kernel on one thread; spawn,
+        # not fork, as in _run_chunks. The tables go to the disk cache, where a later
+        # process (or call) finds them; the same jobs give the same schedules
+        out = [None] * len(jobs)
+        done = 0
+        with ProcessPoolExecutor(min(workers, len(groups)), mp_context=mp.get_context("spawn"),
+                                 initializer=_one_thread) as pool:  # fmt: skip
+            futures = {pool.submit(_run_group, [jobs[i] for i in g], cfg): g for g in groups}
+            for f in finished(futures):
+                for i, s in zip(futures[f], f.result(), strict=True):
+                    out[i] = s
+                    done += 1
+                    _tick(progress, done, total)
+        return out
+    out = []
+    for i, j in enumerate(jobs):
+        out.append(run_job(j, cfg))
+        _tick(progress, i + 1, total)
     return out
 
 
@@ -275,7 +320,8 @@ def simulate_cohort(
         A :class:`dask.distributed.Client`: node schedules and chunks of persons run on its
         workers. ``None``: this process.
     workers
-        Without a client: processes for the chunks of persons (``None``: this process).
+        Without a client: processes for the node schedules (day resolution; grouped by
+        node person) and the chunks of persons (``None``: this process).
     traces
         Keep full pulse-resolved traces of IGF-1 and GH (``resolution="pulse"``, at most
         :data:`MAX_TRACE_PERSONS` persons).
@@ -307,7 +353,7 @@ def simulate_cohort(
         axes = [exposure_axes(p, table, config) for p in prots]
         jobs = node_jobs(_groups(table), prots, days, config, axes)
         total = len(jobs) + len(chunks)
-        schedules = _schedules(jobs, config, client, progress, total)
+        schedules = _schedules(jobs, config, client, workers, progress, total)
         stacks = stack_nodes(jobs, schedules, config, axes)
         parts = _run_chunks(_day_chunk, chunks, (stacks, None, len(prots), config), client,
                             workers, progress, len(jobs), total)  # fmt: skip

@@ -72,6 +72,56 @@ def test_dask_local_cluster_gives_the_local_results_exactly():
     np.testing.assert_array_equal(local.igf1_total_ng_ml[:, 0], local.igf1_total_ng_ml[:, 1])
 
 
+def _no_tables(root, into):
+    """A cache folder ``into`` with the compiled kernels of ``root`` and none of its tables
+    (day tables, habitual states): they are computed afresh, the kernels are not."""
+    into.mkdir()
+    for f in root.iterdir():
+        if f.name not in ("day", "habitual"):
+            (into / f.name).symlink_to(f)
+    return into
+
+
+def test_node_schedules_on_worker_processes_are_this_process_s(tmp_path, monkeypatch):
+    """``workers=2`` tabulates the node schedules on a process pool (a task per node person,
+    one numba thread a process): from cold tables the very numbers of this process, the
+    progress ticking once per node schedule and chunk; the tables the workers wrote serve
+    a new process (none computed again)."""
+    from igfaxis._cache import cache_dir
+    from igfaxis.simulate import _day, _steady
+
+    pop = sample_population(3, age_y=50, sex="male", seed=3)
+    gym = Protocol.from_yaml("name: gym\nexercise:\n  - {kind: resistance, duration_min: 60, "
+                             "at_h: 17, weekdays: [0, 2, 4]}\n")  # fmt: skip
+    arms = [Protocol(name="usual"), gym]  # one segment, and a habitual burn-in then the arm
+    cfg = dataclasses.replace(SMALL, bmi_nodes=(25.0,), chunk_size=2)  # 3 persons x 2 arms
+
+    def fresh(folder):
+        monkeypatch.setenv("IGFAXIS_CACHE_DIR", str(folder))
+        monkeypatch.setattr(_day, "_NODES", {})  # what a new process starts with
+        monkeypatch.setattr(_steady, "_MEMORY", {})
+
+    here_dir = _no_tables(cache_dir(), tmp_path / "here")
+    fresh(here_dir)
+    here = simulate_cohort(pop, arms, days=3, config=cfg)
+    pool_dir = _no_tables(here_dir, tmp_path / "pool")
+    fresh(pool_dir)
+    ticks = []
+    pooled = simulate_cohort(pop, arms, days=3, config=cfg, workers=2,
+                             progress=lambda done, total: ticks.append((done, total)))
+    assert not _day._NODES  # tabulated in the workers
+    assert pooled.identical(here)
+    total = 2 * 3 + 2  # node schedules (2 arms x 3 pituitary nodes), chunks of persons
+    assert ticks == [(k, total) for k in range(1, total + 1)]
+    fresh(pool_dir)
+
+    def no_tables(*args, **kwargs):
+        raise AssertionError("a table was computed again although a worker wrote it")
+
+    monkeypatch.setattr(_day._Node, "_tabulate", no_tables)
+    assert simulate_cohort(pop, arms, days=3, config=cfg).identical(here)
+
+
 def test_pulse_resolution_agrees_with_day_resolution_on_average():
     """Day resolution is the burst-averaged daily mean; one burst train scatters 2-4% a day
     about it (docs/engine.md), so the mean over persons and days agrees within 3%."""
