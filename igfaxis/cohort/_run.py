@@ -184,11 +184,11 @@ def _by_person(jobs: list) -> list[list[int]]:
 
 
 def _one_thread() -> None:
-    """Pool initializer: one numba thread a process (``N`` processes on ``N`` cores, not
+    """Pool initializer: one kernel thread a process (``N`` processes on ``N`` cores, not
     ``N`` x cores threads)."""
-    import numba  # the kernel's thread pool (igfaxis.simulate._native uses numba's count)
+    from igfaxis.simulate import kernel_threads
 
-    numba.set_num_threads(1)
+    kernel_threads(1)
 
 
 def _run_group(jobs: list, cfg: CohortConfig) -> list:

@@ -16,6 +16,7 @@ from igfaxis.simulate._run import (
     BACKENDS as BACKENDS,
     RESOLUTIONS as RESOLUTIONS,
     daily_summaries as daily_summaries,
+    kernel_threads as kernel_threads,
     resolve_backend as resolve_backend,
     simulate as simulate,
     simulate_batch as simulate_batch,

@@ -399,6 +399,14 @@ def solve_native_means(ps, y0s, boundaries, values, t0, t1, save_ts, windows, co
     return out_mean, out_at, codes, steps
 
 
+def set_threads(n: int) -> None:
+    """Threads of numba's pool that this process's batch solves use (``prange``): 1 in each
+    process of a pool that runs one process per core."""
+    import numba
+
+    numba.set_num_threads(int(n))
+
+
 @contextlib.contextmanager
 def _dynamic_schedule() -> Any:
     """Hand subjects to the numba threads one at a time (subjects differ in cost by 1.5x,

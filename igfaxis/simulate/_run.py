@@ -35,8 +35,8 @@ from igfaxis.simulate._config import Outcome, SolverConfig
 from igfaxis.simulate._forcing import pad_forcing
 from igfaxis.simulate._trajectory import Trajectory
 
-__all__ = ["BACKENDS", "RESOLUTIONS", "daily_summaries", "resolve_backend", "simulate",
-           "simulate_batch", "start_state"]
+__all__ = ["BACKENDS", "RESOLUTIONS", "daily_summaries", "kernel_threads", "resolve_backend",
+           "simulate", "simulate_batch", "start_state"]
 
 logger = logging.getLogger(__name__)
 
@@ -260,6 +260,13 @@ def _native_module() -> Any:
             "or pass backend='jax'."
         ) from exc
     return _native
+
+
+def kernel_threads(n: int) -> None:
+    """Let the native kernel's batch solves in this process run on ``n`` threads (e.g. 1 in
+    each worker of a process pool with a process per core, so that the pool does not run
+    cores x cores threads)."""
+    _native_module().set_threads(n)
 
 
 def resolve_backend(backend: str) -> str:

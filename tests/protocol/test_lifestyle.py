@@ -22,8 +22,8 @@ from igfaxis.protocol._lifestyle_compile import energy_status_at, lifestyle_even
          r"meal at 8.0 h lies inside the declared fast"),
         # a phase in force during the schedule must eat inside its window too
         ("fasting: [{kind: tre, window_h: [12, 20], start_day: 7}]\ndiet_phases: [{start_day: 7, "
-         "end_day: 30, diet: {meals_h: [12, 15.5, 18.5]}}, {start_day: 30, end_day: 40, diet: {}}]\n",
-         r"meal at 8.0 h lies inside the declared fast"),
+         "end_day: 30, diet: {meals_h: [12, 15.5, 18.5]}}, {start_day: 30, end_day: 40, "
+         "diet: {}}]\n", r"meal at 8.0 h lies inside the declared fast"),
         ("fasting: [{kind: tre}]\n", r"needs `window_h`"),
         ("fasting: [{kind: tre, window_h: [20, 12]}]\n", r"0 <= start < end <= 24"),
         ("fasting: [{kind: water, start_h: 0, duration_h: 72}, {kind: water, start_h: 48, "
@@ -59,7 +59,8 @@ def test_tre_from_a_later_day_leaves_the_usual_days_alone():
     days = np.array([a for a, n in zip(ev.start, ev.name, strict=True) if n == "meal"]) // 24.0
     inside = (meals >= 12.0) & (meals < 20.0)
     assert inside[(days >= 7) & (days < 63)].all()
-    assert not inside[days < 7].all() and not inside[days >= 63].all()
+    assert not inside[days < 7].all()
+    assert not inside[days >= 63].all()
 
 
 def test_daily_intake_matches_the_diet():
