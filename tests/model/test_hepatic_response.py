@@ -14,8 +14,9 @@ recalibration moves them together.
 
 A hepatic desensitisation state that penalises sustained GH (design_notes/
 hepatic_desensitisation.md) raised the CJC-1295 GH rise into Teichman's range and moved the
-MK-677 one out of Chapman's: the first test is the constraint it failed. The misses measured there: the model's CJC-1295
-raises mean GH too little for its IGF-1 rise (strict xfail), and its MK-677 flattened the GH
+MK-677 one out of Chapman's: the first test is the constraint it failed. The misses measured
+there: the model's CJC-1295 raises mean GH too little for its IGF-1 rise (strict xfail), and
+its MK-677 flattened the GH
 profile where Chapman found higher pulses. With the basal (nonpulsatile) secretion and its
 refit (issue 13, item 6) the pulses now rise, but the 24-h mean GH rises 2.83-fold, above
 Chapman's band (strict xfail): the two MK-677 figures moved together, in opposite directions.
