@@ -56,12 +56,13 @@ from igfaxis.model._math import hill, inhibit
 __all__ = ["basal_rate", "gh_secretion", "releasable_pool_rate", "somatotroph_rate"]
 
 
-def _restraint(srif_pev: Any, ghs: Any, igf1_total_ng_ml: Any, p: Any, ssa: Any) -> Any:
-    """The somatostatin factor (opposed by the GHS term F1) times the IGF-1 feedback: what
-    restrains regulated and basal release of the normal somatotroph alike [-]."""
+def _restraint(srif_pev: Any, ghs: Any, igf1_total_ng_ml: Any, p: Any, ssa: Any
+               ) -> tuple[Any, Any]:  # fmt: skip
+    """The somatostatin factor (opposed by the GHS term F1) and the IGF-1 feedback, which
+    restrain regulated and basal release of the normal somatotroph alike [-, -]."""
     f1 = p.ghs_g1 * hill(ghs, p.ghs_tg1, p.ghs_ng1)
     srif_factor = (1.0 + f1) / (1.0 + ((srif_pev + ssa) / p.pit_t2) ** p.pit_n2 + f1)
-    return srif_factor * inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
+    return srif_factor, inhibit(igf1_total_ng_ml, p.igf_fb_ic50, p.igf_fb_n)
 
 
 def somatotroph_rate(
@@ -71,7 +72,8 @@ def somatotroph_rate(
     [ng/mL/h]: ``kr1`` times the GHRH/GHS stimulation, the somatostatin factor and the
     IGF-1 feedback (arguments as :func:`gh_secretion`)."""
     stimulation = hill(ghrh, p.pit_t1, p.pit_n1) + p.ghs_g0 * hill(ghs, p.ghs_tg0, p.ghs_ng0)
-    return p.pit_kr1 * stimulation * _restraint(srif_pev, ghs, igf1_total_ng_ml, p, ssa)
+    srif_factor, feedback = _restraint(srif_pev, ghs, igf1_total_ng_ml, p, ssa)
+    return p.pit_kr1 * stimulation * srif_factor * feedback
 
 
 def basal_rate(
@@ -82,7 +84,8 @@ def basal_rate(
     ``pit_basal`` times the irregular ``basal_activity``, the somatostatin factor and the
     IGF-1 feedback of regulated release; GHRH does not drive it and it does not draw on
     the releasable store (arguments as :func:`gh_secretion`)."""
-    return p.pit_basal * basal_activity * _restraint(srif_pev, ghs, igf1_total_ng_ml, p, ssa)
+    srif_factor, feedback = _restraint(srif_pev, ghs, igf1_total_ng_ml, p, ssa)
+    return p.pit_basal * basal_activity * srif_factor * feedback
 
 
 def releasable_pool_rate(pool: Any, rate: Any, p: Any) -> Any:
