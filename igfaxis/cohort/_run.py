@@ -209,17 +209,15 @@ def _schedules(jobs: list, cfg: CohortConfig, client: Any, workers: int | None, 
         return out
     groups = _by_person(jobs) if workers is not None and workers > 1 else []
     if len(groups) > 1:
-        import multiprocessing as mp
         from concurrent.futures import as_completed as finished
 
         # the tables' Python and numpy part runs on one core, only their kernel on all
-        # (docs/cohorts.md, Speed): a process per core, each kernel on one thread; spawn,
-        # not fork, as in _run_chunks. The tables go to the disk cache, where a later
-        # process (or call) finds them; the same jobs give the same schedules
+        # (docs/cohorts.md, Speed): a process per core, each kernel on one thread. The
+        # tables go to the disk cache, where a later process (or call) finds them; the same
+        # jobs give the same schedules
         out = [None] * len(jobs)
         done = 0
-        with ProcessPoolExecutor(min(workers, len(groups)), mp_context=mp.get_context("spawn"),
-                                 initializer=_one_thread) as pool:  # fmt: skip
+        with _spawn_pool(min(workers, len(groups)), _one_thread, ()) as pool:
             futures = {pool.submit(_run_group, [jobs[i] for i in g], cfg): g for g in groups}
             for f in finished(futures):
                 for i, s in zip(futures[f], f.result(), strict=True):
@@ -248,12 +246,8 @@ def _run_chunks(fn: Callable, chunks: list, args: tuple, client: Any, workers: i
             _tick(progress, done + k + 1, total)
         return out
     if workers is not None and workers > 1 and len(chunks) > 1:
-        import multiprocessing as mp
-
-        # spawn, not fork: the numba thread pool of this process must not be forked; the
-        # shared arguments (the node tables) go to each worker once, not with every chunk
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
-                                 initializer=_init_worker, initargs=(fn, args)) as pool:
+        # the shared arguments (the node tables) go to each worker once, not with every chunk
+        with _spawn_pool(workers, _init_worker, (fn, args)) as pool:
             futures = [pool.submit(_call_worker, c) for c in chunks]
             out = []
             for k, f in enumerate(futures):
@@ -265,6 +259,15 @@ def _run_chunks(fn: Callable, chunks: list, args: tuple, client: Any, workers: i
         out.append(fn(*_place(c, args)))
         _tick(progress, done + k + 1, total)
     return out
+
+
+def _spawn_pool(workers: int, initializer: Callable, initargs: tuple) -> ProcessPoolExecutor:
+    """A pool of ``workers`` spawned processes (spawn, not fork: this process's numba thread
+    pool must not be forked)."""
+    import multiprocessing as mp
+
+    return ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"),
+                               initializer=initializer, initargs=initargs)  # fmt: skip
 
 
 _WORKER: list[Any] = []  # (fn, args) in a pool worker process, set once by _init_worker

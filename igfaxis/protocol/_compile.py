@@ -162,19 +162,18 @@ def compile_protocol(
         stops.append(np.array([np.inf]))
         cols.append(np.array([_INDEX["secretion_gate"]]))
         rates.append(np.array([-1.0]))
-    if p.gh_autonomous > 0.0:
-        on, off, level = adenoma_activity(seed, t0, t1, cv=p.adenoma_cv, step_h=p.adenoma_step)
-        starts.append(on)
-        stops.append(off)
-        cols.append(np.full(on.size, _INDEX["adenoma_activity"]))
-        rates.append(level - 1.0)  # the input's baseline is 1
-    if p.pit_basal_cv > 0.0:
-        on, off, level = basal_activity(seed, t0, t1, cv=p.pit_basal_cv,
-                                        step_h=p.pit_basal_step)  # fmt: skip
-        starts.append(on)
-        stops.append(off)
-        cols.append(np.full(on.size, _INDEX["basal_activity"]))
-        rates.append(level - 1.0)  # the input's baseline is 1
+    # irregular secretory activities: log-normal steps about their baseline of 1
+    activities = ((p.gh_autonomous > 0.0, "adenoma_activity", adenoma_activity, p.adenoma_cv,
+                   p.adenoma_step),
+                  (p.pit_basal_cv > 0.0, "basal_activity", basal_activity, p.pit_basal_cv,
+                   p.pit_basal_step))  # fmt: skip
+    for active, col, draw, cv, step_h in activities:
+        if active:
+            on, off, level = draw(seed, t0, t1, cv=cv, step_h=step_h)
+            starts.append(on)
+            stops.append(off)
+            cols.append(np.full(on.size, _INDEX[col]))
+            rates.append(level - 1.0)
     for dose in protocol.doses:
         name = dose.input_name()
         amount, dur = dose.amount_ug(person.weight_kg), dose.duration_h()
