@@ -150,7 +150,10 @@ def test_fit_round_trips_through_json(tmp_path) -> None:
 
 def test_nuts_mixes_and_agrees_with_laplace() -> None:
     labs = _labs([98.0, 104.0, 150.0, 160.0], 3000.0)
-    cfg = dataclasses.replace(CONFIG, chains=2, warmup=400, samples=600)
+    # the package's own sampler settings (4 chains x 1000 after 500 warm-up), which the
+    # R-hat bar of Vehtari et al. 2021 (< 1.01, at least 4 chains) is meant for; 2 x 600
+    # sat at 1.009-1.014 on the slowest parameter, moved across the bar by round-off
+    cfg = CONFIG
     lap = calibrate(PERSON, labs, history=HISTORY, config=cfg)
     nuts = calibrate(PERSON, labs, history=HISTORY, method="nuts", config=cfg)
     assert nuts.converged, nuts.message
