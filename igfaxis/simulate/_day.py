@@ -616,7 +616,10 @@ def _run_liver(p: Any, y0: np.ndarray, seq: list[_Day], substeps: int) -> tuple:
 
 
 def _node(person, protocol, base, cfg, solver, seed, active, habit) -> _Node:
-    key = json.dumps({"person": person.model_dump(mode="json"), "protocol": protocol.to_dict(),
+    # the protocol's labels never enter a simulation: two arms' habitual segments
+    # ("habitual (A)", "habitual (B)") with one diet and sleep share their tables
+    what = protocol.model_dump(mode="json", exclude={"name", "description"})
+    key = json.dumps({"person": person.model_dump(mode="json"), "protocol": what,
                       "params": param_hash(base), "cfg": asdict(cfg), "seed": seed,
                       "rtol": solver.rtol, "atol": solver.atol, "active": list(active),
                       "warmup": solver.warmup_days}, sort_keys=True, default=str)  # fmt: skip

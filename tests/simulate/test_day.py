@@ -204,6 +204,22 @@ def test_day_tables_are_reused_from_disk_by_a_new_process(monkeypatch):
     np.testing.assert_array_equal(fresh["igf1_total_ng_ml"], first["igf1_total_ng_ml"])
 
 
+def test_a_protocol_s_name_and_description_share_its_tables(monkeypatch):
+    # a cohort's arms run their habitual segments as "habitual (A)", "habitual (B)": one
+    # diet and sleep, so one set of tables (the labels never enter a simulation)
+    from igfaxis.simulate import _day
+
+    person = Person(age_y=47, sex="male")
+    first = simulate_days(person, Protocol(name="habitual (A)"), days=4)
+
+    def no_tables(*args, **kwargs):
+        raise AssertionError("a table was recomputed for a protocol that differs by name")
+
+    monkeypatch.setattr(_day._Node, "_tabulate", no_tables)
+    again = simulate_days(person, Protocol(name="habitual (B)", description="arm B"), days=4)
+    np.testing.assert_array_equal(again["igf1_total_ng_ml"], first["igf1_total_ng_ml"])
+
+
 def test_day_trajectory_means_are_its_daily_values():
     tr = simulate_days(Person(age_y=40), days=5)
     igf1 = tr["igf1_total_ng_ml"]
