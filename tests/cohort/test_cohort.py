@@ -52,6 +52,22 @@ def test_grid_matches_each_persons_own_day_resolution_run():
         assert np.max(np.abs(err)) < 0.01, (i, err)
 
 
+def test_grid_follows_women_through_the_menopause():
+    """Women between the menopause age nodes (oestrogen falls as a logistic about 50 y):
+    the grid's linear interpolation in age against each woman's own run, within 1% as for
+    men (measured 0.17% and 0.57%; 1.08% and 1.33% with nodes 2.5 y apart)."""
+    rows = [{"age_y": a, "sex": "female", "weight_kg": 75.0, "height_m": math.sqrt(3.0)}
+            for a in (46.0, 48.5)]  # fmt: skip
+    pop = _population(rows)
+    b = SMALL.burn_in_days
+    ds = simulate_cohort(pop, Protocol(), days=10, config=SMALL)
+    for i, person in enumerate(pop.persons()):
+        s = day_schedule(person, [(0, Protocol())], days=b + 10)
+        exact = solve_schedule(dataclasses.replace(s, substeps=48)).igf1_daily_mean_ng_ml[b:]
+        err = ds.igf1_total_ng_ml.values[i, 0] / exact - 1.0
+        assert np.max(np.abs(err)) < 0.01, (person.age_y, err)
+
+
 def test_dask_local_cluster_gives_the_local_results_exactly():
     from dask.distributed import Client, LocalCluster
 
