@@ -8,14 +8,14 @@ repository root::
     python benchmarks/bench_cohort.py --json
     python benchmarks/bench_cohort.py --persons 40 --rtol 1e-4 --atol 1e-6   # looser
 
-The step count sets the time: about 1,000 DOPRI5 steps a day at the default tolerances, of
-which about 700 resolve the ~20 minutes after each of the ~24 burst edges a day and about 250
-are the quiet hours, where the step (5-6 min) is held by the stability of the hypothalamic
-block (GHRH and both SRIF pools: Jacobian eigenvalues -32.5 +- 14.5i and -25 /h); see
+The step count sets the time: about 1,000 DOPRI5 steps a day at the default tolerances
+(per-state absolute tolerances, ``igfaxis.simulate.state_atol``), accuracy-bound by GHRH,
+arcuate SRIF and GH, most of them in the hour after each of the ~23 burst edges a day; see
 docs/engine.md, "Where the native kernel's time goes".
 
 The cohort: persons of age 20-80 y, both sexes, 55-105 kg, each with its own burst seed,
-under the usual-life protocol; default tolerances (rtol 1e-6, atol 1e-8), 21-day warm-up
+under the usual-life protocol; default tolerances (rtol 1e-6, atol 1e-8 as the floor of
+each state's ``state_atol``), 21-day warm-up
 from the description's initial state, daily output, body states only (no drugs).
 
 Parts, timed apart on ``--threads`` numba threads (2 by default, the target's machine):

@@ -9,7 +9,8 @@ repository root::
     python benchmarks/bench_native.py --json     # one JSON object on stdout
 
 Rows, each for a healthy 40-year-old man (the cohort: people of varied age, sex and weight),
-default tolerances (rtol 1e-6, atol 1e-8), 21-day warm-up, hourly output, no drugs (the
+default tolerances (rtol 1e-6, atol 1e-8; libRoadRunner's CVODE takes the scalar atol, the
+native kernel and JAX each state's ``state_atol``), 21-day warm-up, hourly output, no drugs (the
 native kernel integrates the 20 body states):
 
 (a) warm 30-day pulse-resolved single run: native, libRoadRunner (CVODE) on the SBML export

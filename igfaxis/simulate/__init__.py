@@ -1,6 +1,10 @@
 """The engine: compile a protocol, integrate the model, return a Trajectory."""
 
-from igfaxis.simulate._config import Outcome as Outcome, SolverConfig as SolverConfig
+from igfaxis.simulate._config import (
+    Outcome as Outcome,
+    SolverConfig as SolverConfig,
+    state_atol as state_atol,
+)
 from igfaxis.simulate._forcing import pad_forcing as pad_forcing
 from igfaxis.simulate._pulsatility import (
     GH_RESOLUTION_NG_ML as GH_RESOLUTION_NG_ML,

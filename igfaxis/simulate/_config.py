@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Outcome", "SolverConfig"]
+__all__ = ["Outcome", "SolverConfig", "state_atol"]
 
 
 class Outcome(enum.IntEnum):
@@ -45,7 +46,10 @@ class SolverConfig:
     Attributes
     ----------
     rtol, atol
-        Relative and absolute tolerances of the PID step-size controller.
+        Relative and absolute tolerances of the step-size controller. ``atol`` is a floor:
+        state ``i`` is held to ``max(atol, rtol * s_i) + rtol * |y_i|``, with ``s_i`` its
+        declared resting value (:func:`state_atol`; the drug compartments, declared 0, keep
+        ``atol``).
     max_steps
         Upper bound on solver steps for one run; raise it for multi-year runs.
     save_every_h
@@ -72,3 +76,21 @@ class SolverConfig:
             raise ValueError(
                 f"`SolverConfig.start` must be 'habitual' or 'initial'; got {self.start!r}."
             )
+
+
+def state_atol(names: Sequence[str], rtol: float, atol: float) -> tuple[float, ...]:
+    """Absolute tolerance of each state of ``names``: ``max(atol, rtol * s)``, with ``s`` the
+    state's declared resting value (:data:`igfaxis.model.MODEL`; 50 pg/mL for GHRH, 150
+    nmol/L for ALS, 0 for the drug compartments and the exercise states).
+
+    The error of state ``i`` is measured against ``atol_i + rtol * |y_i|``: relative to its
+    own value, but never finer than ``rtol`` of its physiological scale. A scalar ``atol``
+    (1e-8) held a hypothalamic state to 1e-6 of its own value wherever it fell below its
+    usual level, which no output resolves (docs/engine.md, "Where the native kernel's time
+    goes"). Both engines use it: the native kernel per state, the JAX engine by integrating
+    each state in units of ``atol_i / atol``.
+    """
+    from igfaxis.model import MODEL
+
+    rest = {v.name: abs(float(v.value)) for v in MODEL.states}
+    return tuple(max(float(atol), float(rtol) * rest[n]) for n in names)

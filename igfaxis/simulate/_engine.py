@@ -24,7 +24,7 @@ import jax.numpy as jnp
 
 from igfaxis.errors import ConfigurationError
 from igfaxis.model import MODEL, Inputs, Observables, State, observables, vector_field
-from igfaxis.simulate._config import Outcome
+from igfaxis.simulate._config import Outcome, state_atol
 from igfaxis.simulate._forcing import pad_forcing
 
 __all__ = ["ForcingArrays", "Solution", "SolveConfig", "pad_forcing", "solve", "solve_batch"]
@@ -82,7 +82,9 @@ class SolveConfig(eqx.Module):
     save_ts
         Output times [h], inside ``[t0, t1]``.
     rtol, atol
-        Tolerances of the PID step-size controller.
+        Tolerances of the PID step-size controller; state ``i`` is held to
+        ``atol_i + rtol * |y_i|`` with ``atol_i`` = :func:`~igfaxis.simulate.state_atol`
+        (``max(atol, rtol * resting value)``), as in the native kernel.
     max_steps
         Step budget.
     active
@@ -126,10 +128,19 @@ def _inputs_at(t: Any, boundaries: Any, values: Any) -> Any:
     return Inputs(*values[i])
 
 
-def _field(t: Any, y: dict[str, Any], args: Any) -> dict[str, Any]:
-    p, boundaries, values = args
+def _field(t: Any, z: dict[str, Any], args: Any) -> dict[str, Any]:
+    p, boundaries, values, unit = args
+    y = {n: z[n] * unit[n] for n in z}
     dy = vector_field(_full(y, 0.0), _inputs_at(t, boundaries, values), p)
-    return {n: getattr(dy, n) for n in y}
+    return {n: getattr(dy, n) / unit[n] for n in z}
+
+
+@functools.cache
+def _units(names: tuple[str, ...], rtol: float, atol: float) -> dict[str, float]:
+    """The unit each state is integrated in: ``atol_i / atol`` (:func:`state_atol`), so
+    that diffrax's scalar ``atol`` holds state ``i`` to ``atol_i + rtol |y_i|``, as the
+    native kernel does."""
+    return dict(zip(names, (a / atol for a in state_atol(names, rtol, atol)), strict=True))
 
 
 def _require_float64() -> None:
@@ -185,7 +196,8 @@ def solve(params: Any, forcing: ForcingArrays, y0: Any, config: SolveConfig) -> 
     """
     _require_float64()
     names = _layout(config.active)
-    y0_active = {n: jnp.asarray(getattr(y0, n), dtype=jnp.float64) for n in names}
+    unit = _units(names, config.rtol, config.atol)
+    y0_active = {n: jnp.asarray(getattr(y0, n), dtype=jnp.float64) / unit[n] for n in names}
     boundaries = jnp.asarray(forcing.boundaries, dtype=jnp.float64)
     values = jnp.asarray(forcing.values, dtype=jnp.float64)
     save_ts = jnp.asarray(config.save_ts, dtype=jnp.float64)
@@ -199,14 +211,14 @@ def solve(params: Any, forcing: ForcingArrays, y0: Any, config: SolveConfig) -> 
         t1=jnp.asarray(forcing.t1, dtype=jnp.float64),
         dt0=1.0 / 60.0,
         y0=y0_active,
-        args=(params, boundaries, values),
+        args=(params, boundaries, values, unit),
         saveat=diffrax.SaveAt(ts=save_ts),
         stepsize_controller=controller,
         adjoint=_adjoint(config.adjoint),
         max_steps=config.max_steps,
         throw=False,
     )
-    ys = _full(sol.ys, jnp.zeros_like(save_ts))
+    ys = _full({n: v * unit[n] for n, v in sol.ys.items()}, jnp.zeros_like(save_ts))
     us = jax.vmap(lambda t: _inputs_at(t, boundaries, values))(save_ts)
     obs = jax.vmap(observables, in_axes=(0, 0, None))(ys, us, params)
     return Solution(ys, Observables(*obs), _outcome(sol.result), sol.stats["num_steps"])

@@ -11,17 +11,20 @@ with first-same-as-last stages, local extrapolation, Hairer's PI step-size contr
 (Hairer, Nørsett & Wanner, Solving ODEs I, section II.4, code DOPRI5: beta 0.04, safety 0.9,
 step ratio in [0.2, 10] after an accepted step; after a rejected one the step shrinks to
 ``h (0.9 / err)^(1/5)``, at most 1000-fold) and the error norm of diffrax's ``PIDController``:
-``RMS_i(err_i / (atol + rtol max(|y0_i|, |y1_i|)))`` over the integrated states.
+``RMS_i(err_i / (atol_i + rtol max(|y0_i|, |y1_i|)))`` over the integrated states, with one
+absolute tolerance per state (:func:`igfaxis.simulate.state_atol`).
 
 Forcing: ``vals[i]`` holds on ``[bnd[i], bnd[i+1])`` and the last row to ``t1``. A step never
 crosses a boundary: it ends exactly on it, the inputs switch, and the first stage is
 re-evaluated (the FSAL stage belongs to the old inputs). Inside a step the inputs are
-constant, so each step integrates a smooth field; the generated ``pre(u, p, c)`` computes the
+constant, so each step integrates a smooth field. The first step after a boundary is Hairer's
+starting step (:func:`first_step`), not the proposal of the old field, which after a burst edge
+had errors up to 1e6. The generated ``pre(u, p, c)`` computes the
 right-hand side's state-free terms once per segment and ``rhs_c(y, u, p, c, dy)`` the rest at
 every stage (:func:`igfaxis.model._graph.hoisted_rhs_source`).
 
 Output: every ``save_ts`` inside an accepted step is filled by the continuous extension
-(fourth order); negative values above ``-atol`` (round-off) are stored as 0. Result codes: 0
+(fourth order); negative values above ``-atol_i`` (round-off) are stored as 0. Result codes: 0
 success, 1 ``max_steps`` steps (accepted plus rejected) taken before ``t1``, 2 step size
 underflow (non-finite states end here: their steps are rejected until the step vanishes).
 Output rows not reached are NaN.
@@ -135,10 +138,38 @@ def store(out_y, out_o, k, y, u, p, atol):
     row = out_y[k]
     for i in range(N):
         v = y[i]
-        if v < 0.0 and v > -atol:
+        if v < 0.0 and v > -atol[i]:
             v = 0.0
         row[i] = v
     obs(row, u, p, out_o[k])
+
+
+@device
+def first_step(y, f0, u, p, cc, rtol, atol, hmax, yt, f1):
+    """Starting step size of Hairer's DOPRI5 (HNW I, section II.4, "Starting step size"),
+    at most ``hmax``: from the sizes of y and f0 = f(y) and a difference quotient of f along
+    an explicit Euler step (one evaluation of the right-hand side, into ``f1``)."""
+    d0 = 0.0
+    d1 = 0.0
+    for i in range(N):
+        sk = atol[i] + rtol * abs(y[i])
+        d0 += (y[i] / sk) * (y[i] / sk)
+        d1 += (f0[i] / sk) * (f0[i] / sk)
+    d0 = math.sqrt(d0 / N)
+    d1 = math.sqrt(d1 / N)
+    h = 0.01 * d0 / d1 if d0 > 1e-5 and d1 > 1e-5 else 1e-6
+    h = min(h, hmax)
+    for i in range(N):
+        yt[i] = y[i] + h * f0[i]
+    rhs_c(yt, u, p, cc, f1)
+    d2 = 0.0
+    for i in range(N):
+        sk = atol[i] + rtol * abs(y[i])
+        d2 += ((f1[i] - f0[i]) / sk) * ((f1[i] - f0[i]) / sk)
+    d2 = math.sqrt(d2 / N) / h
+    der = max(d1, d2)
+    h1 = (0.01 / der) ** 0.2 if der > 1e-15 else max(1e-6, h * 1e-3)
+    return min(100.0 * h, h1, hmax)
 
 
 @device
@@ -218,7 +249,7 @@ def integrate(
         err = 0.0
         for i in range(N):
             e = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i])
-            sk = atol + rtol * max(abs(y[i]), abs(y1[i]))
+            sk = atol[i] + rtol * max(abs(y[i]), abs(y1[i]))
             err += (e / sk) * (e / sk)
         err = math.sqrt(err / N)
         steps += 1
@@ -256,6 +287,9 @@ def integrate(
                 tend = segment_end(bnd, seg, t1)
                 pre(vals[seg], p, cc)
                 rhs_c(y, vals[seg], p, cc, k1)
+                # the inputs jumped: the proposal belongs to the old field (after a burst
+                # edge its first step had an error of up to 1e6 and was rejected)
+                hnew = first_step(y, k1, vals[seg], p, cc, rtol, atol, hnew, yt, k2)
             h = hnew
         else:
             # finite error: shrink to the step the error estimate asks for (err ~ h^5; no

@@ -27,6 +27,7 @@ import numpy as np
 from igfaxis._cache import cache_dir, import_generated
 from igfaxis.model import Inputs, Observables, Params, State, drugs
 from igfaxis.model._graph import SystemGraph, hoisted_rhs_source, python_source, system_graph
+from igfaxis.simulate._config import state_atol
 from igfaxis.simulate._kernel import KERNEL_MARKER
 from igfaxis.simulate._tableau import DOPRI5
 
@@ -241,6 +242,19 @@ def _unpack(out_y: np.ndarray, out_o: np.ndarray, graph: SystemGraph) -> tuple[A
     return ys, obs
 
 
+def _atol(rtol: float, atol: Any, graph: SystemGraph) -> np.ndarray:
+    """Absolute tolerance per integrated state: for a float ``atol``,
+    :func:`igfaxis.simulate.state_atol` (``max(atol, rtol * resting value)``); an array
+    gives one value per state of ``graph.states``, used as it is."""
+    if np.ndim(atol) == 0:
+        return _f64(state_atol(graph.states, float(rtol), float(atol)))
+    out = _f64(atol)
+    if out.shape != (len(graph.states),):
+        raise ValueError(f"`atol` must be a float or one value per integrated state "
+                         f"({len(graph.states)}); got shape {out.shape}")  # fmt: skip
+    return out
+
+
 def _check_params(p: np.ndarray) -> None:
     if p.shape[-1] != len(Params._fields):
         raise ValueError(f"`p` must have the {len(Params._fields)} fields of Params; got "
@@ -272,7 +286,10 @@ def solve_native(p, y0, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_
     Other Parameters
     ----------------
     rtol, atol
-        Tolerances of the error norm (as diffrax's ``PIDController``).
+        Tolerances of the error norm (as diffrax's ``PIDController``): state ``i`` is held
+        to ``atol_i + rtol * |y_i|``; a float ``atol`` gives ``atol_i =``
+        :func:`~igfaxis.simulate.state_atol` (``max(atol, rtol * resting value)``), an
+        array one value per integrated state.
     max_steps
         Most steps (accepted plus rejected).
     active
@@ -297,8 +314,9 @@ def solve_native(p, y0, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_
     out_y = np.empty((ts.size, len(graph.states)))
     out_o = np.empty((ts.size, len(Observables._fields)))
     code, steps = mod.solve_one(pv, _pack_states(y0, graph), _f64(boundaries), vals,
-                                float(t0), float(t1), ts, float(rtol), float(atol),
-                                int(max_steps), H0, out_y, out_o)  # fmt: skip
+                                float(t0), float(t1), ts, float(rtol),
+                                _atol(rtol, atol, graph), int(max_steps), H0, out_y,
+                                out_o)  # fmt: skip
     ys, obs = _unpack(out_y, out_o, graph)
     return ys, obs, int(code), int(steps)
 
@@ -338,8 +356,9 @@ def solve_native_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, at
     codes = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
     with _dynamic_schedule():
-        mod.solve_many(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol), float(atol),
-                       int(max_steps), H0, out_y, out_o, codes, steps)  # fmt: skip
+        mod.solve_many(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol),
+                       _atol(rtol, atol, graph), int(max_steps), H0, out_y, out_o, codes,
+                       steps)  # fmt: skip
     ys, obs = _unpack(out_y, out_o, graph)
     return ys, obs, codes, steps
 
@@ -393,9 +412,9 @@ def solve_native_means(ps, y0s, boundaries, values, t0, t1, save_ts, windows, co
     codes = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
     with _dynamic_schedule():
-        mod.solve_many_means(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol), float(atol),
-                             int(max_steps), H0, win, cols, rws, out_mean, out_at, codes,
-                             steps)  # fmt: skip
+        mod.solve_many_means(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol),
+                             _atol(rtol, atol, graph), int(max_steps), H0, win, cols, rws,
+                             out_mean, out_at, codes, steps)  # fmt: skip
     return out_mean, out_at, codes, steps
 
 
@@ -442,7 +461,8 @@ def solve_cuda_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, atol
     blocks = (n + threads_per_block - 1) // threads_per_block
     mod.solve_kernel[blocks, threads_per_block](
         cuda.to_device(pv), cuda.to_device(y0v), cuda.to_device(bnd), cuda.to_device(vals),
-        cuda.to_device(t0v), cuda.to_device(t1v), cuda.to_device(ts), float(rtol), float(atol),
+        cuda.to_device(t0v), cuda.to_device(t1v), cuda.to_device(ts), float(rtol),
+        cuda.to_device(_atol(rtol, atol, graph)),
         int(max_steps), H0, out_y, out_o, codes, steps,
     )  # fmt: skip
     ys, obs = _unpack(out_y.copy_to_host(), out_o.copy_to_host(), graph)

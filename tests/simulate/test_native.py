@@ -41,9 +41,11 @@ from igfaxis.model._graph import (
 from igfaxis.model._math import Sym, exp, hill, inhibit, log, pos
 from igfaxis.model.drugs import DRUG_INPUTS, DRUG_STATES, DRUGS
 from igfaxis.protocol import BURST_ORIGIN_H, compile_protocol
+from igfaxis.simulate import state_atol
 from igfaxis.simulate._engine import ForcingArrays, SolveConfig, pad_forcing, solve_batch
 from igfaxis.simulate._native import (
     _active_key,
+    _graph,
     _load,
     module_source,
     solve_cuda_batch,
@@ -440,6 +442,24 @@ def test_max_steps_reached_and_step_count():
     assert short[2] == 1
     assert short[3] == 50
     assert np.all(np.isnan(short[0].igf_free))  # t0 = -24 h: no output time was reached
+
+
+def test_per_state_absolute_tolerance():
+    """A float atol is the floor of each state's absolute tolerance, rtol x its declared
+    resting value (GHRH 50 pg/mL; a drug compartment, declared 0, keeps atol); an array is
+    used as it is, one value per integrated state."""
+    got = state_atol(("ghrh", "srif_arc", "gh", "training", "somapacitan_depot"), 1e-6, 1e-8)
+    np.testing.assert_allclose(got, [5e-5, 5e-6, 5e-7, 1e-8, 1e-8], rtol=1e-15)
+    p, f = _compiled(SCENARIOS["baseline"])
+    n = len(_graph(()).states)
+    scalar = _native(p, f, active=(), rtol=1e-6, atol=np.full(n, 1e-8))
+    scaled = _native(p, f, active=(), rtol=1e-6, atol=1e-8)
+    assert scalar[2] == scaled[2] == 0
+    assert scaled[3] < 0.95 * scalar[3]  # the scalar 1e-8 held GHRH to 1e-6 of itself
+    np.testing.assert_allclose(scaled[1].igf1_total_ng_ml, scalar[1].igf1_total_ng_ml,
+                               rtol=1e-5)  # fmt: skip
+    with pytest.raises(ValueError, match="one value per integrated state"):
+        _native(p, f, active=(), rtol=1e-6, atol=np.full(n + 1, 1e-8))
 
 
 def test_non_negative_outputs_and_observables():
