@@ -517,30 +517,39 @@ def rhs(p, y, li, le, hour, top, m, r_iv, tau, out):
 
 @jit
 def run(p, y0, log_i, log_e, mod, iv, substeps, top, tau, means, ends, hours):
+    # element loops instead of array expressions: no temporary arrays per step, the same
+    # operations in the same order (bit-identical to ``y + dt / 6.0 * (k1 + 2.0 * k2 + ...)``)
     dt = 24.0 / substeps
+    h2, h6 = 0.5 * dt, dt / 6.0
     per_hour = substeps // 24
     y = y0.copy()
     k1, k2, k3, k4, tmp = np.empty(9), np.empty(9), np.empty(9), np.empty(9), np.empty(9)
+    acc = np.empty(9)
     for d in range(log_e.shape[0]):
-        acc = np.zeros(9)
+        acc[:] = 0.0
+        li, le = log_i[d], log_e[d]
         for k in range(substeps):
             hour = min(int(k * dt), 23)
             if k % per_hour == 0:
                 hours[d, k // per_hour] = y
             m, r = mod[d, hour], iv[d, hour]
-            li, le = log_i[d], log_e[d]
             rhs(p, y, li, le, hour, top, m, r, tau, k1)
-            tmp[:] = y + 0.5 * dt * k1
+            for i in range(9):
+                tmp[i] = y[i] + h2 * k1[i]
             rhs(p, tmp, li, le, hour, top, m, r, tau, k2)
-            tmp[:] = y + 0.5 * dt * k2
+            for i in range(9):
+                tmp[i] = y[i] + h2 * k2[i]
             rhs(p, tmp, li, le, hour, top, m, r, tau, k3)
-            tmp[:] = y + dt * k3
+            for i in range(9):
+                tmp[i] = y[i] + dt * k3[i]
             rhs(p, tmp, li, le, hour, top, m, r, tau, k4)
-            y_new = y + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-            acc += 0.5 * dt * (y + y_new)
-            y = y_new
-        means[d] = acc / 24.0
-        ends[d] = y
+            for i in range(9):
+                y_new = y[i] + h6 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+                acc[i] += h2 * (y[i] + y_new)
+                y[i] = y_new
+        for i in range(9):
+            means[d, i] = acc[i] / 24.0
+            ends[d, i] = y[i]
 """
 
 
