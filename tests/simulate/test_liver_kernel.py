@@ -12,7 +12,7 @@ import numpy as np
 from igfaxis.model import default_params, liver
 from igfaxis.simulate import DaySchedule, solve_schedule
 from igfaxis.simulate._day import gh_memory_h
-from igfaxis.units import IGF1_NMOL_PER_NG
+from igfaxis.units import IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 
 
 def _rhs(p, y, li, le, hour, top, m, r_iv, tau):
@@ -72,7 +72,8 @@ def test_the_liver_kernel_is_bit_identical_to_a_numpy_rk4() -> None:
     p = default_params()
     days, levels = 4, 6
     y0 = np.array([0.8, 6.0, 25.0, 60.0, 150.0, 0.4, 0.45, 0.42, 160.0])
-    log_i = np.log(160.0) + np.linspace(-0.6, 0.6, levels)[None, :] + 0.01 * np.arange(days)[:, None]
+    log_i = (np.log(160.0) + np.linspace(-0.6, 0.6, levels)[None, :]
+             + 0.01 * np.arange(days)[:, None])  # fmt: skip
     hour = np.arange(24)
     log_e = (0.5 - 1.2 * np.linspace(-1.0, 1.0, levels)[None, :, None]
              + 0.8 * np.sin(2.0 * np.pi * hour / 24.0)[None, None, :]
@@ -85,6 +86,7 @@ def test_the_liver_kernel_is_bit_identical_to_a_numpy_rk4() -> None:
     means, hours = _reference(sched)
     f, b, t, bp3 = (hours[..., i] for i in range(4))
     np.testing.assert_array_equal(sol.igf1_total_ng_ml, (f + b + t) / IGF1_NMOL_PER_NG)
+    np.testing.assert_array_equal(sol.igfbp3_total_ng_ml, (bp3 + b + t) / IGFBP3_NMOL_PER_NG)
     np.testing.assert_array_equal(sol.igf1_lagged_ng_ml, hours[..., 8])
     np.testing.assert_array_equal(sol.igf1_daily_mean_ng_ml,
                                   means[:, :3].sum(axis=1) / IGF1_NMOL_PER_NG)  # fmt: skip
