@@ -1,7 +1,9 @@
-"""The day-resolution liver kernel (:func:`igfaxis.simulate.solve_schedule`) against a plain
-numpy RK4 of the same rate laws (:mod:`igfaxis.model.liver`), written with array
-expressions: the kernel's element loops (no temporary arrays per step, issue 10 (f)) do the
-same operations in the same order, so the two agree to the last bit."""
+"""Numerics of the day resolution made faster (issue 10 (f)) against their plain forms.
+
+The liver kernel (:func:`igfaxis.simulate.solve_schedule`) against a plain numpy RK4 of the
+same rate laws (:mod:`igfaxis.model.liver`), written with array expressions: the kernel's
+element loops (no temporary arrays per step) do the same operations in the same order, so
+the two agree to the last bit. The tables' regrid against its take_along_axis form."""
 
 from __future__ import annotations
 
@@ -92,3 +94,42 @@ def test_the_liver_kernel_is_bit_identical_to_a_numpy_rk4() -> None:
                                   means[:, :3].sum(axis=1) / IGF1_NMOL_PER_NG)  # fmt: skip
     # the states moved, and the lagged IGF-1 moved across levels
     assert np.ptp(hours[..., 8]) > 1.0
+
+
+def _regrid_reference(log_i, values, onto):
+    """The regrid as it was written before the block gather: take_along_axis with the index
+    broadcast over every trailing axis."""
+    li, lo = np.asarray(log_i, dtype=float), np.asarray(onto, dtype=float)
+    n = li.shape[-1]
+    j = np.clip(np.sum(lo[..., :, None] > li[..., None, 1:n - 1], axis=-1), 0, n - 2)
+    a = np.take_along_axis(li, j, axis=-1)
+    b = np.take_along_axis(li, j + 1, axis=-1)
+    w = (lo - a) / (b - a)
+    extra = values.ndim - li.ndim
+    jj = j.reshape(j.shape + (1,) * extra)
+    ww = w.reshape(w.shape + (1,) * extra)
+    va = np.take_along_axis(values, np.broadcast_to(jj, j.shape + values.shape[li.ndim:]),
+                            axis=li.ndim - 1)  # fmt: skip
+    vb = np.take_along_axis(values, np.broadcast_to(jj + 1, j.shape + values.shape[li.ndim:]),
+                            axis=li.ndim - 1)  # fmt: skip
+    return va + ww * (vb - va)
+
+
+def test_regrid_equals_the_take_along_axis_form() -> None:
+    """The tables' regrid (:func:`igfaxis.simulate._day._regrid`) on the shapes it meets: a
+    schedule's (D, L) levels with (D, L), (D, L, 24) and (D, L, 24, B) tables, one day's
+    (L,) levels, GH draws read at (n, 1) levels; onto levels inside, between and beyond."""
+    from igfaxis.simulate._day import _regrid
+
+    rng = np.random.default_rng(3)
+    days, levels = 9, 6
+    li = np.sort(rng.normal(5.0, 0.5, (days, levels)), axis=-1)
+    onto = np.sort(rng.normal(5.0, 0.8, (days, levels)), axis=-1)
+    for rest in ((), (24,), (24, 31)):
+        v = rng.standard_normal((days, levels, *rest))
+        np.testing.assert_array_equal(_regrid(li, v, onto), _regrid_reference(li, v, onto))
+    v = rng.standard_normal((levels, 24, 31))
+    np.testing.assert_array_equal(_regrid(li[0], v, onto[1]), _regrid_reference(li[0], v, onto[1]))
+    v = rng.standard_normal((days, levels, 31))
+    lag = rng.normal(5.0, 0.8, (days, 1))
+    np.testing.assert_array_equal(_regrid(li, v, lag), _regrid_reference(li, v, lag))
