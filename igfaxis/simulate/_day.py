@@ -83,7 +83,7 @@ from igfaxis._version import __version__
 from igfaxis.model import default_params, param_hash, personalise
 from igfaxis.model.drugs import resolve
 from igfaxis.model.liver import free_igf1_unbound
-from igfaxis.protocol import Person, Protocol, compile_protocol
+from igfaxis.protocol import Person, Protocol, compile_protocol, compile_protocol_seeds
 from igfaxis.protocol._lifestyle_compile import lifestyle_events
 from igfaxis.simulate._config import SolverConfig
 from igfaxis.simulate._steady import habitual_state, solve_any
@@ -314,29 +314,28 @@ class _Node:
                                         warmup_h=24.0 * self.solver.warmup_days)  # fmt: skip
                 self.full = (f.boundaries, f.values)
             return [self.full]
-        out = []
-        for k in range(k0, k1):
-            # a window from 3 days before: the burst rate's fasting factor and the previous
-            # evening's bursts are in place at midnight
-            _, f = compile_protocol(self.protocol, self.person, self.base, days=float(day + 1),
-                                    seed=10_000 * self.seed + k,
-                                    warmup_h=24.0 * (3.0 - day))  # fmt: skip
-            b, v = f.boundaries, f.values
-            if before is not None and day == 0:
-                b, v = self._spliced(before, k, b, v)
-            out.append((b, v))
-        return out
-
-    def _spliced(self, before: tuple, k: int, b: np.ndarray, v: np.ndarray) -> tuple:
-        """The forcing of a segment's first day with its lead-in (the evening before) from
-        the previous segment: ``before = (protocol, person, last day)`` in that segment's
-        time, the same burst-train seed as this day's."""
+        seeds = [10_000 * self.seed + k for k in range(k0, k1)]
+        # a window from 3 days before: the burst rate's fasting factor and the previous
+        # evening's bursts are in place at midnight (the seeds' compiles share their
+        # seed-free part)
+        today = compile_protocol_seeds(self.protocol, self.person, self.base,
+                                       days=float(day + 1), seeds=seeds,
+                                       warmup_h=24.0 * (3.0 - day))  # fmt: skip
+        if before is None or day != 0:
+            return [(f.boundaries, f.values) for _, f in today]
         protocol, person, last = before
+        evenings = compile_protocol_seeds(protocol, person, self.base, days=float(last + 1),
+                                          seeds=seeds, warmup_h=24.0 * (3.0 - last))  # fmt: skip
+        return [self._spliced(last, e, f.boundaries, f.values)
+                for (_, e), (_, f) in zip(evenings, today, strict=True)]  # fmt: skip
+
+    def _spliced(self, last: int, evening: Any, b: np.ndarray, v: np.ndarray) -> tuple:
+        """The forcing of a segment's first day with its lead-in (the evening before) from
+        the previous segment: ``evening`` is that segment's forcing up to its ``last`` day
+        (in its own time), of the same burst-train seed as this day's."""
         lead = self.cfg.lead_in_h
-        _, f = compile_protocol(protocol, person, self.base, days=float(last + 1),
-                                seed=10_000 * self.seed + k,
-                                warmup_h=24.0 * (3.0 - last))  # fmt: skip
-        bp, vp = _window(f.boundaries, f.values, 24.0 * (last + 1) - lead, 24.0 * (last + 1))
+        bp, vp = _window(evening.boundaries, evening.values, 24.0 * (last + 1) - lead,
+                         24.0 * (last + 1))  # fmt: skip
         bn, vn = _window(b, v, 0.0, 24.0)
         return (np.concatenate([bp - 24.0 * (last + 1), bn]), np.concatenate([vp, vn]))
 
