@@ -658,7 +658,7 @@ def _regrid(log_i: np.ndarray, values: np.ndarray, onto: np.ndarray) -> np.ndarr
         # not per element: the day tables' GH histograms made this a fifth of a plan)
         m = math.prod(lead)
         flat = values.reshape((m, n, *rest))
-        rows, jr = np.arange(m)[:, None], j.reshape(m, -1)
+        rows, jr = np.arange(m)[:, None], j.reshape(m, j.shape[-1])
         va = flat[rows, jr].reshape(j.shape + rest)
         vb = flat[rows, jr + 1].reshape(j.shape + rest)
         return va + ww * (vb - va)

@@ -133,3 +133,6 @@ def test_regrid_equals_the_take_along_axis_form() -> None:
     v = rng.standard_normal((days, levels, 31))
     lag = rng.normal(5.0, 0.8, (days, 1))
     np.testing.assert_array_equal(_regrid(li, v, lag), _regrid_reference(li, v, lag))
+    # no draws at all
+    np.testing.assert_array_equal(_regrid(li[:0], v[:0], lag[:0]),
+                                  _regrid_reference(li[:0], v[:0], lag[:0]))  # fmt: skip
