@@ -3,8 +3,6 @@
 import jax
 import pytest
 
-from igfaxis._cache import cache_dir
-
 jax.config.update("jax_enable_x64", True)
 
 
@@ -21,6 +19,8 @@ def cache_without_tables(tmp_path_factory):
     (they are computed afresh), but the compiled kernels of the current cache folder, linked
     in (numba's machine code sits next to the generated modules), so that the module does
     not recompile every kernel it runs (about 12 s each)."""
+    from igfaxis._cache import cache_dir  # after x64 is on (above)
+
     root, into = cache_dir(), tmp_path_factory.mktemp("cache")
     for f in root.iterdir():
         if f.name not in ("day", "habitual"):
