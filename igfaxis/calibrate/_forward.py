@@ -15,6 +15,7 @@ Parameters are handled as prior z-scores: ``log(m) = log(median) + log_sd z`` wi
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, replace
 from typing import Any
@@ -65,13 +66,21 @@ def z_scores(values: dict[str, float]) -> np.ndarray:
     return np.array(out)
 
 
-def _spline_weights(z: float) -> np.ndarray:
-    """Weights of the node values in the natural cubic spline through :data:`PIT_NODES_Z`
-    at ``z`` (linear extrapolation beyond the outer nodes)."""
+@functools.cache
+def _spline_basis() -> Any:
+    """The natural cubic spline through :data:`PIT_NODES_Z` of each node's unit vector
+    (built once: its construction cost more than an evaluation)."""
     from scipy.interpolate import CubicSpline
 
     nodes = np.asarray(PIT_NODES_Z)
-    basis = CubicSpline(nodes, np.eye(nodes.size), bc_type="natural")
+    return CubicSpline(nodes, np.eye(nodes.size), bc_type="natural")
+
+
+def _spline_weights(z: float) -> np.ndarray:
+    """Weights of the node values in the natural cubic spline through :data:`PIT_NODES_Z`
+    at ``z`` (linear extrapolation beyond the outer nodes)."""
+    nodes = np.asarray(PIT_NODES_Z)
+    basis = _spline_basis()
     if z > nodes[-1]:
         return basis(nodes[-1]) + (z - nodes[-1]) * basis(nodes[-1], 1)
     if z < nodes[0]:

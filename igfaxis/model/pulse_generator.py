@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["BurstTrain", "burst_train"]
+__all__ = ["BurstTrain", "burst_train", "operational_clock"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,27 @@ def _nearest_distance(x: np.ndarray, ref: np.ndarray) -> np.ndarray:
     return np.minimum(below, above)
 
 
+def operational_clock(
+    start_h: float,
+    end_h: float,
+    sleep: Sequence[tuple[float, float]],
+    *,
+    rate_wake: float,
+    rate_sleep: float,
+    rate_multiplier: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The one-minute grid on [start_h, end_h] and the operational time on it (from 0 at
+    ``start_h``), whose unit-rate renewal process :func:`burst_train` maps back to clock
+    time: the part of a burst train that does not depend on the seed."""
+    # fine grid inversion of the piecewise-linear operational time
+    grid = np.linspace(start_h, end_h, max(int((end_h - start_h) * 60), 2) + 1)
+    lam = _operational_time(grid, sleep, rate_wake, rate_sleep)
+    if rate_multiplier is not None:
+        rate = np.gradient(lam, grid) * rate_multiplier(grid)
+        lam = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * np.diff(grid))])
+    return grid, lam - lam[0]
+
+
 def burst_train(
     seed: int,
     start_h: float,
@@ -85,6 +106,7 @@ def burst_train(
     sws_delay: float,
     sws_width: float,
     rate_multiplier: Callable[[np.ndarray], np.ndarray] | None = None,
+    clock: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> BurstTrain:
     """Draw the burst train on [start_h, end_h).
 
@@ -110,15 +132,15 @@ def burst_train(
     rate_multiplier
         Optional factor on the burst rate as a function of time (e.g. fasting), evaluated
         on a one-minute grid.
+    clock
+        :func:`operational_clock` of the same window, sleep, rates and multiplier, computed
+        once for several seeds (it does not depend on the seed); ``None``: computed here.
     """
     rng = np.random.Generator(np.random.PCG64(seed))
-    # fine grid inversion of the piecewise-linear operational time
-    grid = np.linspace(start_h, end_h, max(int((end_h - start_h) * 60), 2) + 1)
-    lam = _operational_time(grid, sleep, rate_wake, rate_sleep)
-    if rate_multiplier is not None:
-        rate = np.gradient(lam, grid) * rate_multiplier(grid)
-        lam = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * np.diff(grid))])
-    lam = lam - lam[0]
+    if clock is None:
+        clock = operational_clock(start_h, end_h, sleep, rate_wake=rate_wake,
+                                  rate_sleep=rate_sleep, rate_multiplier=rate_multiplier)
+    grid, lam = clock
     n_max = int(lam[-1] * 1.5 + 20)
     gaps = rng.gamma(regularity, 1.0 / regularity, size=n_max)
     phase = rng.uniform(0.0, 1.0)

@@ -4,6 +4,7 @@ from igfaxis.protocol._compile import (
     BURST_ORIGIN_H as BURST_ORIGIN_H,
     Forcing as Forcing,
     compile_protocol as compile_protocol,
+    compile_protocol_seeds as compile_protocol_seeds,
 )
 from igfaxis.protocol._errors import (
     format_errors as format_errors,

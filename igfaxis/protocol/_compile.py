@@ -7,18 +7,19 @@ the solver never discovers a discontinuity by rejecting steps.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from igfaxis.model import BASELINE_INPUTS, BurstModulation, Inputs, burst_train, personalise
-from igfaxis.model.pulse_generator import BurstTrain
+from igfaxis.model.pulse_generator import BurstTrain, operational_clock
 from igfaxis.protocol._lifestyle_compile import energy_status_at, lifestyle_events
 from igfaxis.protocol._person import Person
 from igfaxis.protocol._protocol import Protocol
 
-__all__ = ["BURST_ORIGIN_H", "Forcing", "compile_protocol"]
+__all__ = ["BURST_ORIGIN_H", "Forcing", "compile_protocol", "compile_protocol_seeds"]
 
 #: the burst train of a run starts this long before t = 0 [h] (the former 21-day warm-up),
 #: so that a seed keeps its bursts when the warm-up is shortened
@@ -118,6 +119,25 @@ def compile_protocol(
     -------
     The person's :class:`~igfaxis.model.Params` and the :class:`Forcing`.
     """
+    ((p, forcing),) = compile_protocol_seeds(protocol, person, params, days=days, seeds=(seed,),
+                                             warmup_h=warmup_h, burst_origin_h=burst_origin_h)
+    return p, forcing
+
+
+def compile_protocol_seeds(
+    protocol: Protocol,
+    person: Person,
+    params: Any,
+    *,
+    days: float,
+    seeds: Sequence[int],
+    warmup_h: float,
+    burst_origin_h: float | None = None,
+) -> list[tuple[Any, Forcing]]:
+    """:func:`compile_protocol` for each of ``seeds``, the same forcings, with the work that
+    does not depend on the seed done once: the personalisation, the lifestyle events and the
+    operational time of the burst rate (with its fasting factor) on the one-minute grid, about
+    two thirds of a compile (the day tables compile eight burst trains of each day)."""
     # plain numbers in, so personalise runs in numpy float64 whatever JAX's mode
     p_any, mod_any = personalise(type(params)(*(float(x) for x in params)),
                                  person.covariates())  # fmt: skip
@@ -133,17 +153,28 @@ def compile_protocol(
         energy = energy_status_at(life, t0, grid, p.energy_tau, 1.0)
         return 1.0 + p.fast_freq_gain * np.clip(1.0 - energy, 0.0, 1.0)
 
+    rates_h = {"rate_wake": p.pulse_rate_wake * mod.rate_factor,
+               "rate_sleep": p.pulse_rate_sleep * mod.rate_factor}  # fmt: skip
+    clock = operational_clock(t0, t1, sleep, rate_multiplier=fasting_factor, **rates_h)
+    return [(p, _forcing(protocol, person, p, mod, seed, t_start, t0, t1, sleep, life, clock,
+                         rates_h)) for seed in seeds]  # fmt: skip
+
+
+def _forcing(protocol: Protocol, person: Person, p: Any, mod: BurstModulation, seed: int,
+             t_start: float, t0: float, t1: float, sleep: list[tuple[float, float]],
+             life: Any, clock: tuple[np.ndarray, np.ndarray],
+             rates_h: dict[str, float]) -> Forcing:  # fmt: skip
+    """The forcing of one seed (:func:`compile_protocol_seeds`)."""
     bursts = burst_train(
         seed, t0, t1, sleep,
-        rate_wake=p.pulse_rate_wake * mod.rate_factor,
-        rate_sleep=p.pulse_rate_sleep * mod.rate_factor,
+        **rates_h,
         regularity=p.pulse_regularity,
         amp_cv=p.pulse_amp_cv,
         width=p.pulse_width,
         sws_boost=p.sws_boost,
         sws_delay=p.sws_delay,
         sws_width=p.sws_width,
-        rate_multiplier=fasting_factor,
+        clock=clock,
     )  # fmt: skip
     starts, stops, cols, rates = [], [], [], []
     if not protocol.endogenous_gh_suppressed:
@@ -207,4 +238,4 @@ def compile_protocol(
         i0 = int(np.searchsorted(boundaries, t_start, side="right")) - 1
         boundaries = np.concatenate([[t_start], boundaries[i0 + 1:]])
         values = values[i0:]
-    return p, Forcing(t0=t_start, t1=t1, boundaries=boundaries, values=values, bursts=bursts)
+    return Forcing(t0=t_start, t1=t1, boundaries=boundaries, values=values, bursts=bursts)

@@ -83,7 +83,7 @@ from igfaxis._version import __version__
 from igfaxis.model import default_params, param_hash, personalise
 from igfaxis.model.drugs import resolve
 from igfaxis.model.liver import free_igf1_unbound
-from igfaxis.protocol import Person, Protocol, compile_protocol
+from igfaxis.protocol import Person, Protocol, compile_protocol, compile_protocol_seeds
 from igfaxis.protocol._lifestyle_compile import lifestyle_events
 from igfaxis.simulate._config import SolverConfig
 from igfaxis.simulate._steady import habitual_state, solve_any
@@ -314,29 +314,28 @@ class _Node:
                                         warmup_h=24.0 * self.solver.warmup_days)  # fmt: skip
                 self.full = (f.boundaries, f.values)
             return [self.full]
-        out = []
-        for k in range(k0, k1):
-            # a window from 3 days before: the burst rate's fasting factor and the previous
-            # evening's bursts are in place at midnight
-            _, f = compile_protocol(self.protocol, self.person, self.base, days=float(day + 1),
-                                    seed=10_000 * self.seed + k,
-                                    warmup_h=24.0 * (3.0 - day))  # fmt: skip
-            b, v = f.boundaries, f.values
-            if before is not None and day == 0:
-                b, v = self._spliced(before, k, b, v)
-            out.append((b, v))
-        return out
-
-    def _spliced(self, before: tuple, k: int, b: np.ndarray, v: np.ndarray) -> tuple:
-        """The forcing of a segment's first day with its lead-in (the evening before) from
-        the previous segment: ``before = (protocol, person, last day)`` in that segment's
-        time, the same burst-train seed as this day's."""
+        seeds = [10_000 * self.seed + k for k in range(k0, k1)]
+        # a window from 3 days before: the burst rate's fasting factor and the previous
+        # evening's bursts are in place at midnight (the seeds' compiles share their
+        # seed-free part)
+        today = compile_protocol_seeds(self.protocol, self.person, self.base,
+                                       days=float(day + 1), seeds=seeds,
+                                       warmup_h=24.0 * (3.0 - day))  # fmt: skip
+        if before is None or day != 0:
+            return [(f.boundaries, f.values) for _, f in today]
         protocol, person, last = before
+        evenings = compile_protocol_seeds(protocol, person, self.base, days=float(last + 1),
+                                          seeds=seeds, warmup_h=24.0 * (3.0 - last))  # fmt: skip
+        return [self._spliced(last, e, f.boundaries, f.values)
+                for (_, e), (_, f) in zip(evenings, today, strict=True)]  # fmt: skip
+
+    def _spliced(self, last: int, evening: Any, b: np.ndarray, v: np.ndarray) -> tuple:
+        """The forcing of a segment's first day with its lead-in (the evening before) from
+        the previous segment: ``evening`` is that segment's forcing up to its ``last`` day
+        (in its own time), of the same burst-train seed as this day's."""
         lead = self.cfg.lead_in_h
-        _, f = compile_protocol(protocol, person, self.base, days=float(last + 1),
-                                seed=10_000 * self.seed + k,
-                                warmup_h=24.0 * (3.0 - last))  # fmt: skip
-        bp, vp = _window(f.boundaries, f.values, 24.0 * (last + 1) - lead, 24.0 * (last + 1))
+        bp, vp = _window(evening.boundaries, evening.values, 24.0 * (last + 1) - lead,
+                         24.0 * (last + 1))  # fmt: skip
         bn, vn = _window(b, v, 0.0, 24.0)
         return (np.concatenate([bp - 24.0 * (last + 1), bn]), np.concatenate([vp, vn]))
 
@@ -517,30 +516,39 @@ def rhs(p, y, li, le, hour, top, m, r_iv, tau, out):
 
 @jit
 def run(p, y0, log_i, log_e, mod, iv, substeps, top, tau, means, ends, hours):
+    # element loops instead of array expressions: no temporary arrays per step, the same
+    # operations in the same order (bit-identical to ``y + dt / 6.0 * (k1 + 2.0 * k2 + ...)``)
     dt = 24.0 / substeps
+    h2, h6 = 0.5 * dt, dt / 6.0
     per_hour = substeps // 24
     y = y0.copy()
     k1, k2, k3, k4, tmp = np.empty(9), np.empty(9), np.empty(9), np.empty(9), np.empty(9)
+    acc = np.empty(9)
     for d in range(log_e.shape[0]):
-        acc = np.zeros(9)
+        acc[:] = 0.0
+        li, le = log_i[d], log_e[d]
         for k in range(substeps):
             hour = min(int(k * dt), 23)
             if k % per_hour == 0:
                 hours[d, k // per_hour] = y
             m, r = mod[d, hour], iv[d, hour]
-            li, le = log_i[d], log_e[d]
             rhs(p, y, li, le, hour, top, m, r, tau, k1)
-            tmp[:] = y + 0.5 * dt * k1
+            for i in range(9):
+                tmp[i] = y[i] + h2 * k1[i]
             rhs(p, tmp, li, le, hour, top, m, r, tau, k2)
-            tmp[:] = y + 0.5 * dt * k2
+            for i in range(9):
+                tmp[i] = y[i] + h2 * k2[i]
             rhs(p, tmp, li, le, hour, top, m, r, tau, k3)
-            tmp[:] = y + dt * k3
+            for i in range(9):
+                tmp[i] = y[i] + dt * k3[i]
             rhs(p, tmp, li, le, hour, top, m, r, tau, k4)
-            y_new = y + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
-            acc += 0.5 * dt * (y + y_new)
-            y = y_new
-        means[d] = acc / 24.0
-        ends[d] = y
+            for i in range(9):
+                y_new = y[i] + h6 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i])
+                acc[i] += h2 * (y[i] + y_new)
+                y[i] = y_new
+        for i in range(9):
+            means[d, i] = acc[i] / 24.0
+            ends[d, i] = y[i]
 """
 
 
@@ -644,12 +652,22 @@ def _regrid(log_i: np.ndarray, values: np.ndarray, onto: np.ndarray) -> np.ndarr
     b = np.take_along_axis(li, j + 1, axis=-1)
     w = (lo - a) / (b - a)
     extra = values.ndim - li.ndim
-    jj = j.reshape(j.shape + (1,) * extra)
+    rest = values.shape[li.ndim:]
     ww = w.reshape(w.shape + (1,) * extra)
-    va = np.take_along_axis(values, np.broadcast_to(jj, j.shape + values.shape[li.ndim:]),
-                            axis=li.ndim - 1)  # fmt: skip
-    vb = np.take_along_axis(values, np.broadcast_to(jj + 1, j.shape + values.shape[li.ndim:]),
-                            axis=li.ndim - 1)  # fmt: skip
+    lead = li.shape[:-1]
+    if values.shape[:li.ndim - 1] == lead and j.shape[:-1] == lead:
+        # the same gather as take_along_axis with the index broadcast over the trailing
+        # axes, but by whole trailing blocks (one fancy index per leading row and level,
+        # not per element: the day tables' GH histograms made this a fifth of a plan)
+        m = math.prod(lead)
+        flat = values.reshape((m, n, *rest))
+        rows, jr = np.arange(m)[:, None], j.reshape(m, j.shape[-1])
+        va = flat[rows, jr].reshape(j.shape + rest)
+        vb = flat[rows, jr + 1].reshape(j.shape + rest)
+        return va + ww * (vb - va)
+    jj = j.reshape(j.shape + (1,) * extra)
+    va = np.take_along_axis(values, np.broadcast_to(jj, j.shape + rest), axis=li.ndim - 1)
+    vb = np.take_along_axis(values, np.broadcast_to(jj + 1, j.shape + rest), axis=li.ndim - 1)
     return va + ww * (vb - va)
 
 

@@ -37,7 +37,7 @@ import numpy as np
 from igfaxis._cache import SIMULATION_SOURCES, cache_dir, source_fingerprint
 from igfaxis._files import write_text_atomic
 from igfaxis.model import State, default_params, initial_state, param_hash
-from igfaxis.protocol import Person, Protocol, compile_protocol
+from igfaxis.protocol import Person, Protocol, compile_protocol_seeds
 from igfaxis.simulate._config import SolverConfig
 
 __all__ = ["cache_dir", "habitual_protocol", "habitual_start", "habitual_state",
@@ -112,9 +112,9 @@ def _compute_many(persons: list[Person], base: Any, protocol: Protocol,
     days = float(_AVERAGE_DAYS)
     ps, y0s, forcings = [], [], []
     for person in persons:
-        for seed in range(_SEEDS):
-            p, f = compile_protocol(protocol, person, base, days=days, seed=seed,
-                                    warmup_h=24.0 * _SETTLE_DAYS)  # fmt: skip
+        for p, f in compile_protocol_seeds(protocol, person, base, days=days,
+                                           seeds=range(_SEEDS),
+                                           warmup_h=24.0 * _SETTLE_DAYS):  # fmt: skip
             ps.append(p)
             y0s.append(initial_state(p))
             forcings.append((f.boundaries, f.values, f.t0, f.t1))

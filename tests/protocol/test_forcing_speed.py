@@ -206,3 +206,32 @@ def test_compiling_forcing_is_linear_and_fast():
     one, four = cost(365.0), cost(4 * 365.0)
     assert one < 0.5
     assert four < 8.0 * one
+
+
+@pytest.mark.parametrize(
+    ("source", "person"),
+    [("water-fast-3-day.yaml", {"age_y": 40}),
+     ("somatropin-low-dose.yaml", {"age_y": 62, "sex": "female"}),
+     ("name: usual\n", {"age_y": 45, "condition": "acromegaly"})],
+)  # fmt: skip
+def test_the_seeds_compile_shares_only_what_does_not_depend_on_the_seed(source, person):
+    """``compile_protocol_seeds`` (one personalisation, lifestyle compile and operational
+    clock for several burst trains, issue 10 (f)) gives each seed the very forcing of
+    ``compile_protocol``: a day table's window (3 days before, a negative warm-up) and a
+    run's (warm-up and burst origin)."""
+    from igfaxis.protocol import compile_protocol_seeds
+
+    protocol, who, base = _protocol(source), Person(**person), default_params()
+    seeds = [0, 7, 10_003]
+    for kw in ({"days": 6.0, "warmup_h": -48.0}, {"days": 2.0, "warmup_h": 24.0,
+                                                  "burst_origin_h": WARMUP_H}):  # fmt: skip
+        shared = compile_protocol_seeds(protocol, who, base, seeds=seeds, **kw)
+        for seed, (p, f) in zip(seeds, shared, strict=True):
+            q, g = compile_protocol(protocol, who, base, seed=seed, **kw)
+            assert p == q
+            assert (f.t0, f.t1) == (g.t0, g.t1)
+            for a, b in ((f.boundaries, g.boundaries), (f.values, g.values),
+                         (f.bursts.onsets_h, g.bursts.onsets_h), (f.bursts.sizes, g.bursts.sizes),
+                         (f.bursts.widths_h, g.bursts.widths_h)):  # fmt: skip
+                np.testing.assert_array_equal(a, b)
+        assert not np.array_equal(shared[0][1].bursts.onsets_h, shared[1][1].bursts.onsets_h)

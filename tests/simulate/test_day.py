@@ -67,11 +67,9 @@ FAST = ["water-fast-3-day", "somapacitan-weekly", "resistance-3x-week"]
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("IGFAXIS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    yield
-    mp.undo()
+def _cache(cache_without_tables):
+    """Day tables and habitual states computed afresh (the compiled kernels shared)."""
+    return cache_without_tables
 
 
 def _pulse_same_bursts(person, protocol, days, seed=0):

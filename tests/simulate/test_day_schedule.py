@@ -25,11 +25,9 @@ DAYS = 28
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("IGFAXIS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    yield
-    mp.undo()
+def _cache(cache_without_tables):
+    """Day tables and habitual states computed afresh (the compiled kernels shared)."""
+    return cache_without_tables
 
 
 def _dose(mg: float, first_h: float, n: int) -> Dose:

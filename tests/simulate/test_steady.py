@@ -56,11 +56,9 @@ def _from(forcing, t0):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _cache(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    mp.setenv("IGFAXIS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    yield
-    mp.undo()
+def _cache(cache_without_tables):
+    """Day tables and habitual states computed afresh (the compiled kernels shared)."""
+    return cache_without_tables
 
 
 @pytest.fixture(scope="module")
