@@ -221,9 +221,11 @@ def _pack_states(y0: Any, graph: SystemGraph) -> np.ndarray:
 
 def _check_forcing(values: np.ndarray, graph: SystemGraph) -> None:
     cols = [Inputs._fields.index(n) for n in graph.zero_inputs]
-    if cols and np.any(values[..., cols] != 0.0):
-        names = [n for n, c in zip(graph.zero_inputs, cols, strict=True)
-                 if np.any(values[..., c] != 0.0)]  # fmt: skip
+    # one reduction over the leading axes (a fancy-indexed copy of the left-out columns
+    # cost ~0.1 s a 20-person year); NaN counts as non-zero, as in `!= 0`
+    dosed = np.any(values, axis=tuple(range(values.ndim - 1))) if cols else None
+    if cols and np.any(dosed[cols]):
+        names = [n for n, c in zip(graph.zero_inputs, cols, strict=True) if dosed[c]]
         raise ValueError(
             f"the forcing doses inputs {names} whose drug compartments are not in `active`. "
             "Add the drug's states to `active` (or pass active=None)."

@@ -430,6 +430,18 @@ def test_batch_equals_loop():
     assert not np.allclose(ys.gh[0], ys.gh[1])  # two different people
 
 
+def test_a_dose_into_a_compartment_left_out_is_refused():
+    p, f = _compiled(SCENARIOS["tesamorelin"])
+    with pytest.raises(ValueError, match=r"doses inputs \['tesamorelin_sc'\]"):
+        _native(p, f, active=())
+    p, f = _compiled(SCENARIOS["baseline"])
+    nan = f.values.copy()
+    nan[0, Inputs._fields.index("tesamorelin_sc")] = np.nan  # never silently read as 0
+    with pytest.raises(ValueError, match=r"doses inputs \['tesamorelin_sc'\]"):
+        solve_native(p, initial_state(p), f.boundaries, nan, f.t0, f.t1, SAVE,
+                     max_steps=10**7, active=(), **TIGHT)  # fmt: skip
+
+
 def test_max_steps_reached_and_step_count():
     p, f = _compiled(SCENARIOS["baseline"])
     _ys, _obs, code, steps = _native(p, f, active=(), rtol=1e-6, atol=1e-8)
