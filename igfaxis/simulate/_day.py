@@ -640,34 +640,48 @@ def _node(person, protocol, base, cfg, solver, seed, active, habit) -> _Node:
     return _NODES[key]
 
 
-def _regrid(log_i: np.ndarray, values: np.ndarray, onto: np.ndarray) -> np.ndarray:
-    """Tables ``values`` (..., L, ...) tabulated at clamped levels ``log_i`` (..., L), read at
-    the levels ``onto`` (..., L): linear in log IGF-1 between levels, extrapolated at the
-    ends, as the liver kernel reads them. The level axis is the one after ``log_i``'s
-    leading axes."""
+def _levels(log_i: np.ndarray, onto: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The levels ``log_i`` as floats, and for each of ``onto`` the index ``j`` of the lower
+    of its two bracketing levels and its weight ``w`` between them (extrapolated at the ends)."""
     li, lo = np.asarray(log_i, dtype=float), np.asarray(onto, dtype=float)
     n = li.shape[-1]
     j = np.clip(np.sum(lo[..., :, None] > li[..., None, 1:n - 1], axis=-1), 0, n - 2)
     a = np.take_along_axis(li, j, axis=-1)
     b = np.take_along_axis(li, j + 1, axis=-1)
-    w = (lo - a) / (b - a)
-    extra = values.ndim - li.ndim
-    rest = values.shape[li.ndim:]
-    ww = w.reshape(w.shape + (1,) * extra)
-    lead = li.shape[:-1]
-    if values.shape[:li.ndim - 1] == lead and j.shape[:-1] == lead:
-        # the same gather as take_along_axis with the index broadcast over the trailing
-        # axes, but by whole trailing blocks (one fancy index per leading row and level,
-        # not per element: the day tables' GH histograms made this a fifth of a plan)
-        m = math.prod(lead)
-        flat = values.reshape((m, n, *rest))
-        rows, jr = np.arange(m)[:, None], j.reshape(m, j.shape[-1])
-        va = flat[rows, jr].reshape(j.shape + rest)
-        vb = flat[rows, jr + 1].reshape(j.shape + rest)
-        return va + ww * (vb - va)
+    return li, j, (lo - a) / (b - a)
+
+
+def _gather_levels(values: np.ndarray, j: np.ndarray, w: np.ndarray, nd: int) -> np.ndarray:
+    """``values`` read between levels ``j`` and ``j + 1`` with weights ``w`` (level axis
+    ``nd - 1``): take_along_axis with the index broadcast over every trailing axis."""
+    extra = values.ndim - nd
+    rest = values.shape[nd:]
     jj = j.reshape(j.shape + (1,) * extra)
-    va = np.take_along_axis(values, np.broadcast_to(jj, j.shape + rest), axis=li.ndim - 1)
-    vb = np.take_along_axis(values, np.broadcast_to(jj + 1, j.shape + rest), axis=li.ndim - 1)
+    ww = w.reshape(w.shape + (1,) * extra)
+    va = np.take_along_axis(values, np.broadcast_to(jj, j.shape + rest), axis=nd - 1)
+    vb = np.take_along_axis(values, np.broadcast_to(jj + 1, j.shape + rest), axis=nd - 1)
+    return va + ww * (vb - va)
+
+
+def _regrid(log_i: np.ndarray, values: np.ndarray, onto: np.ndarray) -> np.ndarray:
+    """Tables ``values`` (..., L, ...) tabulated at clamped levels ``log_i`` (..., L), read at
+    the levels ``onto`` (..., L): linear in log IGF-1 between levels, extrapolated at the
+    ends, as the liver kernel reads them. The level axis is the one after ``log_i``'s
+    leading axes."""
+    li, j, w = _levels(log_i, onto)
+    lead = li.shape[:-1]
+    if values.shape[:li.ndim - 1] != lead or j.shape[:-1] != lead:
+        return _gather_levels(values, j, w, li.ndim)
+    # the same gather as :func:`_gather_levels`, but by whole trailing blocks (one fancy
+    # index per leading row and level, not per element: the day tables' GH histograms made
+    # this a fifth of a plan)
+    rest = values.shape[li.ndim:]
+    ww = w.reshape(w.shape + (1,) * (values.ndim - li.ndim))
+    m = math.prod(lead)
+    flat = values.reshape((m, li.shape[-1], *rest))
+    rows, jr = np.arange(m)[:, None], j.reshape(m, j.shape[-1])
+    va = flat[rows, jr].reshape(j.shape + rest)
+    vb = flat[rows, jr + 1].reshape(j.shape + rest)
     return va + ww * (vb - va)
 
 

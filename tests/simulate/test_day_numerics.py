@@ -13,7 +13,7 @@ import numpy as np
 
 from igfaxis.model import default_params, liver
 from igfaxis.simulate import DaySchedule, solve_schedule
-from igfaxis.simulate._day import gh_memory_h
+from igfaxis.simulate._day import _gather_levels, _levels, gh_memory_h
 from igfaxis.units import IGF1_NMOL_PER_NG, IGFBP3_NMOL_PER_NG
 
 
@@ -98,21 +98,9 @@ def test_the_liver_kernel_is_bit_identical_to_a_numpy_rk4() -> None:
 
 def _regrid_reference(log_i, values, onto):
     """The regrid as it was written before the block gather: take_along_axis with the index
-    broadcast over every trailing axis."""
-    li, lo = np.asarray(log_i, dtype=float), np.asarray(onto, dtype=float)
-    n = li.shape[-1]
-    j = np.clip(np.sum(lo[..., :, None] > li[..., None, 1:n - 1], axis=-1), 0, n - 2)
-    a = np.take_along_axis(li, j, axis=-1)
-    b = np.take_along_axis(li, j + 1, axis=-1)
-    w = (lo - a) / (b - a)
-    extra = values.ndim - li.ndim
-    jj = j.reshape(j.shape + (1,) * extra)
-    ww = w.reshape(w.shape + (1,) * extra)
-    va = np.take_along_axis(values, np.broadcast_to(jj, j.shape + values.shape[li.ndim:]),
-                            axis=li.ndim - 1)  # fmt: skip
-    vb = np.take_along_axis(values, np.broadcast_to(jj + 1, j.shape + values.shape[li.ndim:]),
-                            axis=li.ndim - 1)  # fmt: skip
-    return va + ww * (vb - va)
+    broadcast over every trailing axis (the bracketing of the levels is shared)."""
+    li, j, w = _levels(log_i, onto)
+    return _gather_levels(values, j, w, li.ndim)
 
 
 def test_regrid_equals_the_take_along_axis_form() -> None:
