@@ -69,6 +69,7 @@ import igfaxis  # noqa: E402
 from igfaxis.model import Params, State, default_params, initial_state  # noqa: E402
 from igfaxis.protocol import compile_protocol  # noqa: E402
 from igfaxis.simulate import SolverConfig  # noqa: E402
+from igfaxis.simulate._forcing import stack_forcings  # noqa: E402
 from igfaxis.simulate._native import solve_native_batch  # noqa: E402
 from igfaxis.simulate._run import _cores  # noqa: E402
 
@@ -94,10 +95,7 @@ def cohort(n: int) -> list[igfaxis.Person]:
 
 def _stack(compiled: list[tuple[Any, Any]]) -> tuple[Any, ...]:
     size = max(f.boundaries.size for _, f in compiled)
-    b = np.stack([np.concatenate([f.boundaries, f.t1 + 1.0 + np.arange(size - f.boundaries.size)])
-                  for _, f in compiled])  # fmt: skip
-    v = np.stack([np.concatenate([f.values, np.repeat(f.values[-1:], size - f.values.shape[0],
-                                                      axis=0)]) for _, f in compiled])  # fmt: skip
+    b, v = stack_forcings([(f.boundaries, f.values, f.t1) for _, f in compiled], size)
     ps = Params(*np.array([[float(x) for x in p] for p, _ in compiled]).T)
     y0 = State(*np.array([[float(x) for x in initial_state(p)] for p, _ in compiled]).T)
     t0 = np.array([f.t0 for _, f in compiled])

@@ -32,7 +32,7 @@ from igfaxis.protocol import (
     warn_doses,
 )
 from igfaxis.simulate._config import Outcome, SolverConfig
-from igfaxis.simulate._forcing import pad_forcing
+from igfaxis.simulate._forcing import stack_forcings
 from igfaxis.simulate._trajectory import Trajectory
 
 __all__ = ["BACKENDS", "RESOLUTIONS", "daily_summaries", "kernel_threads", "resolve_backend",
@@ -214,13 +214,13 @@ def daily_summaries(persons: Sequence[Person], protocol: Protocol, *, days: floa
     j = np.clip(np.searchsorted(save_ts, x_at, side="right") - 1, 0, save_ts.size - 2)
     forcings = [(f.boundaries, f.values, f.t0, f.t1) for _, f in compiled]
     size = _pad_size(max(f[0].size for f in forcings))
-    padded = [pad_forcing(b, v, t1, size) for b, v, _, t1 in forcings]
+    bs, vs = stack_forcings([(b, v, t1) for b, v, _, t1 in forcings], size)
     stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
     cols = [Observables._fields.index(n) for n in names]
     means, at, codes, _ = native.solve_native_means(
         type(ps[0])(*stack([tuple(p) for p in ps]).T),
         type(y0s[0])(*stack([tuple(y) for y in y0s]).T),
-        stack([b for b, _ in padded]), stack([v for _, v in padded]),
+        bs, vs,
         np.array([f[2] for f in forcings]), np.array([f[3] for f in forcings]), save_ts,
         np.stack([first, last], axis=1), cols, np.stack([j, j + 1], axis=1).reshape(-1),
         rtol=solver.rtol, atol=solver.atol, max_steps=solver.max_steps,
@@ -395,11 +395,10 @@ def solve_many(ps: Sequence[Any], y0s: Sequence[Any], forcings: Sequence[tuple],
     leading subject axis.
     """
     size = _pad_size(max(f[0].size for f in forcings))
-    padded = [pad_forcing(b, v, t1, size) for b, v, _, t1 in forcings]
+    bs, vs = stack_forcings([(b, v, t1) for b, v, _, t1 in forcings], size)
     stack = lambda xs: np.stack([np.asarray(x, dtype=float) for x in xs])  # noqa: E731
     pstack = type(ps[0])(*stack([tuple(p) for p in ps]).T)
     ystack = type(y0s[0])(*stack([tuple(y) for y in y0s]).T)
-    bs, vs = stack([b for b, _ in padded]), stack([v for _, v in padded])
     t0s = np.array([f[2] for f in forcings], dtype=float)
     t1s = np.array([f[3] for f in forcings], dtype=float)
     if engine == "native":
