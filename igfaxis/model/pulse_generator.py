@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["BurstTrain", "burst_train", "operational_clock"]
+__all__ = ["BurstTrain", "MinuteGrid", "burst_train", "minute_grid", "operational_clock"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +70,48 @@ def _nearest_distance(x: np.ndarray, ref: np.ndarray) -> np.ndarray:
     return np.minimum(below, above)
 
 
+@dataclass(frozen=True)
+class MinuteGrid:
+    """The one-minute grid of :func:`operational_clock` on [start_h, end_h] and the
+    spacing terms that the clock reads on it, computed once for every clock of the window:
+    ``t``, its steps ``dt`` (``np.diff(t)``) and the weights of ``np.gradient(f, t)``'s
+    central differences (``None`` where the steps are all equal: numpy's uniform formula).
+    The arrays are read-only."""
+
+    t: np.ndarray
+    dt: np.ndarray
+    weights: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+
+
+def minute_grid(start_h: float, end_h: float) -> MinuteGrid:
+    """The :class:`MinuteGrid` of :func:`operational_clock` on [start_h, end_h]."""
+    t = np.linspace(start_h, end_h, max(int((end_h - start_h) * 60), 2) + 1)
+    dt = np.diff(t)
+    weights = None
+    if not (dt == dt[0]).all():
+        # np.gradient's non-uniform interior weights, term by term as numpy forms them
+        dx1, dx2 = dt[0:-1], dt[1:]
+        weights = (-(dx2) / (dx1 * (dx1 + dx2)), (dx2 - dx1) / (dx1 * dx2),
+                   dx1 / (dx2 * (dx1 + dx2)))  # fmt: skip
+    for a in (t, dt, *(weights or ())):
+        a.flags.writeable = False
+    return MinuteGrid(t, dt, weights)
+
+
+def _gradient(f: np.ndarray, g: MinuteGrid) -> np.ndarray:
+    """``np.gradient(f, g.t)`` (edge order 1) from the grid's precomputed weights: the same
+    operations in the same order, so the same numbers."""
+    out = np.empty_like(f)
+    if g.weights is None:
+        out[1:-1] = (f[2:] - f[:-2]) / (2.0 * g.dt[0])
+    else:
+        a, b, c = g.weights
+        out[1:-1] = a * f[:-2] + b * f[1:-1] + c * f[2:]
+    out[0] = (f[1] - f[0]) / g.dt[0]
+    out[-1] = (f[-1] - f[-2]) / g.dt[-1]
+    return out
+
+
 def operational_clock(
     start_h: float,
     end_h: float,
@@ -78,17 +120,23 @@ def operational_clock(
     rate_wake: float,
     rate_sleep: float,
     rate_multiplier: Callable[[np.ndarray], np.ndarray] | None = None,
+    grid: MinuteGrid | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The one-minute grid on [start_h, end_h] and the operational time on it (from 0 at
     ``start_h``), whose unit-rate renewal process :func:`burst_train` maps back to clock
-    time: the part of a burst train that does not depend on the seed."""
+    time: the part of a burst train that does not depend on the seed.
+
+    ``grid`` is :func:`minute_grid` of the same window, computed once for several clocks
+    (``None``: computed here); the result is the same either way."""
     # fine grid inversion of the piecewise-linear operational time
-    grid = np.linspace(start_h, end_h, max(int((end_h - start_h) * 60), 2) + 1)
-    lam = _operational_time(grid, sleep, rate_wake, rate_sleep)
+    g = grid if grid is not None else minute_grid(start_h, end_h)
+    if g.t[0] != start_h or g.t[-1] != end_h:
+        raise ValueError(f"`grid` spans [{g.t[0]}, {g.t[-1]}], not [{start_h}, {end_h}]")
+    lam = _operational_time(g.t, sleep, rate_wake, rate_sleep)
     if rate_multiplier is not None:
-        rate = np.gradient(lam, grid) * rate_multiplier(grid)
-        lam = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * np.diff(grid))])
-    return grid, lam - lam[0]
+        rate = _gradient(lam, g) * rate_multiplier(g.t)
+        lam = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * g.dt)])
+    return g.t, lam - lam[0]
 
 
 def burst_train(

@@ -7,6 +7,7 @@ the solver never discovers a discontinuity by rejecting steps.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from igfaxis.model import BASELINE_INPUTS, BurstModulation, Inputs, burst_train, personalise
-from igfaxis.model.pulse_generator import BurstTrain, operational_clock
-from igfaxis.protocol._lifestyle_compile import energy_status_at, lifestyle_events
+from igfaxis.model.pulse_generator import BurstTrain, MinuteGrid, minute_grid, operational_clock
+from igfaxis.protocol._lifestyle_compile import Events, energy_status_at, lifestyle_events
 from igfaxis.protocol._person import Person
 from igfaxis.protocol._protocol import Protocol
 
@@ -26,6 +27,12 @@ __all__ = ["BURST_ORIGIN_H", "Forcing", "compile_protocol", "compile_protocol_se
 BURST_ORIGIN_H = 24.0 * 21.0
 
 _INDEX = {name: i for i, name in enumerate(Inputs._fields)}
+
+#: windows of up to this many minutes (two years) keep their one-minute grid and fasting
+#: factor in a memo for the next compile of the same window and diet (the persons of a
+#: cohort, the seeds of a day table): ~40 bytes a minute for a grid (two kept), 8 for a
+#: factor (four kept); longer windows are computed each time
+_MEMO_MINUTES = 2 * 365 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -149,15 +156,81 @@ def compile_protocol_seeds(
     sleep = _sleep_intervals(protocol, t0, t1)
     life = lifestyle_events(protocol, p, t0, t1)
 
-    def fasting_factor(grid: np.ndarray) -> np.ndarray:
-        energy = energy_status_at(life, t0, grid, p.energy_tau, 1.0)
-        return 1.0 + p.fast_freq_gain * np.clip(1.0 - energy, 0.0, 1.0)
+    memo = (t1 - t0) * 60.0 <= _MEMO_MINUTES
+    grid = _memo_grid(t0, t1) if memo else minute_grid(t0, t1)
+    energy = [i for i, nm in enumerate(life.name) if nm == "intake_energy"]
+    steps = tuple(np.asarray([[life.start[i], life.stop[i], life.rate[i]] for i in energy],
+                             dtype=float).reshape(-1).tolist())  # fmt: skip
+    tau, gain = float(p.energy_tau), float(p.fast_freq_gain)
+    factor = (_memo_fasting_factor(t0, t1, steps, tau, gain) if memo
+              else _fasting_factor(grid.t, t0, steps, tau, gain))  # fmt: skip
+
+    def fasting_factor(t: np.ndarray) -> np.ndarray:
+        return factor
 
     rates_h = {"rate_wake": p.pulse_rate_wake * mod.rate_factor,
                "rate_sleep": p.pulse_rate_sleep * mod.rate_factor}  # fmt: skip
-    clock = operational_clock(t0, t1, sleep, rate_multiplier=fasting_factor, **rates_h)
+    clock = operational_clock(t0, t1, sleep, rate_multiplier=fasting_factor, grid=grid,
+                              **rates_h)  # fmt: skip
     return [(p, _forcing(protocol, person, p, mod, seed, t_start, t0, t1, sleep, life, clock,
                          rates_h)) for seed in seeds]  # fmt: skip
+
+
+@functools.lru_cache(maxsize=2)
+def _memo_grid(t0: float, t1: float) -> MinuteGrid:
+    """:func:`~igfaxis.model.pulse_generator.minute_grid`, kept for the next compile of the
+    window (the arrays are read-only)."""
+    return minute_grid(t0, t1)
+
+
+def _fasting_factor(t: np.ndarray, t0: float, steps: tuple[float, ...], tau: float,
+                    gain: float) -> np.ndarray:  # fmt: skip
+    """The burst-rate factor of fasting on the grid ``t``: ``1 + gain x`` the energy deficit
+    (:func:`energy_status_at` from 1 at ``t0``, time constant ``tau``) for the energy intake
+    ``steps`` (start, stop, rate triples in the order of the lifestyle events). Read-only."""
+    s = np.asarray(steps, dtype=float).reshape(-1, 3)
+    ev = Events(list(s[:, 0]), list(s[:, 1]), ["intake_energy"] * s.shape[0], list(s[:, 2]))
+    out = 1.0 + gain * np.clip(1.0 - energy_status_at(ev, t0, t, tau, 1.0), 0.0, 1.0)
+    out.flags.writeable = False
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _memo_fasting_factor(t0: float, t1: float, steps: tuple[float, ...], tau: float,
+                         gain: float) -> np.ndarray:  # fmt: skip
+    """:func:`_fasting_factor` on the window's memo grid, kept for the next compile of the
+    same window and diet."""
+    return _fasting_factor(_memo_grid(t0, t1).t, t0, steps, tau, gain)
+
+
+def _step_values(start: np.ndarray, stop: np.ndarray, col: np.ndarray, rate: np.ndarray,
+                t0: float, t1: float) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
+    """The step function of inputs that the steps ``[start, stop)`` of ``rate`` added to
+    column ``col`` give on [t0, t1): its sorted unique boundaries and the row of inputs in
+    force from each (the baseline inputs plus the steps under way; below 1e-9 in magnitude
+    is 0).
+
+    Only the columns that some step touches are summed in time (a few of the inputs): every
+    other column is its baseline, which the dense sum of zeros it replaced gave exactly.
+    """
+    keep = start < t1
+    start, stop, col, rate = start[keep], stop[keep], col[keep], rate[keep]
+    finite_stop = stop[np.isfinite(stop) & (stop < t1)]
+    boundaries = np.unique(np.concatenate([[t0], np.clip(start, t0, None), finite_stop]))
+    boundaries = boundaries[(boundaries >= t0) & (boundaries < t1)]
+    used, local = np.unique(col, return_inverse=True)
+    deltas = np.zeros((boundaries.size + 1, used.size))
+    i_on = np.searchsorted(boundaries, np.clip(start, t0, None))
+    np.add.at(deltas, (i_on, local), rate)
+    fin = np.isfinite(stop) & (stop < t1)
+    i_off = np.searchsorted(boundaries, stop[fin])
+    np.add.at(deltas, (i_off, local[fin]), -rate[fin])
+    base = np.asarray(BASELINE_INPUTS, dtype=float)
+    values = np.empty((boundaries.size, base.size))
+    values[:] = base
+    values[:, used] = base[used] + np.cumsum(deltas, axis=0)[:-1]
+    values[np.abs(values) < 1e-9] = 0.0
+    return boundaries, values
 
 
 def _forcing(protocol: Protocol, person: Person, p: Any, mod: BurstModulation, seed: int,
@@ -221,19 +294,7 @@ def _forcing(protocol: Protocol, person: Person, p: Any, mod: BurstModulation, s
     stop = np.concatenate(stops)
     col = np.concatenate(cols).astype(int)
     rate = np.concatenate(rates)
-    keep = start < t1
-    start, stop, col, rate = start[keep], stop[keep], col[keep], rate[keep]
-    finite_stop = stop[np.isfinite(stop) & (stop < t1)]
-    boundaries = np.unique(np.concatenate([[t0], np.clip(start, t0, None), finite_stop]))
-    boundaries = boundaries[(boundaries >= t0) & (boundaries < t1)]
-    deltas = np.zeros((boundaries.size + 1, len(Inputs._fields)))
-    i_on = np.searchsorted(boundaries, np.clip(start, t0, None))
-    np.add.at(deltas, (i_on, col), rate)
-    fin = np.isfinite(stop) & (stop < t1)
-    i_off = np.searchsorted(boundaries, stop[fin])
-    np.add.at(deltas, (i_off, col[fin]), -rate[fin])
-    values = np.asarray(BASELINE_INPUTS, dtype=float)[None, :] + np.cumsum(deltas, axis=0)[:-1]
-    values[np.abs(values) < 1e-9] = 0.0
+    boundaries, values = _step_values(start, stop, col, rate, t0, t1)
     if t_start > t0:  # cut at the start of the solve: the row in force then comes first
         i0 = int(np.searchsorted(boundaries, t_start, side="right")) - 1
         boundaries = np.concatenate([[t_start], boundaries[i0 + 1:]])

@@ -189,9 +189,13 @@ def _reference_burst_train(seed, start_h, end_h, sleep, rate_multiplier, *, rate
     return onsets[order], sizes[order], widths[order]
 
 
-def test_compiling_forcing_is_linear_and_fast():
+def test_compiling_forcing_is_linear_and_fast(monkeypatch):
     """A person-year compiles in well under 0.1 s (a loose bound here: shared CI cores), and
-    four years take about four times one year, not sixteen."""
+    four years take about four times one year, not sixteen (both computed afresh: the memo
+    of a window's grid and fasting factor off, or the repeats of one year would find it)."""
+    import igfaxis.protocol._compile as comp
+
+    monkeypatch.setattr(comp, "_MEMO_MINUTES", 0)
     protocol, person, p = Protocol(name="usual"), Person(age_y=40, sex="male"), default_params()
 
     def cost(days: float) -> float:
@@ -235,3 +239,143 @@ def test_the_seeds_compile_shares_only_what_does_not_depend_on_the_seed(source, 
                          (f.bursts.widths_h, g.bursts.widths_h)):  # fmt: skip
                 np.testing.assert_array_equal(a, b)
         assert not np.array_equal(shared[0][1].bursts.onsets_h, shared[1][1].bursts.onsets_h)
+
+
+# --- the shared minute grid, the fasting-factor memo and the touched-columns step sum -------
+
+
+def _reference_clock(t0, t1, sleep, rw, rs, multiplier):
+    """``operational_clock`` as it was: a fresh grid, ``np.gradient`` and ``np.diff``."""
+    grid = np.linspace(t0, t1, max(int((t1 - t0) * 60), 2) + 1)
+    lam = _operational_time(grid, sleep, rw, rs)
+    rate = np.gradient(lam, grid) * multiplier(grid)
+    lam = np.concatenate([[0.0], np.cumsum(0.5 * (rate[1:] + rate[:-1]) * np.diff(grid))])
+    return grid, lam - lam[0]
+
+
+def _bits(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float64).view(np.uint64)
+
+
+def test_the_gradient_of_the_minute_grid_is_numpys():
+    """``_gradient`` on a MinuteGrid's weights gives ``np.gradient``'s very numbers, on an
+    uneven linspace grid (the usual case) and on an even one (numpy's uniform formula)."""
+    from igfaxis.model.pulse_generator import MinuteGrid, _gradient, minute_grid
+
+    rng = np.random.default_rng(0)
+    g = minute_grid(-504.0, 24.0 * 30)
+    assert g.weights is not None
+    assert not g.t.flags.writeable
+    f = np.cumsum(rng.uniform(0.1, 2.0, g.t.size))
+    np.testing.assert_array_equal(_bits(_gradient(f, g)), _bits(np.gradient(f, g.t)))
+    t = np.arange(9.0) * 0.5
+    even = MinuteGrid(t, np.diff(t), None)
+    f = rng.normal(size=t.size)
+    np.testing.assert_array_equal(_bits(_gradient(f, even)), _bits(np.gradient(f, t)))
+
+
+@pytest.mark.parametrize(("source", "days"), [("name: usual\n", 365.0),
+                                              ("water-fast-3-day.yaml", 7.0),
+                                              ("fmd-monthly.yaml", 90.0)])  # fmt: skip
+def test_the_clock_is_the_one_it_replaced_bit_for_bit(source, days, monkeypatch):
+    """The compile's clock (a memo grid and fasting factor shared by compiles of the same
+    window and diet, or computed afresh beyond the memo's window) gives the burst train of
+    the clock it replaced, bit for bit; a second compile (memo hit) the same forcing."""
+    import igfaxis.protocol._compile as comp
+    from igfaxis.model.pulse_generator import operational_clock
+
+    protocol, person, base = _protocol(source), Person(age_y=52, sex="female"), default_params()
+    first = compile_protocol(protocol, person, base, days=days, seed=5, warmup_h=WARMUP_H)
+    again = compile_protocol(protocol, person, base, days=days, seed=5, warmup_h=WARMUP_H)
+    monkeypatch.setattr(comp, "_MEMO_MINUTES", 0)  # no memo: computed in the compile
+    fresh = compile_protocol(protocol, person, base, days=days, seed=5, warmup_h=WARMUP_H)
+    p, f = first
+    t0, t1 = -WARMUP_H, 24.0 * days
+    sleep = _sleep_intervals(protocol, t0, t1)
+    life = lifestyle_events(protocol, p, t0, t1)
+    from igfaxis.model import personalise
+
+    _, mod = personalise(type(base)(*(float(x) for x in base)), person.covariates())
+    rw = p.pulse_rate_wake * float(mod.rate_factor)
+    rs = p.pulse_rate_sleep * float(mod.rate_factor)
+
+    def factor(g):
+        return 1.0 + p.fast_freq_gain * np.clip(1.0 - energy_status_at(life, t0, g, p.energy_tau,
+                                                                       1.0), 0.0, 1.0)  # fmt: skip
+
+    ref = _reference_clock(t0, t1, sleep, rw, rs, factor)
+    new = operational_clock(t0, t1, sleep, rate_wake=rw, rate_sleep=rs, rate_multiplier=factor)
+    for a, b in zip(ref, new, strict=True):
+        np.testing.assert_array_equal(_bits(a), _bits(b))
+    kw = {"regularity": p.pulse_regularity, "amp_cv": p.pulse_amp_cv, "width": p.pulse_width,
+          "sws_boost": p.sws_boost, "sws_delay": p.sws_delay, "sws_width": p.sws_width}
+    bursts = burst_train(5, t0, t1, sleep, rate_wake=rw, rate_sleep=rs, clock=ref, **kw)
+    np.testing.assert_array_equal(_bits(f.bursts.onsets_h), _bits(bursts.onsets_h))
+    np.testing.assert_array_equal(_bits(f.bursts.sizes), _bits(bursts.sizes))
+    for _, g in (again, fresh):
+        for a, b in ((f.boundaries, g.boundaries), (f.values, g.values),
+                     (f.bursts.onsets_h, g.bursts.onsets_h)):  # fmt: skip
+            np.testing.assert_array_equal(_bits(a), _bits(b))
+    with pytest.raises(ValueError, match="spans"):
+        operational_clock(t0 + 1.0, t1, sleep, rate_wake=rw, rate_sleep=rs,
+                          grid=comp.minute_grid(t0, t1))  # fmt: skip
+
+
+def test_the_fasting_factor_memo_keeps_diets_apart(monkeypatch):
+    """Two diets on the same window, one after the other: the second gets its own fasting
+    factor (the memo's key is the energy intake itself), the one it gets without the memo."""
+    import igfaxis.protocol._compile as comp
+
+    base, person = default_params(), Person(age_y=40)
+    usual, fast = _protocol("name: usual\n"), _protocol("water-fast-3-day.yaml")
+    kw = {"days": 10.0, "seed": 1, "warmup_h": 48.0}
+    fa = compile_protocol(usual, person, base, **kw)[1]
+    fb = compile_protocol(fast, person, base, **kw)[1]
+    monkeypatch.setattr(comp, "_MEMO_MINUTES", 0)
+    ref = compile_protocol(fast, person, base, **kw)[1]
+    assert not np.array_equal(fa.bursts.onsets_h, fb.bursts.onsets_h)
+    np.testing.assert_array_equal(_bits(fb.bursts.onsets_h), _bits(ref.bursts.onsets_h))
+    np.testing.assert_array_equal(_bits(fb.values), _bits(ref.values))
+
+
+def _reference_step_values(start, stop, col, rate, t0, t1):
+    """The step function as it was summed: every input column, dense."""
+    from igfaxis.model import BASELINE_INPUTS, Inputs
+
+    keep = start < t1
+    start, stop, col, rate = start[keep], stop[keep], col[keep], rate[keep]
+    finite_stop = stop[np.isfinite(stop) & (stop < t1)]
+    boundaries = np.unique(np.concatenate([[t0], np.clip(start, t0, None), finite_stop]))
+    boundaries = boundaries[(boundaries >= t0) & (boundaries < t1)]
+    deltas = np.zeros((boundaries.size + 1, len(Inputs._fields)))
+    i_on = np.searchsorted(boundaries, np.clip(start, t0, None))
+    np.add.at(deltas, (i_on, col), rate)
+    fin = np.isfinite(stop) & (stop < t1)
+    i_off = np.searchsorted(boundaries, stop[fin])
+    np.add.at(deltas, (i_off, col[fin]), -rate[fin])
+    values = np.asarray(BASELINE_INPUTS, dtype=float)[None, :] + np.cumsum(deltas, axis=0)[:-1]
+    values[np.abs(values) < 1e-9] = 0.0
+    return boundaries, values
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_touched_columns_step_sum_is_the_dense_one(seed):
+    """Random steps (overlapping, starting before t0, open-ended, ending after t1, cancelling
+    to round-off, on repeated and on every column): the same boundaries and rows, bit for
+    bit, as the dense sum over every input column."""
+    from igfaxis.model import Inputs
+    from igfaxis.protocol._compile import _step_values
+
+    rng = np.random.default_rng(seed)
+    n, t0, t1 = 400, -30.0, 200.0
+    start = np.round(rng.uniform(-60.0, 230.0, n), 2)
+    stop = start + np.round(rng.exponential(5.0, n), 2)
+    stop[rng.random(n) < 0.05] = np.inf
+    cols = rng.choice([0, 3, 7] if seed % 2 else np.arange(len(Inputs._fields)), n)
+    rate = rng.normal(size=n) * rng.choice([1e-12, 1.0, 1e3], n)
+    rate[:10] = [0.1, -0.1, 0.2, -0.2, 1e-10, 0.3, -0.3, 5.0, -5.0, 1e-10]
+    got = _step_values(start, stop, cols, rate, t0, t1)
+    ref = _reference_step_values(start, stop, cols, rate, t0, t1)
+    for a, b in zip(got, ref, strict=True):
+        assert a.shape == b.shape
+        np.testing.assert_array_equal(_bits(a), _bits(b))
