@@ -30,6 +30,10 @@ from igfaxis.io.labs import LabValue
 from igfaxis.optimize import LEVERS, OptimizeConfig, Target
 from igfaxis.protocol import History, dose_warnings
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("app/test_plan_flow")
+
 GHD = Person(age_y=45, sex="male", condition="gh_deficiency")
 FAST = OptimizeConfig(draws=4, somatropin_mg=(0.2, 0.4, 0.6))
 

@@ -24,6 +24,10 @@ from igfaxis.io.labs import LabValue
 from igfaxis.protocol import History
 from igfaxis.simulate import day_schedule, solve_schedule
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("calibrate/test_calibrate")
+
 PERSON = Person(age_y=50, sex="male")
 SOMATROPIN = Protocol(name="somatropin 0.2 mg nightly", doses=[
     Dose(drug="somatropin", amt=0.2, amt_unit="mg", time_h=22, ii_h=24, addl=400)])  # fmt: skip

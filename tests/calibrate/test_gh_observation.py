@@ -22,6 +22,10 @@ from igfaxis.calibrate._forward import Forward
 from igfaxis.io.labs import LabValue
 from igfaxis.simulate import day_schedule, solve_schedule
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("calibrate/test_gh_observation")
+
 WOMAN = Person(age_y=52, sex="female")
 IGF1 = ((-365, 98.0), (-180, 104.0), (0, 91.0))  # docs/calibration.md's example
 

@@ -19,6 +19,10 @@ from igfaxis.calibrate import NAMES
 from igfaxis.cli import app
 from igfaxis.risk import DISCLAIMER
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("cli/test_calibrate_cli")
+
 runner = CliRunner()
 
 PERSON = "age_y: 52\nsex: female\nweight_kg: 68\n"

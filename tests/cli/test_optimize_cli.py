@@ -17,6 +17,10 @@ from igfaxis.cli import app, load_person
 from igfaxis.optimize import LEVERS, NOTE
 from igfaxis.protocol import Protocol, dose_warnings
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("cli/test_optimize_cli")
+
 runner = CliRunner()
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -20,6 +20,10 @@ from igfaxis.cli import app
 from igfaxis.io.pdf import CHROMIUM_FLAGS, find_chromium
 from igfaxis.risk import DISCLAIMER, hazard_curve, select_curves
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("cli/test_risk_commands")
+
 runner = CliRunner()
 
 PERSON = "age_y: 62\nsex: female\nweight_kg: 66\n"

@@ -19,6 +19,10 @@ from igfaxis.io.labs import LabValue
 from igfaxis.io.plots import FOOTER, plot_plan
 from igfaxis.optimize import OptimizeConfig, optimize
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("io/test_plot_plan")
+
 PNG = b"\x89PNG\r\n\x1a\n"
 
 

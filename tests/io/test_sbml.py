@@ -19,6 +19,10 @@ from igfaxis.model import (
     personalise,
 )
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("io/test_sbml")
+
 libsbml = pytest.importorskip("libsbml")
 
 PERSON = igfaxis.Person(age_y=30, sex="male")

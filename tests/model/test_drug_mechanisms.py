@@ -18,16 +18,18 @@ import igfaxis
 from igfaxis import Person, Protocol
 from igfaxis.simulate import pulsatility
 
-pytestmark = pytest.mark.slow
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("model/test_drug_mechanisms")]
 
 PERSON = Person(age_y=40, sex="male", weight_kg=75)
 SERMORELIN = {"drug": "sermorelin", "amt": 0.1, "route": "iv", "time_h": 10}
 IPAMORELIN = {"drug": "ipamorelin", "amt": 5, "amt_unit": "nmol/kg", "route": "iv", "time_h": 10}
 
 
-def _gh_response(doses, window=(10.0, 13.0)):
-    """GH area over 3 h after a 10:00 injection, minus the same window without drugs."""
-    base = igfaxis.simulate(PERSON, Protocol(), days=1)
+def _gh_response(doses, base, window=(10.0, 13.0)):
+    """GH area over 3 h after a 10:00 injection, minus the same window of ``base`` (the run
+    without drugs)."""
     run = igfaxis.simulate(PERSON, Protocol(doses=doses), days=1)
     m = (run.times_h >= window[0]) & (run.times_h <= window[1])
     t = run.times_h[m]
@@ -36,16 +38,17 @@ def _gh_response(doses, window=(10.0, 13.0)):
 
 @pytest.fixture(scope="module")
 def responses():
+    base = igfaxis.simulate(PERSON, Protocol(), days=1)  # one run without drugs for all five
     return {
-        "ghrh": _gh_response([SERMORELIN]),
-        "ghs": _gh_response([IPAMORELIN]),
-        "both": _gh_response([SERMORELIN, IPAMORELIN]),
+        "ghrh": _gh_response([SERMORELIN], base),
+        "ghs": _gh_response([IPAMORELIN], base),
+        "both": _gh_response([SERMORELIN, IPAMORELIN], base),
         "ghrh_on_octreotide": _gh_response([
             SERMORELIN,
             {"drug": "octreotide", "amt": 0.1, "route": "iv", "time_h": 9, "dur_h": 4},
-        ]),
+        ], base),
         "octreotide": _gh_response(
-            [{"drug": "octreotide", "amt": 0.1, "route": "iv", "time_h": 9, "dur_h": 4}]
+            [{"drug": "octreotide", "amt": 0.1, "route": "iv", "time_h": 9, "dur_h": 4}], base
         ),
     }
 

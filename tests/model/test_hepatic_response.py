@@ -33,7 +33,9 @@ import igfaxis
 from igfaxis.errors import DoseWarning
 from igfaxis.validation import load_targets
 
-pytestmark = pytest.mark.slow
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("model/test_hepatic_response")]
 
 #: Chapman 1996: mean 24-h GH on day 14 of MK-677 25 mg/day, +97 +/- 23% (SE); band +/- 2 SE
 CHAPMAN_GH_FOLD = (1.0 + 0.97 - 2 * 0.23, 1.0 + 0.97 + 2 * 0.23)

@@ -15,6 +15,10 @@ from igfaxis.optimize._levers import PEN_STEP_MG
 from igfaxis.optimize._methods import rank
 from igfaxis.protocol import Person, dose_warnings
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("optimize/test_methods")
+
 GHD = Person(age_y=45, sex="male", weight_kg=85, condition="gh_deficiency", ghd_severity=0.95)
 HORIZON = 28
 #: 4 doses x 2 clock times = 8 drug plans, and 16:8 eating: enumeration's answer is known

@@ -17,6 +17,10 @@ from igfaxis.protocol import LabValue, dose_warnings
 from igfaxis.risk import centile_value
 from igfaxis.simulate import simulate_days
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("optimize/test_optimize")
+
 GHD = Person(age_y=45, sex="male", condition="gh_deficiency")
 CONFIG = OptimizeConfig(draws=30, somatropin_mg=(0.1, 0.2, 0.3, 0.4, 0.6, 1.0))
 HORIZON = 84

@@ -58,6 +58,10 @@ from igfaxis.simulate._cell import (
 )
 from igfaxis.simulate._cell_jax import _solve_chunk
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("simulate/test_cell")
+
 CHECKED = ("mtorc1", "s6k", "akt", "autophagy_flux", "foxo")
 TOL = 2e-4
 

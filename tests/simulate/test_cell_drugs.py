@@ -52,7 +52,10 @@ from igfaxis.protocol import Person, Protocol
 from igfaxis.simulate import simulate, simulate_cell
 from igfaxis.simulate._cell import _time_above, mtorc1_duty_cycle
 
-pytestmark = pytest.mark.slow  # about ten multi-day body runs
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+# about ten multi-day body runs
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("simulate/test_cell_drugs")]
 
 TRE_YAML = Path(__file__).parents[2] / "examples" / "tre-16-8.yaml"
 PERSON = Person(age_y=40, sex="male", weight_kg=75)

@@ -38,6 +38,10 @@ from igfaxis.protocol import Person, Protocol
 from igfaxis.simulate import simulate, simulate_cell
 from igfaxis.simulate._cell_native import functions_source
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("simulate/test_cell_native")
+
 OUTPUTS = CELL_OBSERVABLE_UNITS._fields
 REL = 1e-8
 

@@ -38,6 +38,10 @@ from igfaxis.simulate._day import DayConfig, _window, simulate_days
 from igfaxis.simulate._steady import habitual_state, solve_any
 from igfaxis.validation import load_targets
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("simulate/test_day")
+
 N_REF = 4
 TOL = 0.03
 OUTPUTS = ("igf1_total_ng_ml", "igfbp3_total_ng_ml")

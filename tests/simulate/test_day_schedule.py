@@ -19,6 +19,10 @@ import yaml
 from igfaxis.protocol import Dose, Person, Protocol
 from igfaxis.simulate import SolverConfig, day_schedule, simulate, solve_schedule
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("simulate/test_day_schedule")
+
 N_REF = 6
 STEP = 14
 DAYS = 28

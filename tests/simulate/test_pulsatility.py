@@ -23,6 +23,10 @@ from igfaxis.simulate import (
 from igfaxis.validation import count_bursts
 from igfaxis.validation._metrics import METRICS
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("simulate/test_pulsatility")
+
 SEED = 20240611  # numpy Generator seed of the synthetic series (G12: explicit, printed on failure)
 
 

@@ -14,6 +14,10 @@ from igfaxis.protocol import compile_protocol
 from igfaxis.protocol._compile import _INDEX, BURST_ORIGIN_H
 from igfaxis.simulate import approximate_entropy, pulsatility, resample
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("simulate/test_pulsatility_mechanisms")
+
 MAN = Person(age_y=45.0, sex="male", weight_kg=85.0)
 ACRO = Person(age_y=45.0, sex="male", weight_kg=85.0, condition="acromegaly",
               acromegaly_mean_gh_ng_ml=10.0)  # fmt: skip

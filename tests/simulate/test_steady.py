@@ -25,6 +25,10 @@ from igfaxis.simulate._steady import (
     solve_any,
 )
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("simulate/test_steady")
+
 PERSONS = {
     "young man": Person(age_y=25, sex="male", weight_kg=75),
     "older woman": Person(age_y=70, sex="female", weight_kg=65),

@@ -23,6 +23,10 @@ from webtools import LABS_CSV, SHORT_RUN, Server, client, free_port, make_users,
 from igfaxis.web import make_engine, migrate
 from igfaxis.web._models import Base
 
+# One worker runs the module (make test: --dist loadgroup), so that the fixtures its tests
+# share are set up once, not once per worker.
+pytestmark = pytest.mark.xdist_group("web/test_postgres")
+
 BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
 
 
