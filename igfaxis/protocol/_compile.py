@@ -165,12 +165,9 @@ def compile_protocol_seeds(
     factor = (_memo_fasting_factor(t0, t1, steps, tau, gain) if memo
               else _fasting_factor(grid.t, t0, steps, tau, gain))  # fmt: skip
 
-    def fasting_factor(t: np.ndarray) -> np.ndarray:
-        return factor
-
     rates_h = {"rate_wake": p.pulse_rate_wake * mod.rate_factor,
                "rate_sleep": p.pulse_rate_sleep * mod.rate_factor}  # fmt: skip
-    clock = operational_clock(t0, t1, sleep, rate_multiplier=fasting_factor, grid=grid,
+    clock = operational_clock(t0, t1, sleep, rate_multiplier=lambda _t: factor, grid=grid,
                               **rates_h)  # fmt: skip
     return [(p, _forcing(protocol, person, p, mod, seed, t_start, t0, t1, sleep, life, clock,
                          rates_h)) for seed in seeds]  # fmt: skip
