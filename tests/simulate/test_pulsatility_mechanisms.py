@@ -214,8 +214,8 @@ def test_acromegaly_pulsatile_fraction_by_deconvolution(deconvolved: dict) -> No
 
 
 @pytest.mark.xfail(strict=True, reason="known miss: 27.5 bursts a day (seed 0, 2 days) against "
-                   "the model's own 17 secretory bursts: deconvolution reads basal steps as bursts "
-                   "and finds 2x the model's bursts even without basal secretion (45-y man)")
+                   "the model's own 17 secretory bursts: deconvolution reads basal steps, and the "
+                   "slow drift of interpulse release, as small bursts")
 def test_deconvolved_burst_frequency_as_published() -> None:
     # facts PHY-016: 10.3 +/- 0.6 (SE, n 10) GH secretory bursts per 24 h by deconvolution of
     # q20-min serum GH, women 24-34 y, early follicular phase; one woman is read against the
