@@ -5,6 +5,11 @@ from igfaxis.simulate._config import (
     SolverConfig as SolverConfig,
     state_atol as state_atol,
 )
+from igfaxis.simulate._deconvolution import (
+    Deconvolution as Deconvolution,
+    deconvolve as deconvolve,
+    gh_disposition as gh_disposition,
+)
 from igfaxis.simulate._forcing import pad_forcing as pad_forcing
 from igfaxis.simulate._pulsatility import (
     GH_RESOLUTION_NG_ML as GH_RESOLUTION_NG_ML,
