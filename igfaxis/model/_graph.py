@@ -27,7 +27,10 @@ from igfaxis.model._math import Sym
 from igfaxis.model._params import Params
 from igfaxis.model._system import Inputs, Observables, State, observables, vector_field
 
-__all__ = ["SystemGraph", "count_nodes", "drug_inputs_of", "python_source", "system_graph"]
+__all__ = [
+    "SystemGraph", "count_nodes", "drug_inputs_of", "evaluation_order", "python_source",
+    "system_graph",
+]  # fmt: skip
 
 _BODY_STATES = tuple(n for n in State._fields if n not in drugs.DRUG_STATES)
 
@@ -111,6 +114,12 @@ def _walk(roots: Sequence[Any]) -> list[Sym]:
         stack.extend((a, False) for a in reversed(node.args)
                      if isinstance(a, Sym) and id(a) not in seen)  # fmt: skip
     return order
+
+
+def evaluation_order(roots: Sequence[Any]) -> list[Sym]:
+    """Every node under ``roots`` (leaves included), each after its operands: the order in
+    which straight-line code evaluates them (the JAX engine's, :mod:`igfaxis.simulate`)."""
+    return _walk(roots)
 
 
 def count_nodes(roots: Sequence[Any]) -> int:

@@ -168,3 +168,27 @@ def test_batch_equals_loop():
     for b, lo in zip(batch, loop, strict=False):
         np.testing.assert_allclose(b["igf1_total_ng_ml"], lo["igf1_total_ng_ml"], rtol=1e-6)
         np.testing.assert_allclose(b["gh_ng_ml"], lo["gh_ng_ml"], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("active", [(), ("tesamorelin_depot", "tesamorelin_central"), None])
+def test_the_engine_vector_field_equals_the_rate_laws(active):
+    # the engine integrates the folded expression graph (igfaxis.simulate._engine._field_of)
+    # rather than tracing vector_field; both must give the same derivatives to round-off
+    from igfaxis.simulate._engine import _field_of, _layout, _units
+
+    names = _layout(active)
+    unit = np.asarray(_units(names, 1e-6, 1e-8))
+    p = default_params()
+    params = type(p)(*(jnp.asarray(x, dtype=float) for x in p))
+    rng = np.random.default_rng(1)
+    values = jnp.asarray(rng.uniform(0.0, 2.0, size=(3, len(Inputs._fields))))
+    boundaries = jnp.asarray([0.0, 1.0, 2.0])
+    field = jax.jit(_field_of(names))
+    for t in (0.5, 1.5, 2.5):
+        y = {n: float(rng.uniform(0.1, 3.0)) for n in names}
+        z = jnp.asarray([y[n] for n in names]) / unit
+        got = np.asarray(field(t, z, (params, boundaries, values, unit))) * unit
+        u = Inputs(*values[int(t)])
+        full = State(*(jnp.asarray(y.get(n, 0.0)) for n in State._fields))
+        want = np.asarray([float(getattr(vector_field(full, u, params), n)) for n in names])
+        np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-300)
