@@ -1,10 +1,14 @@
 """The fused single-subject integrator of the native backend, as source for code generation.
 
-:mod:`igfaxis.simulate._native` copies the text below the ``KERNEL SOURCE`` marker into a
-generated module, after the generated ``rhs``/``obs`` and the named tableau constants, and
-compiles it with numba: ``device`` is ``numba.njit`` on the CPU and
-``numba.cuda.jit(device=True)`` on a GPU, so one text serves both targets. The lines above the
-marker only make this file importable and readable on its own (plain Python stand-ins).
+:mod:`igfaxis.simulate._native` copies the text below the ``KERNEL SOURCE`` marker into
+generated modules and compiles it with numba: ``device`` is ``numba.njit`` on the CPU and
+``numba.cuda.jit(device=True)`` on a GPU, so one text serves both targets. ``ipow``, above the
+``INTEGRATOR SOURCE`` marker, goes with the generated right-hand side; the integrator below
+it, with the named tableau constants, into one module shared by every drug set on the CPU
+(there the calls of ``rhs_c``, ``pre`` and ``obs`` become calls of arguments) and into each
+drug set's module on CUDA. The integrator reads the sizes from its arrays, not from
+constants of a drug set's module. The lines above the first marker only make this file
+importable and readable on its own (plain Python stand-ins).
 
 Method: the adaptive Dormand-Prince 5(4) pair of :data:`igfaxis.simulate._tableau.DOPRI5`
 with first-same-as-last stages, local extrapolation, Hairer's PI step-size controller
@@ -41,13 +45,12 @@ from typing import Any
 
 from igfaxis.simulate._tableau import DOPRI5
 
-__all__ = ["KERNEL_MARKER"]
+__all__ = ["INTEGRATOR_MARKER", "KERNEL_MARKER"]
 
 KERNEL_MARKER = "# ---- KERNEL SOURCE ----"
+INTEGRATOR_MARKER = "# ---- INTEGRATOR SOURCE ----"
 
-# Stand-ins, replaced in the generated module: the decorator, the sizes, the tableau.
-N, NO = 1, 1  # integrated states, observables
-NC = 1  # state-free terms of the right-hand side computed once per forcing segment
+# Stand-ins, replaced in the generated module: the decorator, the tableau.
 
 
 def device(fn: Any) -> Any:
@@ -78,15 +81,6 @@ def rhs_c(y: Any, u: Any, p: Any, c: Any, dy: Any) -> None:
 globals().update(DOPRI5.constants())
 
 # ---- KERNEL SOURCE ----
-SAFE = 0.9  # safety factor of the step-size controller
-BETA = 0.04  # PI controller: weight of the previous error (Hairer's DOPRI5)
-EXPO1 = 0.2 - 0.75 * BETA  # 1/order - 0.75 beta
-FACC1 = 5.0  # 1 / smallest step ratio (0.2)
-FACC2 = 0.1  # 1 / largest step ratio (10)
-HMIN_REL = 1e-13  # step size underflow relative to |t|
-NAN = math.nan
-
-
 @device
 def ipow(x, n):
     """x ** n, by multiplication for the small integer exponents of Hill functions and by
@@ -108,6 +102,17 @@ def ipow(x, n):
     if n == 2.5:
         return x * x * math.sqrt(x)
     return x**n
+
+
+
+# ---- INTEGRATOR SOURCE ----
+SAFE = 0.9  # safety factor of the step-size controller
+BETA = 0.04  # PI controller: weight of the previous error (Hairer's DOPRI5)
+EXPO1 = 0.2 - 0.75 * BETA  # 1/order - 0.75 beta
+FACC1 = 5.0  # 1 / smallest step ratio (0.2)
+FACC2 = 0.1  # 1 / largest step ratio (10)
+HMIN_REL = 1e-13  # step size underflow relative to |t|
+NAN = math.nan
 
 
 @device
@@ -135,8 +140,9 @@ def segment_end(bnd, seg, t1):
 @device
 def store(out_y, out_o, k, y, u, p, atol):
     """Write state ``y`` (round-off below 0 clipped) and its observables to row k."""
+    n = y.shape[0]
     row = out_y[k]
-    for i in range(N):
+    for i in range(n):
         v = y[i]
         if v < 0.0 and v > -atol[i]:
             v = 0.0
@@ -149,24 +155,26 @@ def first_step(y, f0, u, p, cc, rtol, atol, hmax, yt, f1):
     """Starting step size of Hairer's DOPRI5 (HNW I, section II.4, "Starting step size"),
     at most ``hmax``: from the sizes of y and f0 = f(y) and a difference quotient of f along
     an explicit Euler step (one evaluation of the right-hand side, into ``f1``)."""
+    n = y.shape[0]
+    rn = 1.0 / n  # means as products with 1/n: see integrate
     d0 = 0.0
     d1 = 0.0
-    for i in range(N):
+    for i in range(n):
         sk = atol[i] + rtol * abs(y[i])
         d0 += (y[i] / sk) * (y[i] / sk)
         d1 += (f0[i] / sk) * (f0[i] / sk)
-    d0 = math.sqrt(d0 / N)
-    d1 = math.sqrt(d1 / N)
+    d0 = math.sqrt(d0 * rn)
+    d1 = math.sqrt(d1 * rn)
     h = 0.01 * d0 / d1 if d0 > 1e-5 and d1 > 1e-5 else 1e-6
     h = min(h, hmax)
-    for i in range(N):
+    for i in range(n):
         yt[i] = y[i] + h * f0[i]
     rhs_c(yt, u, p, cc, f1)
     d2 = 0.0
-    for i in range(N):
+    for i in range(n):
         sk = atol[i] + rtol * abs(y[i])
         d2 += ((f1[i] - f0[i]) / sk) * ((f1[i] - f0[i]) / sk)
-    d2 = math.sqrt(d2 / N) / h
+    d2 = math.sqrt(d2 * rn) / h
     der = max(d1, d2)
     h1 = (0.01 / der) ** 0.2 if der > 1e-15 else max(1e-6, h * 1e-3)
     return min(100.0 * h, h1, hmax)
@@ -199,10 +207,18 @@ def integrate(
     k7,
     cc,
 ):
-    """Integrate one subject from t0 to t1; returns (result code, steps). ``cc`` (NC) holds
+    """Integrate one subject from t0 to t1; returns (result code, steps). ``cc`` holds
     the state-free terms of the right-hand side under the current inputs."""
+    n = y0.shape[0]
+    no = out_o.shape[1]
+    # the mean of the squared errors as a product with 1/n: what the CPU kernel computed
+    # when n was a constant of each generated module (LLVM's "arcp" turns x / C into
+    # x * (1 / C)); the sizes are read from the arrays so that one compiled integrator
+    # serves every drug set (igfaxis.simulate._native), and a division would differ by
+    # round-off from the results of that kernel
+    rn = 1.0 / n
     ns = save_ts.shape[0]
-    for i in range(N):
+    for i in range(n):
         y[i] = y0[i]
     t = t0
     seg = segment_at(bnd, t)
@@ -228,37 +244,37 @@ def integrate(
             h = tend - t
             hit = True
         u = vals[seg]
-        for i in range(N):
+        for i in range(n):
             yt[i] = y[i] + h * A21 * k1[i]
         rhs_c(yt, u, p, cc, k2)
-        for i in range(N):
+        for i in range(n):
             yt[i] = y[i] + h * (A31 * k1[i] + A32 * k2[i])
         rhs_c(yt, u, p, cc, k3)
-        for i in range(N):
+        for i in range(n):
             yt[i] = y[i] + h * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i])
         rhs_c(yt, u, p, cc, k4)
-        for i in range(N):
+        for i in range(n):
             yt[i] = y[i] + h * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i])
         rhs_c(yt, u, p, cc, k5)
-        for i in range(N):
+        for i in range(n):
             yt[i] = y[i] + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i])
         rhs_c(yt, u, p, cc, k6)
-        for i in range(N):
+        for i in range(n):
             y1[i] = y[i] + h * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i])
         rhs_c(y1, u, p, cc, k7)
         err = 0.0
-        for i in range(N):
+        for i in range(n):
             e = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i])
             sk = atol[i] + rtol * max(abs(y[i]), abs(y1[i]))
             err += (e / sk) * (e / sk)
-        err = math.sqrt(err / N)
+        err = math.sqrt(err * rn)
         steps += 1
         if err <= 1.0:
             tn = tend if hit else t + h
             while isave < ns and save_ts[isave] <= tn:
                 th = (save_ts[isave] - t) / h
                 th1 = 1.0 - th
-                for i in range(N):
+                for i in range(n):
                     r1 = y1[i] - y[i]
                     r2 = h * k1[i] - r1
                     r3 = r1 - h * k7[i] - r2
@@ -269,7 +285,7 @@ def integrate(
                 store(out_y, out_o, isave, yt, vals[segment_at(bnd, save_ts[isave])], p, atol)
                 isave += 1
             t = tn
-            for i in range(N):
+            for i in range(n):
                 y[i] = y1[i]
                 k1[i] = k7[i]
             fac11 = err**EXPO1
@@ -302,10 +318,10 @@ def integrate(
                 break
     while isave < ns:
         row = out_y[isave]
-        for i in range(N):
+        for i in range(n):
             row[i] = NAN
         orow = out_o[isave]
-        for i in range(NO):
+        for i in range(no):
             orow[i] = NAN
         isave += 1
     return code, steps

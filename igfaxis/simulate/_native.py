@@ -2,11 +2,25 @@
 
 :func:`igfaxis.model._graph.system_graph` gives the vector field over the integrated states
 (the body plus the dosed drugs' compartments; the others are the constant 0 and folded
-away). This module writes Python source for it, prepends the tableau constants and appends
-the integrator of :mod:`igfaxis.simulate._kernel` and a driver, stores the text in a cache
-folder under a name made from its hash (written atomically: temporary file, then
-``os.replace``) and imports it. numba compiles the functions with ``cache=True``, so a new
-process loads the machine code from numba's disk cache next to the generated file.
+away). This module writes Python source for it, stores the text in a cache folder under a
+name made from its hash (written atomically: temporary file, then ``os.replace``) and
+imports it. numba compiles the functions with ``cache=True``, so a new process loads the
+machine code from numba's disk cache next to the generated file.
+
+On the CPU there are two kinds of generated module. One per set of integrated drug
+compartments holds that set's ``pre``, ``rhs_c`` and ``obs`` (and ``ipow``); one, the same
+for every set, holds the integrator of :mod:`igfaxis.simulate._kernel` and its driver
+``solve_range``, which take the sizes from the arrays and the set's three functions as
+arguments (numba first-class function values, called at their jit address with numba's
+calling convention, as a direct call is; ``rhs_c`` was a call before too, not inlined: the
+machine code of the old integrator was the size of its parts). numba links every callee's
+code into each caller's LLVM module and optimises and emits it again there, so the
+integrator linked with a set's functions was compiled again for every set and for each of
+its three entry points. Now it is compiled once per cache folder (3.4 s of CPU cold), and a
+new drug set costs its own three functions (1.5-1.7 s; it was 5.2-5.3 s through the
+``prange`` driver ``solve_many`` and 2.5 s more for ``solve_many_means``: docs/engine.md,
+"Cold compile of the native kernel"). On CUDA, one module per set holds all of it, with a
+``cuda.jit`` driver.
 
 The cache folder is ``$IGFAXIS_CACHE_DIR`` or ``~/.cache/igfaxis``.
 
@@ -15,8 +29,10 @@ numba is imported here and in the generated modules only (igfaxis.simulate's rul
 
 from __future__ import annotations
 
-import contextlib
+import ast
+import concurrent.futures
 import functools
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -28,7 +44,7 @@ from igfaxis._cache import cache_dir, import_generated
 from igfaxis.model import Inputs, Observables, Params, State, drugs
 from igfaxis.model._graph import SystemGraph, hoisted_rhs_source, python_source, system_graph
 from igfaxis.simulate._config import state_atol
-from igfaxis.simulate._kernel import KERNEL_MARKER
+from igfaxis.simulate._kernel import INTEGRATOR_MARKER, KERNEL_MARKER
 from igfaxis.simulate._tableau import DOPRI5
 
 __all__ = ["cache_dir", "solve_cuda_batch", "solve_native", "solve_native_batch",
@@ -59,56 +75,55 @@ device = numba.njit(cache=True, nogil=True, error_model="numpy",
 
 _CPU_DRIVER = """
 
-@numba.njit(cache=True, nogil=True, error_model="numpy",
-                    fastmath=""" + _FASTMATH + """)
-def solve_one(p, y0, bnd, vals, t0, t1, save_ts, rtol, atol, max_steps, h0, out_y, out_o):
-    w = np.empty((10, max(N, 1)))
-    cc = np.empty(NC)
-    return integrate(p, y0, bnd, vals, t0, t1, save_ts, rtol, atol, max_steps, h0, out_y,
-                     out_o, w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8], w[9], cc)
+_A1 = numba.types.Array(numba.float64, 1, "C")
+_A2 = numba.types.Array(numba.float64, 2, "C")
+_A3 = numba.types.Array(numba.float64, 3, "C")
+_I1 = numba.types.Array(numba.int64, 1, "C")
+_I2 = numba.types.Array(numba.int64, 2, "C")
+_F, _I = numba.float64, numba.int64
+_RHS = numba.types.FunctionType(numba.types.none(_A1, _A1, _A1, _A1, _A1))
+_PRE = numba.types.FunctionType(numba.types.none(_A1, _A1, _A1))
+_OBS = numba.types.FunctionType(numba.types.none(_A1, _A1, _A1, _A1))
 
 
-@numba.njit(cache=True, parallel=True, error_model="numpy",
-                    fastmath=""" + _FASTMATH + """)
-def solve_many(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0, out_y,
-               out_o, codes, steps):
-    for s in numba.prange(ps.shape[0]):
-        w = np.empty((10, max(N, 1)))
-        cc = np.empty(NC)
-        c, n = integrate(ps[s], y0s[s], bnds[s], vals[s], t0s[s], t1s[s], save_ts, rtol,
-                         atol, max_steps, h0, out_y[s], out_o[s], w[0], w[1], w[2], w[3],
-                         w[4], w[5], w[6], w[7], w[8], w[9], cc)
-        codes[s] = c
-        steps[s] = n
-
-
-@numba.njit(cache=True, parallel=True, error_model="numpy",
-                    fastmath=""" + _FASTMATH + """)
-def solve_many_means(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0, win,
-                     cols, rows, out_mean, out_at, codes, steps):
+@numba.njit([numba.types.none(_A2, _A2, _A2, _A3, _A1, _A1, _A1, _F, _A1, _I, _F, _A3, _A3,
+                              _I1, _I1, numba.boolean, _I2, _I1, _I1, _A3, _A3, _I, _RHS,
+                              _PRE, _OBS, _I, _I)],
+            cache=True, nogil=True, error_model="numpy",
+            fastmath=""" + _FASTMATH + """)
+def solve_range(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0, out_y,
+                out_o, codes, steps, reduce, win, cols, rows, out_mean, out_at, nc, rhs_c,
+                pre, obs, lo, hi):
     ns = save_ts.shape[0]
-    for s in numba.prange(ps.shape[0]):
-        w = np.empty((10, max(N, 1)))
-        cc = np.empty(NC)
-        oy = np.empty((ns, max(N, 1)))
-        oo = np.empty((ns, NO))
-        c, n = integrate(ps[s], y0s[s], bnds[s], vals[s], t0s[s], t1s[s], save_ts, rtol,
+    n = y0s.shape[1]
+    no = out_o.shape[2]
+    for s in range(lo, hi):
+        w = np.empty((10, n))
+        cc = np.empty(nc)
+        if reduce:
+            oy = np.empty((ns, n))
+            oo = np.empty((ns, no))
+        else:
+            oy = out_y[s]
+            oo = out_o[s]
+        c, taken = integrate(ps[s], y0s[s], bnds[s], vals[s], t0s[s], t1s[s], save_ts, rtol,
                          atol, max_steps, h0, oy, oo, w[0], w[1], w[2], w[3], w[4], w[5],
-                         w[6], w[7], w[8], w[9], cc)
+                         w[6], w[7], w[8], w[9], cc, rhs_c, pre, obs)
         codes[s] = c
-        steps[s] = n
-        for j in range(win.shape[0]):
-            a = win[j, 0]
-            b = win[j, 1]
-            for q in range(cols.shape[0]):
-                col = cols[q]
-                acc = 0.0
-                for k in range(a, b):  # the trapezoid rule, term by term as np.trapezoid
-                    acc += (save_ts[k + 1] - save_ts[k]) * (oo[k + 1, col] + oo[k, col]) / 2.0
-                out_mean[s, j, q] = acc / (save_ts[b] - save_ts[a])
-        for j in range(rows.shape[0]):
-            for q in range(cols.shape[0]):
-                out_at[s, j, q] = oo[rows[j], cols[q]]
+        steps[s] = taken
+        if reduce:
+            for j in range(win.shape[0]):
+                a = win[j, 0]
+                b = win[j, 1]
+                for q in range(cols.shape[0]):
+                    col = cols[q]
+                    acc = 0.0
+                    for k in range(a, b):  # the trapezoid rule, term by term as np.trapezoid
+                        acc += (save_ts[k + 1] - save_ts[k]) * (oo[k + 1, col] + oo[k, col]) / 2.0
+                    out_mean[s, j, q] = acc / (save_ts[b] - save_ts[a])
+            for j in range(rows.shape[0]):
+                for q in range(cols.shape[0]):
+                    out_at[s, j, q] = oo[rows[j], cols[q]]
 """
 
 _CUDA_HEADER = """\
@@ -147,13 +162,16 @@ def solve_kernel(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, 
 
 
 
-def _kernel_text() -> str:
+def _kernel_text() -> tuple[str, str]:
+    """The kernel source of :mod:`igfaxis.simulate._kernel`: ``ipow`` (called by the
+    right-hand side) and the integrator."""
     text = Path(__file__).with_name("_kernel.py").read_text(encoding="utf-8")
     _head, sep, body = text.rpartition(KERNEL_MARKER)
-    if not sep:
-        raise RuntimeError("the kernel marker is missing from _kernel.py. This is a bug in "
+    powers, sep2, integrator = body.partition(INTEGRATOR_MARKER)
+    if not (sep and sep2):
+        raise RuntimeError("a kernel marker is missing from _kernel.py. This is a bug in "
                            "igfaxis; please report it.")  # fmt: skip
-    return body
+    return powers, integrator
 
 
 def _active_key(active: Sequence[str] | None) -> tuple[str, ...]:
@@ -175,11 +193,39 @@ def _graph(key: tuple[str, ...]) -> SystemGraph:
     return system_graph(key)
 
 
+#: the functions of a drug set's module that the shared CPU integrator calls
+_SET_FUNCTIONS = ("rhs_c", "pre", "obs")
+
+
+def _through_arguments(text: str) -> str:
+    """``text`` with every function that calls one of :data:`_SET_FUNCTIONS` (itself or
+    through another) taking them as its last arguments, and its calls passing them on: the
+    integrator of every drug set, compiled once, calls the drug set's functions through
+    numba first-class function values instead of by their global names."""
+    tree = ast.parse(text)
+    defs = {f.name: f for f in tree.body if isinstance(f, ast.FunctionDef)}
+    uses = {k: {x.id for x in ast.walk(f) if isinstance(x, ast.Name)} for k, f in defs.items()}
+    takes = set(_SET_FUNCTIONS)
+    while True:
+        more = {k for k, used in uses.items() if used & takes} - takes
+        if not more:
+            break
+        takes |= more
+    takes -= set(_SET_FUNCTIONS)
+    for k in takes:
+        defs[k].args.args += [ast.arg(a) for a in _SET_FUNCTIONS]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in takes:
+            node.args += [ast.Name(a, ast.Load()) for a in _SET_FUNCTIONS]
+    return ast.unparse(tree) + "\n"
+
+
 def module_source(active: Sequence[str] | None, target: str) -> str:
-    """Full source of the generated module for ``target`` ``"cpu"`` or ``"cuda"``."""
+    """Full source of the generated module of a drug set for ``target`` ``"cpu"`` or
+    ``"cuda"``: on the CPU the right-hand side and observables only (the integrator is
+    :func:`integrator_source`, shared by every drug set), on CUDA with the integrator and
+    its driver."""
     graph = _graph(_active_key(active))
-    header, driver = (_CPU_HEADER, _CPU_DRIVER) if target == "cpu" else (_CUDA_HEADER, _CUDA_DRIVER)
-    consts = "".join(f"{k} = {v!r}\n" for k, v in DOPRI5.constants().items())
     hoisted, nc = hoisted_rhs_source(graph, decorator="device", power="ipow")
     sizes = f"N = {len(graph.states)}\nNO = {len(Observables._fields)}\nNC = {max(nc, 1)}\n"
     doc = (
@@ -187,14 +233,34 @@ def module_source(active: Sequence[str] | None, target: str) -> str:
         f'{len(graph.states)} states ({", ".join(graph.states)}). Do not edit."""\n\n'
     )
     code = python_source(graph, decorator="device", power="ipow") + "\n\n" + hoisted
-    return doc + header + "\n" + sizes + consts + "\n\n" + code + "\n" + _kernel_text() + driver
+    powers, integrator = _kernel_text()
+    if target == "cpu":
+        return doc + _CPU_HEADER + "\n" + sizes + "\n\n" + code + "\n" + powers
+    consts = "".join(f"{k} = {v!r}\n" for k, v in DOPRI5.constants().items())
+    return (doc + _CUDA_HEADER + "\n" + sizes + consts + "\n\n" + code + "\n" + powers
+            + integrator + _CUDA_DRIVER)  # fmt: skip
 
+
+def integrator_source() -> str:
+    """Source of the CPU integrator and its driver ``solve_range``, the same for every drug
+    set: the sizes come from the arrays, the drug set's ``rhs_c``, ``pre`` and ``obs`` are
+    arguments (:func:`_through_arguments`)."""
+    consts = "".join(f"{k} = {v!r}\n" for k, v in DOPRI5.constants().items())
+    doc = '"""Generated by igfaxis.simulate._native: the CPU integrator. Do not edit."""\n\n'
+    _powers, integrator = _kernel_text()
+    return (doc + _CPU_HEADER + "\n" + consts + "\n\n" + _through_arguments(integrator)
+            + _CPU_DRIVER)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=64)
 def _load(key: tuple[str, ...], target: str) -> ModuleType:
     text = module_source(key, target)
     return import_generated(f"igfaxis_{target}", text)
+
+
+@functools.lru_cache(maxsize=1)
+def _integrator() -> ModuleType:
+    return import_generated("igfaxis_cpu_integrator", integrator_source())
 
 
 # --- argument packing ------------------------------------------------------------------
@@ -233,6 +299,11 @@ def _check_forcing(values: np.ndarray, graph: SystemGraph) -> None:
             f"the forcing doses inputs {names} whose drug compartments are not in `active`. "
             "Add the drug's states to `active` (or pass active=None)."
         )
+
+
+#: the unused reduction arguments of ``solve_range`` when it stores full output
+_NO_MEANS = (np.zeros((0, 2), dtype=np.int64), np.zeros(0, dtype=np.int64),
+             np.zeros(0, dtype=np.int64), np.zeros((0, 0, 0)), np.zeros((0, 0, 0)))
 
 
 def _unpack(out_y: np.ndarray, out_o: np.ndarray, graph: SystemGraph) -> tuple[Any, Any]:
@@ -318,10 +389,15 @@ def solve_native(p, y0, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_
     ts = _f64(save_ts)
     out_y = np.empty((ts.size, len(graph.states)))
     out_o = np.empty((ts.size, len(Observables._fields)))
-    code, steps = mod.solve_one(pv, _pack_states(y0, graph), _f64(boundaries), vals,
-                                float(t0), float(t1), ts, float(rtol),
-                                _atol(rtol, atol, graph), int(max_steps), H0, out_y,
-                                out_o)  # fmt: skip
+    codes = np.zeros(1, dtype=np.int64)
+    counts = np.zeros(1, dtype=np.int64)
+    _integrator().solve_range(pv[None], _pack_states(y0, graph)[None],
+                              _f64(boundaries)[None], vals[None], np.array([float(t0)]),
+                              np.array([float(t1)]), ts, float(rtol),
+                              _atol(rtol, atol, graph), int(max_steps), H0, out_y[None],
+                              out_o[None], codes, counts, False, *_NO_MEANS,
+                              *_set_functions(mod), 0, 1)  # fmt: skip
+    code, steps = codes[0], counts[0]
     ys, obs = _unpack(out_y, out_o, graph)
     return ys, obs, int(code), int(steps)
 
@@ -336,14 +412,15 @@ def _batch_args(ps, y0s, boundaries, values, t0, t1, save_ts, graph):
     if bnd.shape[0] != n or vals.shape[0] != n:
         raise ValueError(f"`boundaries` and `values` need a leading axis of {n} subjects; got "
                          f"{bnd.shape} and {vals.shape}")  # fmt: skip
-    t0v = _f64(np.broadcast_to(np.asarray(t0, dtype=float), (n,)))
-    t1v = _f64(np.broadcast_to(np.asarray(t1, dtype=float), (n,)))
+    # copies (a broadcast view is read-only, and the compiled signature takes writable arrays)
+    t0v = np.array(np.broadcast_to(np.asarray(t0, dtype=float), (n,)))
+    t1v = np.array(np.broadcast_to(np.asarray(t1, dtype=float), (n,)))
     return pv, _pack_states(y0s, graph), bnd, vals, t0v, t1v, _f64(save_ts), n
 
 
 def solve_native_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_steps,
                        active=None):  # fmt: skip
-    """:func:`solve_native` for many subjects at once, one thread per subject (``prange``).
+    """:func:`solve_native` for many subjects at once, on several threads (:func:`_run_subjects`).
 
     ``ps`` is :class:`~igfaxis.model.Params` of ``(n,)`` arrays, ``y0s``
     :class:`~igfaxis.model.State` of ``(n,)`` arrays, ``boundaries`` ``(n, B)``, ``values``
@@ -360,10 +437,9 @@ def solve_native_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, at
     out_o = np.empty((n, ts.size, len(Observables._fields)))
     codes = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
-    with _dynamic_schedule():
-        mod.solve_many(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol),
-                       _atol(rtol, atol, graph), int(max_steps), H0, out_y, out_o, codes,
-                       steps)  # fmt: skip
+    _run_subjects(_integrator().solve_range, n, pv, y0v, bnd, vals, t0v, t1v, ts,
+                  float(rtol), _atol(rtol, atol, graph), int(max_steps), H0, out_y, out_o,
+                  codes, steps, False, *_NO_MEANS, *_set_functions(mod))  # fmt: skip
     ys, obs = _unpack(out_y, out_o, graph)
     return ys, obs, codes, steps
 
@@ -416,33 +492,66 @@ def solve_native_means(ps, y0s, boundaries, values, t0, t1, save_ts, windows, co
     out_at = np.empty((n, rws.size, cols.size))
     codes = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
-    with _dynamic_schedule():
-        mod.solve_many_means(pv, y0v, bnd, vals, t0v, t1v, ts, float(rtol),
-                             _atol(rtol, atol, graph), int(max_steps), H0, win, cols, rws,
-                             out_mean, out_at, codes, steps)  # fmt: skip
+    no_y = np.empty((0, 0, len(graph.states)))
+    no_o = np.empty((0, 0, len(Observables._fields)))
+    _run_subjects(_integrator().solve_range, n, pv, y0v, bnd, vals, t0v, t1v, ts,
+                  float(rtol), _atol(rtol, atol, graph), int(max_steps), H0, no_y, no_o,
+                  codes, steps, True, win, cols, rws, out_mean, out_at,
+                  *_set_functions(mod))  # fmt: skip
     return out_mean, out_at, codes, steps
 
 
 def set_threads(n: int) -> None:
-    """Threads of numba's pool that this process's batch solves use (``prange``): 1 in each
-    process of a pool that runs one process per core."""
+    """Threads that this process's batch solves use (numba's thread count, read by
+    :func:`_run_subjects`): 1 in each process of a pool that runs one process per core."""
     import numba
 
     numba.set_num_threads(int(n))
 
 
-@contextlib.contextmanager
-def _dynamic_schedule() -> Any:
-    """Hand subjects to the numba threads one at a time (subjects differ in cost by 1.5x,
-    and other processes take cores: a static split leaves one thread waiting)."""
+def _set_functions(mod: ModuleType) -> tuple[Any, ...]:
+    """The arguments of ``solve_range`` that name a drug set: its size of ``pre``'s terms
+    and its ``rhs_c``, ``pre`` and ``obs``."""
+    return (mod.NC, mod.rhs_c, mod.pre, mod.obs)
+
+
+def _run_subjects(solve_range: Any, n: int, *args: Any) -> None:
+    """Run ``solve_range(*args, lo, hi)`` over subjects ``0 .. n-1`` on numba's thread count
+    (:func:`set_threads`) of Python threads. The driver is serial and releases the GIL
+    (``nogil``); each thread takes the next run of subjects, a ``1 / (2 threads)`` share of
+    those left (guided self-scheduling: runs shrink to one subject at the end, as subjects
+    differ in cost by 1.5x and other processes take cores, so that no thread waits long on
+    another; about ``2 threads ln(n)`` calls).
+
+    Not numba's ``prange``: a ``parallel=True`` driver links the whole kernel (right-hand
+    side, observables, integrator) into three more LLVM modules (the parfor body, its gufunc
+    wrapper, the driver), each optimised and turned into machine code again: 2.2 s of a
+    drug set's cold compile per parallel driver, of which there were two. Not one subject a
+    call either: a call from Python costs ~90 us (the three set functions are converted to
+    first-class function values), 1% of a 1-day subject.
+    """
     import numba
 
-    before = numba.get_parallel_chunksize()
-    numba.set_parallel_chunksize(1)
-    try:
-        yield
-    finally:
-        numba.set_parallel_chunksize(before)
+    threads = min(numba.get_num_threads(), n)
+    if threads <= 1:
+        solve_range(*args, 0, n)
+        return
+    lock = threading.Lock()
+    nxt = [0]
+
+    def work() -> None:
+        while True:
+            with lock:
+                lo = nxt[0]
+                hi = min(n, lo + max(1, (n - lo) // (2 * threads)))
+                nxt[0] = hi
+            if lo >= n:
+                return
+            solve_range(*args, lo, hi)
+
+    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+        for job in [pool.submit(work) for _ in range(threads)]:
+            job.result()
 
 
 def solve_cuda_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_steps,
