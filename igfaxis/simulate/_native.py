@@ -9,18 +9,19 @@ machine code from numba's disk cache next to the generated file.
 
 On the CPU there are two kinds of generated module. One per set of integrated drug
 compartments holds that set's ``pre``, ``rhs_c`` and ``obs`` (and ``ipow``); one, the same
-for every set, holds the integrator of :mod:`igfaxis.simulate._kernel` and its driver
-``solve_range``, which take the sizes from the arrays and the set's three functions as
-arguments (numba first-class function values, called at their jit address with numba's
-calling convention, as a direct call is; ``rhs_c`` was a call before too, not inlined: the
-machine code of the old integrator was the size of its parts). numba links every callee's
-code into each caller's LLVM module and optimises and emits it again there, so the
-integrator linked with a set's functions was compiled again for every set and for each of
-its three entry points. Now it is compiled once per cache folder (3.4 s of CPU cold), and a
-new drug set costs its own three functions (1.5-1.7 s; it was 5.2-5.3 s through the
-``prange`` driver ``solve_many`` and 2.5 s more for ``solve_many_means``: docs/engine.md,
-"Cold compile of the native kernel"). On CUDA, one module per set holds all of it, with a
-``cuda.jit`` driver.
+for every set, holds the integrator of :mod:`igfaxis.simulate._kernel`, its serial driver
+``solve_range`` and the ``prange`` driver ``solve_all`` over subjects, which take the sizes
+from the arrays and the set's three functions as arguments (numba first-class function
+values, called at their jit address with numba's calling convention, as a direct call is;
+``rhs_c`` was a call before too, not inlined: the machine code of the old integrator was
+the size of its parts). numba links every callee's code into each caller's LLVM module and
+optimises and emits it again there, so the integrator linked with a set's functions was
+compiled again for every set and for each of its three entry points. Now it is compiled
+once per cache folder (the serial driver 3.4 s of CPU cold, the parallel one a few seconds
+more), and a new drug set costs its own three functions (1.5-1.7 s; it was 5.2-5.3 s
+through the ``prange`` driver ``solve_many`` and 2.5 s more for ``solve_many_means``:
+docs/engine.md, "Cold compile of the native kernel"). On CUDA, one module per set holds all
+of it, with a ``cuda.jit`` driver.
 
 The cache folder is ``$IGFAXIS_CACHE_DIR`` or ``~/.cache/igfaxis``.
 
@@ -30,9 +31,7 @@ numba is imported here and in the generated modules only (igfaxis.simulate's rul
 from __future__ import annotations
 
 import ast
-import concurrent.futures
 import functools
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
@@ -86,10 +85,11 @@ _PRE = numba.types.FunctionType(numba.types.none(_A1, _A1, _A1))
 _OBS = numba.types.FunctionType(numba.types.none(_A1, _A1, _A1, _A1))
 
 
-@numba.njit([numba.types.none(_A2, _A2, _A2, _A3, _A1, _A1, _A1, _F, _A1, _I, _F, _A3, _A3,
-                              _I1, _I1, numba.boolean, _I2, _I1, _I1, _A3, _A3, _I, _RHS,
-                              _PRE, _OBS, _I, _I)],
-            cache=True, nogil=True, error_model="numpy",
+_ARGS = (_A2, _A2, _A2, _A3, _A1, _A1, _A1, _F, _A1, _I, _F, _A3, _A3, _I1, _I1,
+         numba.boolean, _I2, _I1, _I1, _A3, _A3, _I, _RHS, _PRE, _OBS)
+
+
+@numba.njit([numba.types.none(*_ARGS, _I, _I)], cache=True, nogil=True, error_model="numpy",
             fastmath=""" + _FASTMATH + """)
 def solve_range(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0, out_y,
                 out_o, codes, steps, reduce, win, cols, rows, out_mean, out_at, nc, rhs_c,
@@ -124,6 +124,17 @@ def solve_range(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h
             for j in range(rows.shape[0]):
                 for q in range(cols.shape[0]):
                     out_at[s, j, q] = oo[rows[j], cols[q]]
+
+
+@numba.njit([numba.types.none(*_ARGS)], cache=True, parallel=True, error_model="numpy",
+            fastmath=""" + _FASTMATH + """)
+def solve_all(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0, out_y,
+              out_o, codes, steps, reduce, win, cols, rows, out_mean, out_at, nc, rhs_c, pre,
+              obs):
+    for s in numba.prange(ps.shape[0]):
+        solve_range(ps, y0s, bnds, vals, t0s, t1s, save_ts, rtol, atol, max_steps, h0, out_y,
+                    out_o, codes, steps, reduce, win, cols, rows, out_mean, out_at, nc, rhs_c,
+                    pre, obs, s, s + 1)
 """
 
 _CUDA_HEADER = """\
@@ -420,7 +431,7 @@ def _batch_args(ps, y0s, boundaries, values, t0, t1, save_ts, graph):
 
 def solve_native_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_steps,
                        active=None):  # fmt: skip
-    """:func:`solve_native` for many subjects at once, on several threads (:func:`_run_subjects`).
+    """:func:`solve_native` for many subjects at once, one thread per subject (``prange``).
 
     ``ps`` is :class:`~igfaxis.model.Params` of ``(n,)`` arrays, ``y0s``
     :class:`~igfaxis.model.State` of ``(n,)`` arrays, ``boundaries`` ``(n, B)``, ``values``
@@ -437,7 +448,7 @@ def solve_native_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, at
     out_o = np.empty((n, ts.size, len(Observables._fields)))
     codes = np.zeros(n, dtype=np.int64)
     steps = np.zeros(n, dtype=np.int64)
-    _run_subjects(_integrator().solve_range, n, pv, y0v, bnd, vals, t0v, t1v, ts,
+    _run_subjects(n, pv, y0v, bnd, vals, t0v, t1v, ts,
                   float(rtol), _atol(rtol, atol, graph), int(max_steps), H0, out_y, out_o,
                   codes, steps, False, *_NO_MEANS, *_set_functions(mod))  # fmt: skip
     ys, obs = _unpack(out_y, out_o, graph)
@@ -494,7 +505,7 @@ def solve_native_means(ps, y0s, boundaries, values, t0, t1, save_ts, windows, co
     steps = np.zeros(n, dtype=np.int64)
     no_y = np.empty((0, 0, len(graph.states)))
     no_o = np.empty((0, 0, len(Observables._fields)))
-    _run_subjects(_integrator().solve_range, n, pv, y0v, bnd, vals, t0v, t1v, ts,
+    _run_subjects(n, pv, y0v, bnd, vals, t0v, t1v, ts,
                   float(rtol), _atol(rtol, atol, graph), int(max_steps), H0, no_y, no_o,
                   codes, steps, True, win, cols, rws, out_mean, out_at,
                   *_set_functions(mod))  # fmt: skip
@@ -515,43 +526,30 @@ def _set_functions(mod: ModuleType) -> tuple[Any, ...]:
     return (mod.NC, mod.rhs_c, mod.pre, mod.obs)
 
 
-def _run_subjects(solve_range: Any, n: int, *args: Any) -> None:
-    """Run ``solve_range(*args, lo, hi)`` over subjects ``0 .. n-1`` on numba's thread count
-    (:func:`set_threads`) of Python threads. The driver is serial and releases the GIL
-    (``nogil``); each thread takes the next run of subjects, a ``1 / (2 threads)`` share of
-    those left (guided self-scheduling: runs shrink to one subject at the end, as subjects
-    differ in cost by 1.5x and other processes take cores, so that no thread waits long on
-    another; about ``2 threads ln(n)`` calls).
+def _run_subjects(n: int, *args: Any) -> None:
+    """Run the shared driver over subjects ``0 .. n-1``: ``solve_all`` (``prange``, one
+    subject at a time to each of numba's threads, :func:`set_threads`), or ``solve_range``
+    directly for one subject or one thread.
 
-    Not numba's ``prange``: a ``parallel=True`` driver links the whole kernel (right-hand
-    side, observables, integrator) into three more LLVM modules (the parfor body, its gufunc
-    wrapper, the driver), each optimised and turned into machine code again: 2.2 s of a
-    drug set's cold compile per parallel driver, of which there were two. Not one subject a
-    call either: a call from Python costs ~90 us (the three set functions are converted to
-    first-class function values), 1% of a 1-day subject.
+    ``solve_all`` sits in the shared integrator module with an explicit signature (the drug
+    set's functions are first-class function values), so its parallel lowering (the parfor
+    body and its gufunc wrapper, which link and optimise the whole integrator again: about
+    2.2 s of CPU each time) is done once per cache folder, not once per drug set.
     """
     import numba
 
-    threads = min(numba.get_num_threads(), n)
-    if threads <= 1:
-        solve_range(*args, 0, n)
+    mod = _integrator()
+    if n <= 1 or numba.get_num_threads() <= 1:
+        mod.solve_range(*args, 0, n)
         return
-    lock = threading.Lock()
-    nxt = [0]
-
-    def work() -> None:
-        while True:
-            with lock:
-                lo = nxt[0]
-                hi = min(n, lo + max(1, (n - lo) // (2 * threads)))
-                nxt[0] = hi
-            if lo >= n:
-                return
-            solve_range(*args, lo, hi)
-
-    with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-        for job in [pool.submit(work) for _ in range(threads)]:
-            job.result()
+    # subjects differ in cost by 1.5x and other processes take cores: a static split
+    # leaves one thread waiting, so hand them out one at a time
+    before = numba.get_parallel_chunksize()
+    numba.set_parallel_chunksize(1)
+    try:
+        mod.solve_all(*args)
+    finally:
+        numba.set_parallel_chunksize(before)
 
 
 def solve_cuda_batch(ps, y0s, boundaries, values, t0, t1, save_ts, *, rtol, atol, max_steps,
