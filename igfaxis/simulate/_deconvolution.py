@@ -164,26 +164,31 @@ def deconvolve(
     kept: list[int] = []
     bw = bursts * w[:, None]
     norm = np.einsum("ij,ij->j", bw, bw)
+    current = fit(np.asarray(kept, dtype=int))  # the fit of `kept`, carried along
     for _ in range(centres.size):
-        coef, chi2 = fit(np.asarray(kept, dtype=int))
+        coef, chi2 = current
         resid = yw - np.column_stack([fixed, bursts[:, kept]]) @ coef * w
         score = np.clip(resid @ bw, 0.0, None) ** 2 / norm
         score[kept] = -1.0
         j = int(np.argmax(score))
-        if score[j] <= 0.0 or chi2 - fit(np.asarray([*kept, j]))[1] <= critical:
+        if score[j] <= 0.0:
+            break
+        trial = fit(np.asarray([*kept, j]))
+        if chi2 - trial[1] <= critical:
             break
         kept.append(j)
+        current = trial
     while kept:
-        coef, chi2 = fit(np.asarray(kept))
-        gain = [
-            fit(np.asarray(kept[:k] + kept[k + 1 :], dtype=int))[1] - chi2 for k in range(len(kept))
-        ]
+        chi2 = current[1]
+        trials = [fit(np.asarray(kept[:k] + kept[k + 1 :], dtype=int)) for k in range(len(kept))]
+        gain = [c - chi2 for _, c in trials]
         k = int(np.argmin(gain))
         if gain[k] > critical:
             break
         kept.pop(k)
+        current = trials[k]
     cols = np.asarray(kept, dtype=int)
-    coef, chi2 = fit(cols)
+    coef, chi2 = current
     basal = float(coef[nf - 1])
     m = coef[nf:]
     inside = (m > 0.0) & (centres[cols] >= t[0] - 1e-9)  # bursts before t0 only fit its GH
